@@ -1,0 +1,1 @@
+"""Shared, Streamlit-free building blocks: errors, the one YAML loader, texts, settings, formats."""

@@ -1,0 +1,61 @@
+"""Texts in German and English.
+
+``Text`` carries a definition's own texts (model questions, KPI names). UI strings live in one
+table, split by area into ``config/i18n/*.yaml`` (``key: {de: ..., en: ...}``; a key defined in two
+files is an error), read through ``t(key, lang)``.
+A missing key is an error in tests (``tests/test_i18n.py`` scans the code for ``t("...")``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+LANGUAGES = ("de", "en")
+DEFAULT_LANGUAGE = "de"
+I18N_DIR = Path(__file__).resolve().parent.parent / "config" / "i18n"
+
+
+@dataclass(frozen=True)
+class Text:
+    de: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return (self.en if lang == "en" else self.de) or self.de or self.en
+
+    def __str__(self) -> str:  # German first
+        return self.de or self.en
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, Text]:
+    from core.yamlio import Checker, load_yaml
+
+    table: dict[str, Text] = {}
+    origin: dict[str, str] = {}
+    check = Checker("config/i18n")
+    for path in sorted(I18N_DIR.glob("*.yaml")):
+        raw = load_yaml(path)
+        for key, value in check.mapping(raw, path.name).items():
+            key = str(key)
+            if key in origin:
+                check.add(f"{path.name}: {key}", f"defined twice (also in {origin[key]})")
+                continue
+            origin[key] = path.name
+            table[key] = check.text({key: value}, key, path.name)
+    check.done()
+    return table
+
+
+def keys() -> frozenset[str]:
+    return frozenset(_table())
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
+    """The UI text for ``key`` in ``lang``, with ``{name}`` placeholders filled from ``values``."""
+    text = _table().get(key)
+    if text is None:
+        return key  # visible, and caught by the i18n test
+    out = text.get(lang)
+    return out.format(**values) if values else out

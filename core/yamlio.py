@@ -1,0 +1,229 @@
+"""The one YAML loader: safe, bounded, and validating with located problems.
+
+``load_yaml`` parses (``yaml.safe_load`` semantics, UTF-8) with limits against oversized
+files and alias bombs; ``Checker`` reads the parsed tree field by field and collects every
+problem with its path (``kpis[3].direction``), so a broken file is reported in one go.
+"""
+from __future__ import annotations
+
+import math
+from enum import Enum
+from pathlib import Path
+from typing import Any, Iterable, TypeVar
+
+import yaml
+
+from core.errors import ConfigError, Problem, ProblemList
+
+MAX_YAML_BYTES = 5 * 1024 * 1024
+MAX_ALIASES = 100
+
+E = TypeVar("E", bound=Enum)
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """SafeLoader that refuses documents with more than MAX_ALIASES alias references."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self._aliases = 0
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                event = self.peek_event()
+                raise yaml.YAMLError(
+                    f"more than {MAX_ALIASES} alias references (line {event.start_mark.line + 1}); "
+                    "refusing a possible alias bomb"
+                )
+        return super().compose_node(parent, index)
+
+
+def parse_yaml(text: str, source: str) -> Any:
+    """Parse YAML text; raise ConfigError naming the source, line and column on any error."""
+    if len(text.encode("utf-8", errors="ignore")) > MAX_YAML_BYTES:
+        raise ConfigError(f"{source}: file larger than {MAX_YAML_BYTES // (1024 * 1024)} MB",
+                          [Problem(source, "file too large")])
+    try:
+        loader = _BoundedLoader(text)
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"{source}: line {mark.line + 1}, column {mark.column + 1}" if mark else source
+        raise ConfigError(f"{source}: not valid YAML", [Problem(where, str(exc.problem or exc))]) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{source}: not valid YAML", [Problem(source, str(exc))]) from None
+
+
+def load_yaml(path: str | Path) -> Any:
+    """Read a UTF-8 YAML file and parse it; errors name the file."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise ConfigError(f"{p.name}: file larger than {MAX_YAML_BYTES // (1024 * 1024)} MB",
+                              [Problem(str(p), f"{size} bytes")])
+        text = p.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(f"{p}: file not found", [Problem(str(p), "file not found")]) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{p.name}: not UTF-8", [Problem(str(p), f"byte {exc.start}: {exc.reason}")],
+                          hint="save the file as UTF-8") from None
+    return parse_yaml(text, p.name)
+
+
+_MISSING = object()
+
+
+class Checker:
+    """Reads a parsed YAML tree and collects problems instead of failing on the first one.
+
+    Every accessor takes the parent mapping, the key and the parent's path, and returns the
+    value (or ``default``) after recording a problem when it is missing or of the wrong type.
+    """
+
+    def __init__(self, source: str):
+        self.problems = ProblemList(source)
+
+    def add(self, path: str, message: str, hint: str = "") -> None:
+        self.problems.add(path, message, hint)
+
+    def done(self, headline: str | None = None) -> None:
+        self.problems.raise_if_any(ConfigError, headline)
+
+    @staticmethod
+    def join(path: str, key: str | int) -> str:
+        if isinstance(key, int):
+            return f"{path}[{key}]"
+        return f"{path}.{key}" if path else str(key)
+
+    def mapping(self, value: Any, path: str) -> dict:
+        if isinstance(value, dict):
+            return value
+        self.add(path, f"expected a mapping, found {_kind(value)}")
+        return {}
+
+    def sequence(self, value: Any, path: str) -> list:
+        if isinstance(value, list):
+            return value
+        self.add(path, f"expected a list, found {_kind(value)}")
+        return []
+
+    def unknown_keys(self, d: dict, allowed: Iterable[str], path: str) -> None:
+        allowed = set(allowed)
+        for key in d:
+            if key not in allowed:
+                self.add(self.join(path, str(key)), f"unknown key; allowed: {sorted(allowed)}")
+
+    def get(self, d: dict, key: str, path: str, required: bool = True, default: Any = None) -> Any:
+        if key in d and d[key] is not None:
+            return d[key]
+        if required:
+            self.add(self.join(path, key), "required key is missing")
+        return default
+
+    def str(self, d: dict, key: str, path: str, required: bool = True, default: str | None = None) -> str | None:
+        value = self.get(d, key, path, required, _MISSING)
+        if value is _MISSING:
+            return default
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.add(self.join(path, key), f"expected text, found {_kind(value)}")
+            return default
+        if not isinstance(value, str):
+            self.add(self.join(path, key), f"expected text, found number {value!r}", "quote it in YAML")
+            return str(value)
+        return value
+
+    def ident(self, d: dict, key: str, path: str, required: bool = True) -> str | None:
+        value = self.str(d, key, path, required)
+        if value is not None and not _is_ident(value):
+            self.add(self.join(path, key), f"{value!r} is not a snake_case id (a-z, 0-9, _ and . allowed)")
+        return value
+
+    def number(self, d: dict, key: str, path: str, required: bool = True, default: float | None = None,
+               minimum: float | None = None, maximum: float | None = None, exclusive_min: bool = False) -> float | None:
+        value = self.get(d, key, path, required, _MISSING)
+        if value is _MISSING:
+            return default
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+            self.add(self.join(path, key), f"expected a number, found {_kind(value)} {value!r}")
+            return default
+        if minimum is not None and (value <= minimum if exclusive_min else value < minimum):
+            self.add(self.join(path, key), f"{value!r} must be {'>' if exclusive_min else '>='} {minimum}")
+        if maximum is not None and value > maximum:
+            self.add(self.join(path, key), f"{value!r} must be <= {maximum}")
+        return float(value)
+
+    def boolean(self, d: dict, key: str, path: str, default: bool) -> bool:
+        value = self.get(d, key, path, False, _MISSING)
+        if value is _MISSING:
+            return default
+        if not isinstance(value, bool):
+            self.add(self.join(path, key), f"expected true or false, found {value!r}")
+            return default
+        return value
+
+    def enum(self, d: dict, key: str, path: str, enum: type[E], required: bool = True, default: E | None = None) -> E | None:
+        value = self.get(d, key, path, required, _MISSING)
+        if value is _MISSING:
+            return default
+        choices = [m.value for m in enum]
+        if value not in choices:
+            self.add(self.join(path, key), f"{value!r} is not one of {choices}")
+            return default
+        return enum(value)
+
+    def choice(self, d: dict, key: str, path: str, choices: Iterable[str], required: bool = True,
+               default: str | None = None) -> str | None:
+        value = self.get(d, key, path, required, _MISSING)
+        if value is _MISSING:
+            return default
+        choices = list(choices)
+        if value not in choices:
+            self.add(self.join(path, key), f"{value!r} is not one of {choices}")
+            return default
+        return value
+
+    def text(self, d: dict, key: str, path: str, required: bool = True) -> "Text":
+        """A bilingual text: either a mapping {de: ..., en: ...} or a plain string (used for both)."""
+        from core.i18n import Text
+
+        value = self.get(d, key, path, required, _MISSING)
+        if value is _MISSING:
+            return Text("", "")
+        if isinstance(value, str):
+            return Text(value, value)
+        if isinstance(value, dict):
+            de, en = value.get("de"), value.get("en")
+            for lang, v in (("de", de), ("en", en)):
+                if not isinstance(v, str) or not v.strip():
+                    self.add(self.join(self.join(path, key), lang), "missing or empty text")
+            return Text(de if isinstance(de, str) else "", en if isinstance(en, str) else "")
+        self.add(self.join(path, key), f"expected text or {{de, en}}, found {_kind(value)}")
+        return Text("", "")
+
+    def unique(self, ids: Iterable[tuple[str, str]], what: str = "id") -> None:
+        """``ids`` are (id, path) pairs; every repeat is reported at its path."""
+        seen: dict[str, str] = {}
+        for ident, path in ids:
+            if ident is None:
+                continue
+            if ident in seen:
+                self.add(path, f"duplicate {what} {ident!r} (first at {seen[ident]})")
+            else:
+                seen[ident] = path
+
+
+def _is_ident(value: str) -> bool:
+    return bool(value) and all(c.islower() or c.isdigit() or c in "_." for c in value) and not value[0].isdigit()
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {bool: "a boolean", int: "a number", float: "a number", str: "text", list: "a list",
+            dict: "a mapping"}.get(type(value), type(value).__name__)

@@ -1,0 +1,1 @@
+"""CRM data: the canonical schema, reading exports, mapping, validation, quality, demo data."""

@@ -1,0 +1,25 @@
+"""Settings page: create a client, see it in the audit log; errors shown in place."""
+from __future__ import annotations
+
+from tests.ui.apptest import open_page
+
+
+def test_create_client_and_see_audit_entry(empty_env):
+    at = open_page("settings_page.py", lang="en")
+    assert at.title[0].value == "Settings"
+    at.text_input(key="settings_new_client").input("Nordlicht AG")
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("Nordlicht AG" in s.value for s in at.success)
+    from core.settings import load_settings
+    from storage.clients import list_clients
+    from storage.db import connect
+
+    assert [c.name for c in list_clients(connect(load_settings().database_url))] == ["Nordlicht AG"]
+
+
+def test_empty_name_is_a_clear_error(empty_env):
+    at = open_page("settings_page.py", lang="de")
+    at.text_input(key="settings_new_client").input("   ")
+    at.button[0].click().run()
+    assert any("needs a name" in e.value for e in at.error)

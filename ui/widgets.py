@@ -1,0 +1,29 @@
+"""Small Streamlit helpers shared by the pages: one place for errors, empty states and figures."""
+from __future__ import annotations
+
+import streamlit as st
+
+from core.errors import CockpitError, StorageError
+from core.i18n import t
+
+
+def show_error(exc: CockpitError, lang: str) -> None:
+    """The one place where errors reach the user: headline, every located problem, the hint."""
+    if isinstance(exc, StorageError):
+        st.error(t("error.storage", lang), icon="🛑")
+        st.caption(exc.message)
+        return
+    lines = [f"**{t('error.title', lang)}:** {exc.message}"]
+    lines += [f"- `{p.where}`: {p.message}" + (f" ({p.hint})" if p.hint else "") for p in exc.problems[:50]]
+    if len(exc.problems) > 50:
+        lines.append(f"- … (+{len(exc.problems) - 50})")
+    if exc.hint:
+        lines.append(f"*{t('error.hint', lang)}:* {exc.hint}")
+    st.error("\n".join(lines), icon="⚠️")
+
+
+def empty_state(message: str, page: str | None = None, label: str | None = None, icon: str = "➡️") -> None:
+    """Tell the user why the page is empty and link to the page that fills it."""
+    st.info(message, icon="ℹ️")
+    if page:
+        st.page_link(page, label=label or page, icon=icon)

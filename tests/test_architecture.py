@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CORE_PACKAGES = ["core", "data", "kpis", "assessment", "scorecards", "lifecycle", "charts", "reports", "storage",
+CORE_PACKAGES = ["core", "data", "kpis", "assessment", "scorecards", "lifecycle", "charts", "reports", "storage", "auth",
                  "services"]
 
 

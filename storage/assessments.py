@@ -1,0 +1,346 @@
+"""Assessment rounds, participants, votes, consensus ratings and targets (repository).
+
+Every function takes ``engine`` and ``client_id`` (except the participant's entry by join code and
+token) and every query filters on ``client_id``. Votes are upserts on (round, question,
+participant), so two participants voting at once, or one voting twice, leave exactly one row
+each. Ratings and targets use optimistic versioning: pass the ``version`` you read as
+``expected_version`` (``None`` when you believe there is no row yet); if someone changed it first,
+``ConflictError.current`` carries what the database holds now. Each rating/target change writes
+an audit entry in the same transaction.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy.exc import IntegrityError
+
+from core.errors import ConflictError, InputError, PermissionDenied, Problem
+from storage import audit
+from storage.db import now, reading, transaction
+from storage.schema import assessment_rounds, participants, ratings, targets as targets_table, votes
+
+JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in a workshop
+JOIN_CODE_LENGTH = 6
+JOIN_VALID = timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class Round:
+    id: int
+    client_id: int
+    name: str
+    model_id: str
+    model_version: str
+    aggregation: str
+    status: str
+    held_on: date | None
+    join_code: str | None
+    join_expires_at: datetime | None
+    current_question_id: str | None
+    created_at: datetime
+    created_by: str
+    version: int
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: int
+    client_id: int
+    round_id: int
+    name: str
+    token: str
+
+
+@dataclass(frozen=True)
+class Target:
+    group_id: str
+    target: float
+    version: int
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything we store is UTC."""
+    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
+
+
+def _round(row) -> Round:
+    d = dict(row._mapping)
+    d["join_expires_at"] = _aware(d["join_expires_at"])
+    d["created_at"] = _aware(d["created_at"])
+    return Round(**d)
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+# -- rounds ------------------------------------------------------------------------------------
+def create_round(engine: Engine, client_id: int, name: str, model, aggregation: str = "median",
+                 actor: str = "", held_on: date | None = None) -> Round:
+    """A new open round for ``model`` (a MaturityModel) with a fresh join code valid 12 hours."""
+    name = (name or "").strip()
+    if not name:
+        raise InputError("A round needs a name.", hint="e.g. 'Workshop März 2025'")
+    if aggregation not in ("median", "mean"):
+        raise InputError(f"aggregation {aggregation!r} is not one of ['median', 'mean']")
+    for _attempt in range(5):  # a join code collision is astronomically rare; retry with a new one
+        try:
+            with transaction(engine) as conn:
+                values = dict(client_id=client_id, name=name, model_id=model.id, model_version=model.version,
+                              aggregation=aggregation, status="open", held_on=held_on, join_code=_new_code(),
+                              join_expires_at=now() + JOIN_VALID, created_at=now(), created_by=actor or "",
+                              version=1)
+                new_id = conn.execute(assessment_rounds.insert().values(**values)
+                                      .returning(assessment_rounds.c.id)).scalar_one()
+                audit.record(conn, client_id=client_id, actor=actor, action="round.create", entity="assessment_round",
+                             entity_key=str(new_id), after={"name": name, "model": model.id})
+            return get_round(engine, client_id, new_id)
+        except IntegrityError:
+            continue
+    raise InputError("Could not create a unique join code; please retry.")
+
+
+def list_rounds(engine: Engine, client_id: int) -> list[Round]:
+    """The client's rounds, newest first."""
+    with reading(engine) as conn:
+        rows = conn.execute(select(assessment_rounds).where(assessment_rounds.c.client_id == client_id)
+                            .order_by(assessment_rounds.c.created_at.desc(), assessment_rounds.c.id.desc()))
+        return [_round(r) for r in rows]
+
+
+def get_round(engine: Engine, client_id: int, round_id: int) -> Round:
+    with reading(engine) as conn:
+        row = conn.execute(select(assessment_rounds).where(assessment_rounds.c.client_id == client_id,
+                                                           assessment_rounds.c.id == round_id)).first()
+    if row is None:
+        raise InputError(f"Assessment round {round_id} does not exist for this client.")
+    return _round(row)
+
+
+def set_current_question(engine: Engine, client_id: int, round_id: int, question_id: str | None,
+                         actor: str = "") -> None:
+    """The question the facilitator shows; participants' devices follow it."""
+    with transaction(engine) as conn:
+        done = conn.execute(update(assessment_rounds)
+                            .where(assessment_rounds.c.client_id == client_id, assessment_rounds.c.id == round_id)
+                            .values(current_question_id=question_id, version=assessment_rounds.c.version + 1))
+        if done.rowcount == 0:
+            raise InputError(f"Assessment round {round_id} does not exist for this client.")
+
+
+def set_status(engine: Engine, client_id: int, round_id: int, status: str, actor: str = "") -> None:
+    if status not in ("open", "closed"):
+        raise InputError(f"status {status!r} is not one of ['open', 'closed']")
+    with transaction(engine) as conn:
+        conn.execute(update(assessment_rounds)
+                     .where(assessment_rounds.c.client_id == client_id, assessment_rounds.c.id == round_id)
+                     .values(status=status, version=assessment_rounds.c.version + 1))
+        audit.record(conn, client_id=client_id, actor=actor, action=f"round.{status}", entity="assessment_round",
+                     entity_key=str(round_id))
+
+
+# -- participants ------------------------------------------------------------------------------
+def _insert_participant(conn: Connection, client_id: int, round_id: int, name: str) -> Participant:
+    """Caller converts the IntegrityError of a taken name with ``_name_taken`` (outside the transaction)."""
+    token = secrets.token_urlsafe(24)
+    new_id = conn.execute(participants.insert().values(
+        client_id=client_id, round_id=round_id, name=name, token=token, joined_at=now())
+        .returning(participants.c.id)).scalar_one()
+    return Participant(new_id, client_id, round_id, name, token)
+
+
+def _name_taken(name: str) -> InputError:
+    return InputError(f"The name {name!r} is already taken in this round.",
+                      hint="choose another name, or rejoin with your personal link")
+
+
+def add_participant(engine: Engine, client_id: int, round_id: int, name: str) -> Participant:
+    name = (name or "").strip()
+    if not name:
+        raise InputError("A participant needs a name.")
+    get_round(engine, client_id, round_id)
+    try:
+        with transaction(engine) as conn:
+            return _insert_participant(conn, client_id, round_id, name)
+    except IntegrityError:
+        raise _name_taken(name) from None
+
+
+def join_by_code(engine: Engine, code: str, name: str) -> Participant:
+    """A participant joins an open round with its code; the token lets them rejoin after a refresh."""
+    code, name = (code or "").strip().upper(), (name or "").strip()
+    if not name:
+        raise InputError("Please enter your name.")
+    try:
+        with transaction(engine) as conn:
+            row = conn.execute(select(assessment_rounds.c.id, assessment_rounds.c.client_id, assessment_rounds.c.status,
+                                  assessment_rounds.c.join_expires_at)
+                               .where(assessment_rounds.c.join_code == code)).first()
+            if row is None or row.status != "open" or (_aware(row.join_expires_at) or now()) < now():
+                raise PermissionDenied("This code is not valid (any more).",
+                                       hint="ask the facilitator for the current code")
+            return _insert_participant(conn, row.client_id, row.id, name)
+    except IntegrityError:
+        raise _name_taken(name) from None
+
+
+def participant_by_token(engine: Engine, token: str) -> Participant | None:
+    if not token:
+        return None
+    with reading(engine) as conn:
+        row = conn.execute(select(participants.c.id, participants.c.client_id, participants.c.round_id,
+                                  participants.c.name, participants.c.token)
+                           .where(participants.c.token == token)).first()
+    return Participant(*row) if row else None
+
+
+def list_participants(engine: Engine, client_id: int, round_id: int) -> list[Participant]:
+    with reading(engine) as conn:
+        rows = conn.execute(select(participants.c.id, participants.c.client_id, participants.c.round_id,
+                                   participants.c.name, participants.c.token)
+                            .where(participants.c.client_id == client_id, participants.c.round_id == round_id)
+                            .order_by(participants.c.id))
+        return [Participant(*r) for r in rows]
+
+
+# -- votes -------------------------------------------------------------------------------------
+def _upsert(conn: Connection, table):
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
+def cast_vote(engine: Engine, client_id: int, round_id: int, question_id: str, participant_id: int,
+              value: float | None, not_applicable: bool = False, note: str = "") -> None:
+    """Store (or replace) one participant's answer to one question; safe under concurrent votes."""
+    if not not_applicable and value is None:
+        raise InputError("A vote needs a value or 'not applicable'.")
+    with transaction(engine) as conn:
+        owner = conn.execute(select(participants.c.id).join(assessment_rounds,
+                                                             assessment_rounds.c.id == participants.c.round_id)
+                             .where(participants.c.id == participant_id, participants.c.round_id == round_id,
+                                    participants.c.client_id == client_id, assessment_rounds.c.status == "open")
+                             ).first()
+        if owner is None:
+            raise PermissionDenied("This participant cannot vote in this round (unknown, or the round is closed).")
+        at = now()
+        stmt = _upsert(conn, votes).values(
+            client_id=client_id, round_id=round_id, question_id=question_id, participant_id=participant_id,
+            value=None if not_applicable else float(value), not_applicable=bool(not_applicable), note=note or "",
+            created_at=at, updated_at=at, version=1)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[votes.c.round_id, votes.c.question_id, votes.c.participant_id],
+            set_={"value": stmt.excluded.value, "not_applicable": stmt.excluded.not_applicable,
+                  "note": stmt.excluded.note, "updated_at": stmt.excluded.updated_at,
+                  "version": votes.c.version + 1})
+        conn.execute(stmt)
+
+
+def votes_frame(engine: Engine, client_id: int, round_id: int) -> pd.DataFrame:
+    """question_id, participant (name), participant_id, value, not_applicable, note, updated_at."""
+    query = (select(votes.c.question_id, participants.c.name.label("participant"), votes.c.participant_id,
+                    votes.c.value, votes.c.not_applicable, votes.c.note, votes.c.updated_at)
+             .join(participants, participants.c.id == votes.c.participant_id)
+             .where(votes.c.client_id == client_id, votes.c.round_id == round_id)
+             .order_by(votes.c.question_id, participants.c.name))
+    with reading(engine) as conn:
+        rows = conn.execute(query).all()
+    frame = pd.DataFrame(rows, columns=["question_id", "participant", "participant_id", "value", "not_applicable",
+                                        "note", "updated_at"])
+    return frame.astype({"question_id": "string", "participant": "string", "participant_id": "int64",
+                         "value": "float64", "not_applicable": "bool", "note": "string"})
+
+
+# -- consensus ratings and targets (optimistic versioning) ------------------------------------
+def _versioned_write(engine: Engine, client_id: int, table, key: dict, values: dict, expected_version: int | None,
+                     actor: str, action: str, entity: str) -> int:
+    """Insert (expected_version None) or update (expected_version = the version read) one row.
+
+    Returns the new version. Raises ConflictError with the current row when someone else wrote first.
+    """
+    where = [table.c.client_id == client_id] + [table.c[k] == v for k, v in key.items()]
+    entity_key = "/".join(str(v) for v in key.values())
+    try:
+        with transaction(engine) as conn:
+            current = conn.execute(select(table).where(*where)).mappings().first()
+            current = dict(current) if current else None
+            if current is None and expected_version is None:
+                new_version = 1
+                conn.execute(table.insert().values(client_id=client_id, **key, **values, updated_at=now(),
+                                                   updated_by=actor or "", version=1))
+            elif current is not None and current["version"] == expected_version:
+                new_version = expected_version + 1
+                done = conn.execute(update(table).where(*where, table.c.version == expected_version)
+                                    .values(**values, updated_at=now(), updated_by=actor or "", version=new_version))
+                if done.rowcount != 1:
+                    raise _conflict(entity, entity_key, _reread(conn, table, where))
+            else:
+                raise _conflict(entity, entity_key, current)
+            before = {k: current[k] for k in values} if current else None
+            audit.record(conn, client_id=client_id, actor=actor, action=action, entity=entity,
+                         entity_key=entity_key, before=before, after=dict(values))
+            return new_version
+    except IntegrityError:  # two first writes at once: the other one won
+        with reading(engine) as conn:
+            raise _conflict(entity, entity_key, _reread(conn, table, where)) from None
+
+
+def _reread(conn: Connection, table, where) -> dict | None:
+    row = conn.execute(select(table).where(*where)).mappings().first()
+    return dict(row) if row else None
+
+
+def _conflict(entity: str, key: str, current: dict | None) -> ConflictError:
+    return ConflictError(f"The {entity} {key} was changed by someone else in the meantime.", current=current,
+                         hint="reload to see the current value, then apply your change again")
+
+
+def _check_round(engine: Engine, client_id: int, round_id: int) -> None:
+    get_round(engine, client_id, round_id)  # raises for another client's round
+
+
+def set_rating(engine: Engine, client_id: int, round_id: int, question_id: str, value: float | None,
+               not_applicable: bool = False, rationale: str = "", note: str = "", evidence: str = "",
+               expected_version: int | None = None, actor: str = "") -> int:
+    """The facilitator's consensus for one question; returns the new version."""
+    if value is None and not not_applicable:
+        raise InputError("A consensus rating needs a value or 'not applicable'.",
+                         [Problem(f"rating {question_id}", "no value")])
+    _check_round(engine, client_id, round_id)
+    values = {"value": None if not_applicable else float(value), "not_applicable": bool(not_applicable),
+              "rationale": rationale or "", "note": note or "", "evidence": evidence or ""}
+    return _versioned_write(engine, client_id, ratings, {"round_id": round_id, "question_id": question_id}, values,
+                            expected_version, actor, "rating.set", "rating")
+
+
+def ratings_frame(engine: Engine, client_id: int, round_id: int) -> pd.DataFrame:
+    """question_id, value, not_applicable, rationale, note, evidence, version, updated_at, updated_by."""
+    cols = ["question_id", "value", "not_applicable", "rationale", "note", "evidence", "version", "updated_at",
+            "updated_by"]
+    with reading(engine) as conn:
+        rows = conn.execute(select(*(ratings.c[c] for c in cols))
+                            .where(ratings.c.client_id == client_id, ratings.c.round_id == round_id)
+                            .order_by(ratings.c.question_id)).all()
+    return pd.DataFrame(rows, columns=cols).astype({"question_id": "string", "value": "float64",
+                                                   "not_applicable": "bool", "version": "int64"})
+
+
+def set_target(engine: Engine, client_id: int, round_id: int, group_id: str, target: float,
+               expected_version: int | None = None, actor: str = "") -> int:
+    """The target level of one domain; returns the new version."""
+    _check_round(engine, client_id, round_id)
+    return _versioned_write(engine, client_id, targets_table, {"round_id": round_id, "group_id": group_id},
+                            {"target": float(target)}, expected_version, actor, "target.set", "target")
+
+
+def targets(engine: Engine, client_id: int, round_id: int) -> dict[str, Target]:
+    with reading(engine) as conn:
+        rows = conn.execute(select(targets_table.c.group_id, targets_table.c.target, targets_table.c.version)
+                            .where(targets_table.c.client_id == client_id, targets_table.c.round_id == round_id))
+        return {r.group_id: Target(r.group_id, r.target, r.version) for r in rows}

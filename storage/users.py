@@ -1,0 +1,273 @@
+"""User accounts, their clients, sign-in with throttling, and identity-provider sign-in.
+
+Sign-in with a password (``authenticate``): after ``MAX_FAILURES`` failed attempts within
+``WINDOW`` the account is locked for ``LOCK_FOR``. Failures are counted in ``rate_events``
+under ``login:user:<name>`` (also for names that do not exist, so a lock says nothing about
+whether an account exists) and, for unknown names, under ``login:addr:<address>``. Unknown
+users cost one argon2 verification like known ones. Every change writes an audit entry.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from auth.guard import Principal
+from auth.passwords import fresh_hash, hash_password, needs_rehash, verify_dummy, verify_password
+from auth.roles import OidcPolicy, Role, parse_role, shipped
+from core.errors import InputError, PermissionDenied
+from storage import audit
+from storage.db import now as utcnow
+from storage.db import reading, transaction
+from storage.schema import audit_log, rate_events, users
+from storage.schema import user_clients as links
+from storage.schema import clients as clients_table
+
+MAX_FAILURES = 5
+WINDOW = timedelta(minutes=15)
+LOCK_FOR = timedelta(minutes=15)
+MAX_ADDRESS_FAILURES = 20  # unknown user names tried from one address within WINDOW
+WRONG = "Wrong user name or password."
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    username: str
+    role: Role
+    display_name: str
+    email: str | None
+    active: bool
+    has_password: bool
+    oidc_subject: str | None
+    failed_logins: int
+    locked_until: datetime | None
+    client_ids: frozenset[int]
+
+    def principal(self) -> Principal:
+        return Principal(self.id, self.username, self.role, self.client_ids)
+
+
+def create_user(engine: Engine, username: str, role: Role | str, password: str | None = None,
+                oidc_subject: str | None = None, display_name: str = "", clients: list[int] = (),
+                actor: str = "", email: str | None = None) -> User:
+    username = (username or "").strip()
+    if not username or len(username) > 120 or any(c.isspace() for c in username):
+        raise InputError(f"User name {username!r} is not usable.", hint="1-120 characters, no blanks")
+    role = parse_role(role)
+    if role is Role.PARTICIPANT:
+        raise InputError("Participants need no account.", hint="they join a workshop round with its join code")
+    password_hash = hash_password(password, username) if password is not None else None
+    try:
+        with transaction(engine) as conn:
+            user_id = conn.execute(users.insert().values(
+                username=username, display_name=display_name or username, email=email or None,
+                password_hash=password_hash, oidc_subject=oidc_subject or None, role=role.value, active=True,
+                failed_logins=0, created_at=utcnow()).returning(users.c.id)).scalar_one()
+            ids = _assign(conn, user_id, clients)
+            audit.record(conn, client_id=None, actor=actor, action="user.create", entity="user",
+                         entity_key=username, after={"role": role.value, "clients": ids,
+                                                     "password": password_hash is not None,
+                                                     "oidc": bool(oidc_subject)})
+    except IntegrityError:
+        raise InputError(f"A user {username!r} (or that identity-provider subject) exists already.",
+                         hint="choose another user name") from None
+    return get_user(engine, user_id)
+
+
+def get_user(engine: Engine, key: str | int) -> User | None:
+    """By id (int) or user name (str)."""
+    col = users.c.id if isinstance(key, int) else users.c.username
+    with reading(engine) as conn:
+        row = conn.execute(select(users).where(col == key)).mappings().first()
+        return _user(conn, row) if row else None
+
+
+def list_users(engine: Engine) -> list[User]:
+    with reading(engine) as conn:
+        return [_user(conn, row) for row in conn.execute(select(users).order_by(users.c.username)).mappings()]
+
+
+def user_clients(engine: Engine, user_id: int) -> set[int]:
+    with reading(engine) as conn:
+        return _client_ids(conn, user_id)
+
+
+def set_password(engine: Engine, username: str, password: str, actor: str = "") -> None:
+    """Set a new password (policy checked); also lifts a lock."""
+    user = _existing(engine, username)
+    new_hash = hash_password(password, user.username)
+    with transaction(engine) as conn:
+        conn.execute(update(users).where(users.c.id == user.id)
+                     .values(password_hash=new_hash, failed_logins=0, locked_until=None))
+        audit.record(conn, client_id=None, actor=actor, action="user.password", entity="user",
+                     entity_key=user.username)
+
+
+def assign_clients(engine: Engine, username: str, client_ids: list[int], actor: str = "") -> User:
+    """Replace the user's clients with ``client_ids``."""
+    user = _existing(engine, username)
+    with transaction(engine) as conn:
+        conn.execute(delete(links).where(links.c.user_id == user.id))
+        ids = _assign(conn, user.id, client_ids)
+        audit.record(conn, client_id=None, actor=actor, action="user.clients", entity="user",
+                     entity_key=user.username, before={"clients": sorted(user.client_ids)}, after={"clients": ids})
+    return get_user(engine, user.id)
+
+
+def deactivate(engine: Engine, username: str, actor: str = "") -> None:
+    """The user can no longer sign in; their entries in the audit log stay."""
+    user = _existing(engine, username)
+    with transaction(engine) as conn:
+        if user.role is Role.ADMIN:
+            admins = conn.execute(select(func.count()).select_from(users).where(
+                users.c.role == Role.ADMIN.value, users.c.active.is_(True))).scalar_one()
+            if admins <= 1:
+                raise InputError("The last active admin cannot be deactivated.", hint="add another admin first")
+        conn.execute(update(users).where(users.c.id == user.id).values(active=False))
+        audit.record(conn, client_id=None, actor=actor, action="user.deactivate", entity="user",
+                     entity_key=user.username, before={"active": user.active}, after={"active": False})
+
+
+def user_audit(engine: Engine, limit: int = 500) -> list[dict]:
+    """Changes to accounts (not tied to a client), newest first."""
+    with reading(engine) as conn:
+        rows = conn.execute(select(audit_log).where(audit_log.c.entity == "user")
+                            .order_by(audit_log.c.at.desc(), audit_log.c.id.desc()).limit(limit)).mappings()
+        return [dict(r) for r in rows]
+
+
+def authenticate(engine: Engine, username: str, password: str, now: datetime | None = None,
+                 address: str = "") -> User:
+    """The user for a correct user name and password; otherwise PermissionDenied (the same
+    message for an unknown name and a wrong password, another one while locked)."""
+    now = _utc(now or utcnow())
+    username = (username or "").strip()
+    user_key, addr_key = f"login:user:{username.casefold()}"[:200], f"login:addr:{address}"[:200]
+    with reading(engine) as conn:
+        row = conn.execute(select(users).where(users.c.username == username)).mappings().first()
+        user = _user(conn, row) if row else None
+        addr_failures = _count(conn, addr_key, now - WINDOW) if address else 0
+        name_failures = _count(conn, user_key, now - WINDOW)
+    locked = (user.locked_until is not None and _utc(user.locked_until) > now) if user else \
+        name_failures >= MAX_FAILURES
+    if locked or addr_failures >= MAX_ADDRESS_FAILURES:
+        raise PermissionDenied("Too many failed sign-ins: this account is locked for a while.",
+                               hint=f"try again in {int(LOCK_FOR.total_seconds() // 60)} minutes "
+                                    "or ask an admin to set a new password")
+    if user is None or not user.active or not user.has_password:
+        verify_dummy(password or "")
+        _record(engine, [user_key] + ([addr_key] if address and user is None else []), now)
+        raise PermissionDenied(WRONG)
+    with reading(engine) as conn:
+        stored = conn.execute(select(users.c.password_hash).where(users.c.id == user.id)).scalar_one()
+    if verify_password(stored, password):
+        values: dict = {"failed_logins": 0, "locked_until": None}
+        if needs_rehash(stored):
+            values["password_hash"] = fresh_hash(password)
+        with transaction(engine) as conn:
+            conn.execute(update(users).where(users.c.id == user.id).values(**values))
+            conn.execute(delete(rate_events).where(rate_events.c.key == user_key))
+        return get_user(engine, user.id)
+    with transaction(engine) as conn:
+        conn.execute(insert(rate_events).values(key=user_key, at=now))
+        failures = _count(conn, user_key, now - WINDOW)
+        values = {"failed_logins": users.c.failed_logins + 1}
+        if failures >= MAX_FAILURES:
+            values["locked_until"] = now + LOCK_FOR
+        conn.execute(update(users).where(users.c.id == user.id).values(**values))
+        if failures >= MAX_FAILURES:
+            audit.record(conn, client_id=None, actor="", action="user.locked", entity="user",
+                         entity_key=user.username, after={"until": (now + LOCK_FOR).isoformat()})
+    raise PermissionDenied(WRONG)
+
+
+def rate_limited(engine: Engine, key: str, limit: int, window: timedelta, now: datetime | None = None) -> bool:
+    """Record one attempt under ``key``; True when more than ``limit`` attempts fell within
+    ``window`` (this one included). Use it for join codes: ``rate_limited(e, f"join:{addr}", 10, ...)``."""
+    now = _utc(now or utcnow())
+    with transaction(engine) as conn:
+        conn.execute(delete(rate_events).where(rate_events.c.key == key, rate_events.c.at <= now - window))
+        conn.execute(insert(rate_events).values(key=key, at=now))
+        return _count(conn, key, now - window) > limit
+
+
+def oidc_user(engine: Engine, subject: str, email: str | None = None, name: str = "",
+              groups: list[str] | tuple[str, ...] = (), policy: OidcPolicy | None = None) -> User:
+    """The account for an identity-provider sign-in (``st.user``): by subject, then (if the
+    policy says so) by e-mail, then auto-provisioned (if the policy says so); else PermissionDenied."""
+    policy = policy or shipped().oidc
+    if not subject:
+        raise PermissionDenied("The identity provider sent no subject.", hint="check the [auth] settings")
+    with reading(engine) as conn:
+        row = conn.execute(select(users).where(users.c.oidc_subject == subject)).mappings().first()
+        linking = row is None and policy.link_by_email and bool(email)
+        if linking:
+            row = conn.execute(select(users).where(func.lower(users.c.email) == email.lower(),
+                                                   users.c.oidc_subject.is_(None))).mappings().first()
+        user = _user(conn, row) if row else None
+    if user is not None and linking and user.active:
+        with transaction(engine) as conn:
+            conn.execute(update(users).where(users.c.id == user.id).values(oidc_subject=subject))
+            audit.record(conn, client_id=None, actor=user.username, action="user.link", entity="user",
+                         entity_key=user.username, after={"oidc": True})
+    if user is not None:
+        if not user.active:
+            raise PermissionDenied(f"The account {user.username!r} is deactivated.", hint="ask an admin")
+        return get_user(engine, user.id)
+    role = policy.role_for(list(groups)) if policy.auto_provision else None
+    if role is None:
+        raise PermissionDenied(f"No account for {email or name or subject!r} in the cockpit yet.",
+                               hint="ask an admin to add you")
+    try:
+        return create_user(engine, email or subject, role, oidc_subject=subject, display_name=name or email or "",
+                           email=email, actor="oidc")
+    except InputError:  # the name is taken by another account, or not usable as a user name
+        raise PermissionDenied(f"Could not create an account for {email or subject!r}.",
+                               hint="ask an admin to add you") from None
+
+
+def _existing(engine: Engine, username: str) -> User:
+    user = get_user(engine, username)
+    if user is None:
+        raise InputError(f"No user {username!r}.", hint="python cli.py user list shows the users")
+    return user
+
+
+def _assign(conn: Connection, user_id: int, client_ids) -> list[int]:
+    ids = sorted({int(c) for c in client_ids})
+    if ids:
+        found = set(conn.execute(select(clients_table.c.id).where(clients_table.c.id.in_(ids))).scalars())
+        missing = [c for c in ids if c not in found]
+        if missing:
+            raise InputError(f"Unknown client id(s) {missing}.", hint="python cli.py client list shows the clients")
+        conn.execute(insert(links), [{"user_id": user_id, "client_id": c} for c in ids])
+    return ids
+
+
+def _client_ids(conn: Connection, user_id: int) -> set[int]:
+    return set(conn.execute(select(links.c.client_id).where(links.c.user_id == user_id)).scalars())
+
+
+def _user(conn: Connection, row) -> User:
+    return User(row["id"], row["username"], Role(row["role"]), row["display_name"], row["email"], bool(row["active"]),
+                row["password_hash"] is not None, row["oidc_subject"], row["failed_logins"],
+                _utc(row["locked_until"]) if row["locked_until"] else None, frozenset(_client_ids(conn, row["id"])))
+
+
+def _count(conn: Connection, key: str, since: datetime) -> int:
+    return conn.execute(select(func.count()).select_from(rate_events)
+                        .where(rate_events.c.key == key, rate_events.c.at > since)).scalar_one()
+
+
+def _record(engine: Engine, keys: list[str], at: datetime) -> None:
+    with transaction(engine) as conn:
+        conn.execute(delete(rate_events).where(rate_events.c.key.in_(keys), rate_events.c.at <= at - WINDOW))
+        conn.execute(insert(rate_events), [{"key": k, "at": at} for k in keys])
+
+
+def _utc(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything stored is UTC."""
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)

@@ -1,0 +1,99 @@
+"""Command line: ``demo-data``, ``import``, ``datasets`` (see ``cli.py``)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    demo = sub.add_parser("demo-data", help="write synthetic CRM data (seven canonical CSV files)")
+    demo.add_argument("--out", required=True, help="output folder")
+    demo.add_argument("--customers", type=int, default=5000, help="number of customers (default 5000)")
+    demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    demo.set_defaults(func=run_demo)
+
+    imp = sub.add_parser("import", help="validate an export and store it as a new dataset version")
+    imp.add_argument("--client", required=True, help="client name (created when missing)")
+    imp.add_argument("--data", required=True, help="manifest .yaml or folder of canonical files")
+    imp.add_argument("--accept-partial", action="store_true", help="store the valid rows even if some are bad")
+    imp.add_argument("--report", help="write the validation report to this CSV file")
+    imp.add_argument("--label", default="", help="label of the dataset version")
+    imp.set_defaults(func=run_import)
+
+    ls = sub.add_parser("datasets", help="list a client's dataset versions")
+    ls.add_argument("--client", required=True, help="client name or short name")
+    ls.add_argument("--format", choices=("table", "json"), default="table")
+    ls.set_defaults(func=run_datasets)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from core.errors import InputError
+    from data.demo import generate, write_csv
+
+    if args.customers < 1 or args.customers > 5_000_000:
+        raise InputError(f"--customers {args.customers}: expected 1 to 5,000,000")
+    paths = write_csv(generate(customers=args.customers, seed=args.seed), args.out)
+    for name, path in paths.items():
+        print(f"{path}")
+    return 0
+
+
+def _engine():
+    from core.settings import load_settings
+    from storage.db import connect
+
+    settings = load_settings()
+    return connect(settings.database_url), settings
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from data.manifest import resolve_manifest
+    from services.importing import ensure_client, import_dataset
+
+    manifest = resolve_manifest(args.data)  # a wrong path fails before anything is created
+    engine, settings = _engine()
+    client = ensure_client(engine, args.client, actor="cli")
+    info, result = import_dataset(engine, settings.dataset_dir, client.id, manifest,
+                                  accept_partial=args.accept_partial, actor="cli", label=args.label,
+                                  max_bytes=settings.max_upload_mb * 1024 * 1024)
+    if args.report:
+        from data.validation import write_report_csv
+
+        write_report_csv(result.report, args.report)
+    if not result.report.ok:
+        print(result.report.describe(), file=sys.stderr)
+    if info is None:
+        print(f"error: nothing imported for {client.name}: fix the problems above, or pass --accept-partial",
+              file=sys.stderr)
+        return 2
+    print(f"{client.name}: dataset version {info.version} stored ({_counts(info.row_counts)})")
+    if info.rejected_counts:
+        print(f"rejected rows kept: {_counts(info.rejected_counts)}")
+    return 0
+
+
+def _counts(counts: dict) -> str:
+    return ", ".join(f"{k} {v:,}" for k, v in counts.items())
+
+
+def run_datasets(args: argparse.Namespace) -> int:
+    from core.errors import InputError
+    from storage.clients import get_client, list_clients, slugify
+    from storage.datasets import list_datasets
+
+    engine, _ = _engine()
+    client = get_client(engine, slugify(args.client))
+    if client is None:
+        names = ", ".join(c.name for c in list_clients(engine)) or "none"
+        raise InputError(f"client {args.client!r} not found", hint=f"existing clients: {names}")
+    rows = [{"version": d.version, "label": d.label, "created_at": d.created_at.isoformat(), "by": d.created_by,
+             "rows": d.row_counts, "rejected": d.rejected_counts,
+             "data_completeness": d.quality.get("data_completeness")} for d in list_datasets(engine, client.id)]
+    if args.format == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for r in rows:
+            print(f"v{r['version']}  {r['created_at'][:19]}  {r['label']}  {_counts(r['rows'])}"
+                  + (f"  rejected: {_counts(r['rejected'])}" if r["rejected"] else ""))
+    return 0

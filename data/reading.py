@@ -1,0 +1,238 @@
+"""Reading CSV, TSV and XLSX exports into frames of text.
+
+Every column is read as text (``string`` dtype, empty cells are ``<NA>``): typing is the
+mapper's job, so ids and postcodes keep their leading zeros and ``31.12.2024`` stays a date.
+The frame's index is the 1-based source line as the user sees it in Excel (header included),
+so every later problem can name its row.
+
+CSV: encoding (UTF-8 with/without BOM, else cp1252), delimiter (``; , tab |``) and the header
+row (title lines above it are skipped) are detected; pyarrow parses, pandas is the fallback for
+files pyarrow refuses. XLSX: ``data.workbook``. Every failure is a ``DataImportError`` naming
+the file (and the line when known).
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from core.errors import DataImportError, Problem
+
+MAX_COLUMNS = 2000
+DEFAULT_MAX_BYTES = 500 * 1024 * 1024
+DELIMITERS = (";", ",", "\t", "|")
+SNIFF_LINES = 60
+SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What a manifest may fix; ``None`` means detect."""
+
+    sheet: str | int | None = None
+    delimiter: str | None = None
+    encoding: str | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+def fail(path: Path | str, message: str, line: int | None = None, hint: str = "") -> DataImportError:
+    name = Path(path).name
+    where = f"{name}: line {line}" if line else name
+    return DataImportError(f"{where}: {message}", [Problem(where, message)], hint=hint)
+
+
+def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> pd.DataFrame:
+    """The table in ``path`` as text columns, indexed by source line (header line + 1 onwards)."""
+    path = Path(path)
+    if not path.is_file():
+        raise fail(path, "file not found", hint="check the file name and folder")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsm", ".xltm"):
+        raise fail(path, "macro-enabled workbooks (.xlsm) are refused", hint="save the sheet as .xlsx or .csv")
+    if suffix == ".xls":
+        raise fail(path, "old Excel format .xls is not supported", hint="save it as .xlsx or .csv")
+    if suffix not in SUFFIXES:
+        raise fail(path, f"unsupported file type {suffix or '(none)'}; expected one of {list(SUFFIXES)}")
+    size = path.stat().st_size
+    if size > options.max_bytes:
+        raise fail(path, f"file has {size / 1e6:.1f} MB, more than the limit of {options.max_bytes / 1e6:.0f} MB",
+                   hint="split the export or raise COCKPIT_MAX_UPLOAD_MB")
+    if suffix == ".xlsx":
+        from data.workbook import read_xlsx
+
+        frame = read_xlsx(path, options)
+    else:
+        frame = _read_csv(path, options)
+    if frame.shape[1] > MAX_COLUMNS:
+        raise fail(path, f"{frame.shape[1]} columns, more than {MAX_COLUMNS}", hint="export only the needed columns")
+    return drop_blank_columns(frame)
+
+
+def drop_blank_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns without a header and without any value (trailing delimiters, an empty column A)."""
+    blank = [c for c in frame.columns if re.fullmatch(r"column_\d+", str(c)) and frame[c].isna().all()]
+    return frame.drop(columns=blank) if blank else frame
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+def detect_encoding(path: Path) -> str:
+    """``utf-8-sig`` for a BOM, ``utf-8`` when every byte decodes, else ``cp1252``."""
+    with path.open("rb") as fh:
+        head = fh.read(4)
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        fh.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while chunk := fh.read(4 * 1024 * 1024):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8"
+
+
+def _head_lines(path: Path, encoding: str) -> list[str]:
+    with path.open("r", encoding=encoding, errors="replace", newline="") as fh:
+        text = fh.read(256 * 1024)
+    lines = text.splitlines()
+    return lines[:SNIFF_LINES] if len(lines) > 1 else lines
+
+
+def _split(line: str, delimiter: str) -> list[str]:
+    return next(csv.reader([line], delimiter=delimiter), [])
+
+
+def detect_layout(lines: list[str], delimiter: str | None = None) -> tuple[str, int]:
+    """(delimiter, 0-based header line index) from the first lines of a file.
+
+    The delimiter is the candidate giving the most lines with the same field count (> 1);
+    the header is the first line with that modal count (title lines above it are skipped)."""
+    candidates = (delimiter,) if delimiter else DELIMITERS
+    best: tuple[int, int, str, int] = (-1, 0, candidates[0], 0)
+    sample = [ln for ln in lines if ln.strip()]
+    for d in candidates:
+        counts = [len(_split(ln, d)) for ln in sample]
+        if not counts:
+            continue
+        values, freq = np.unique(counts, return_counts=True)
+        order = np.lexsort((values, freq))  # most frequent, ties: most fields
+        mode, n = int(values[order[-1]]), int(freq[order[-1]])
+        score = n if mode > 1 else 0
+        if (score, mode) > best[:2]:
+            best = (score, mode, d, mode)
+    _, _, d, mode = best
+    header = 0
+    for i, ln in enumerate(lines):
+        if ln.strip() and len(_split(ln, d)) >= mode:
+            header = i
+            break
+    return d, header
+
+
+def clean_headers(names: list[object]) -> list[str]:
+    """Trimmed header names; blanks become ``column_N``; repeats get ``.2``, ``.3``."""
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names, start=1):
+        text = "" if name is None or (isinstance(name, float) and np.isnan(name)) else str(name)
+        text = text.replace("\ufeff", "").strip()
+        text = text or f"column_{i}"
+        if text in seen:
+            seen[text] += 1
+            text = f"{text}.{seen[text]}"
+        else:
+            seen[text] = 1
+        out.append(text)
+    return out
+
+
+def _read_csv(path: Path, options: ReadOptions) -> pd.DataFrame:
+    encoding = options.encoding or detect_encoding(path)
+    default_delim = "\t" if path.suffix.lower() == ".tsv" and not options.delimiter else options.delimiter
+    try:
+        lines = _head_lines(path, encoding)
+    except LookupError:
+        raise fail(path, f"unknown encoding {encoding!r}", hint="use utf-8 or cp1252") from None
+    if not lines:
+        raise fail(path, "the file is empty")
+    delimiter, header_idx = detect_layout(lines, default_delim)
+    header = clean_headers(_split(lines[header_idx], delimiter))
+    if len(header) > MAX_COLUMNS:
+        raise fail(path, f"{len(header)} columns, more than {MAX_COLUMNS}", hint="export only the needed columns")
+    quoted = any('"' in ln for ln in lines)
+    frame = _read_csv_arrow(path, encoding, delimiter, header_idx, header, quoted)
+    if frame is None:
+        frame = _read_csv_pandas(path, encoding, delimiter, header_idx, header)
+    frame.index = pd.RangeIndex(header_idx + 2, header_idx + 2 + len(frame), name="row")
+    return frame
+
+
+def _read_csv_arrow(path: Path, encoding: str, delimiter: str, header_idx: int, header: list[str], quoted: bool):
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
+
+    bad: list[object] = []
+
+    def on_invalid(row):
+        bad.append(row)
+        return "error"
+
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(encoding=encoding.replace("utf-8-sig", "utf8"), skip_rows=header_idx + 1,
+                                           column_names=header, block_size=8 << 20),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=quoted,
+                                             invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(column_types={h: pa.string() for h in header},
+                                                 null_values=[""], strings_can_be_null=True,
+                                                 quoted_strings_can_be_null=True),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
+        if bad:
+            row = bad[0]
+            line = _find_line(path, encoding, row.text, header_idx)
+            raise fail(path, f"expected {row.expected_columns} fields, found {row.actual_columns}", line,
+                       hint="check the delimiter and quotes in that line") from None
+        return None  # e.g. a byte the encoding lacks: let pandas try and name the problem
+    # cells are trimmed by the mapper; whitespace-only cells count as empty there
+    return table.to_pandas(types_mapper={pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype()}.get)
+
+
+def _find_line(path: Path, encoding: str, text: str, after: int) -> int | None:
+    """The 1-based line holding ``text`` (error path only: pyarrow does not report it)."""
+    with path.open("r", encoding=encoding, errors="replace", newline="") as fh:
+        for number, line in enumerate(fh, start=1):
+            if number > after + 1 and line.rstrip("\r\n") == text:
+                return number
+    return None
+
+
+def _read_csv_pandas(path: Path, encoding: str, delimiter: str, header_idx: int, header: list[str]) -> pd.DataFrame:
+    """The slow path, for files pyarrow refuses (e.g. a byte undefined in cp1252: it becomes U+FFFD)."""
+    try:
+        return pd.read_csv(path, sep=delimiter, encoding=encoding, encoding_errors="replace", skiprows=header_idx + 1,
+                           header=None, names=header, dtype="string", keep_default_na=False, na_values=[""],
+                           engine="python")
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise fail(path, f"cannot be read as CSV: {str(exc).splitlines()[0][:200]}",
+                   hint="check the encoding, delimiter and quotes") from None
+
+
+def read_text_sample(data: bytes, encoding: str | None = None) -> str:
+    """Decode the first bytes of an upload for a preview (BOM, UTF-8, else cp1252)."""
+    if encoding:
+        return data.decode(encoding, errors="replace")
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")

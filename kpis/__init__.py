@@ -1,0 +1,1 @@
+"""KPIs: the catalogue (``config/kpis.yaml``), safe formulas, the DuckDB engine and a pandas reference."""

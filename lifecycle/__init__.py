@@ -1,0 +1,1 @@
+"""Customer-lifecycle analytics on canonical frames with DuckDB (docs/lifecycle.md)."""

@@ -1,0 +1,48 @@
+"""Customer lifetime value: historic revenue per customer, by acquisition channel or segment.
+
+Customers in scope: those acquired (created_at) in [filters.start, filters.end) and matching the
+dimension filters (``channel`` means the acquisition channel here). Their value is the revenue of
+all their orders dated before filters.end (all orders when no end), in every channel; customers
+without orders count with 0. Per group: customers, total, mean, median.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from core.errors import InputError
+from core.query import Filters
+from lifecycle.source import Binder, Source, fetch, open_source, quote, scope
+
+GROUPS = ("acquisition_channel", "segment", "region")
+COLUMNS = ["customers", "total", "mean", "median"]
+
+
+def lifetime_value(source: Source, filters: Filters | None = None, by: str = "acquisition_channel") -> pd.DataFrame:
+    """One row per value of ``by`` (acquisition_channel, segment or region)."""
+    if by not in GROUPS:
+        raise InputError(f"cannot group customer lifetime value by {by!r}", hint=f"use one of {list(GROUPS)}")
+    filters = filters or Filters()
+    bind = Binder()
+    customers = scope("customers", filters, bind, alias="c")
+    until = f"order_date < {bind(filters.end)}" if filters.end is not None else "TRUE"
+    sql = f"""
+    WITH value AS (
+        SELECT customer_id, sum(COALESCE(revenue, 0)) AS revenue FROM orders
+        WHERE customer_id IS NOT NULL AND {until} GROUP BY 1),
+    per_customer AS (
+        SELECT c.{quote(by)} AS grp, COALESCE(v.revenue, 0) AS revenue
+        FROM customers c LEFT JOIN value v ON v.customer_id = c.customer_id
+        WHERE {customers} AND c.customer_id IS NOT NULL)
+    SELECT grp, count(*) AS customers, sum(revenue) AS total, avg(revenue) AS mean, median(revenue) AS median
+    FROM per_customer GROUP BY 1 ORDER BY 1 NULLS LAST
+    """
+    con = open_source(source)
+    try:
+        raw = fetch(con, sql, bind)
+    finally:
+        con.close()
+    out = pd.DataFrame({by: raw["grp"].astype("string")})
+    out["customers"] = raw["customers"].astype("int64")
+    for col in ("total", "mean", "median"):
+        out[col] = raw[col].astype("float64")
+    return out[[by] + COLUMNS]

@@ -1,0 +1,1 @@
+"""Excel and PDF reports and the offline questionnaire round trip (see docs/reports.md)."""

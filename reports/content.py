@@ -1,0 +1,136 @@
+"""What a report shows, as plain data: ``ReportContent`` and its optional sections.
+
+The report builders (``reports.workbook``, ``reports.pdf``) read only these objects; the lead
+fills them from the assessment, scorecard, KPI and lifecycle results. Every section is
+optional: a report without an assessment is still a report. Values stay raw (a rate is
+0.1169); the builders format them.
+
+Expected frame columns (extra columns are ignored, missing optional ones are left out):
+
+| section | frame | columns |
+| --- | --- | --- |
+| maturity | domains | domain, score, target, gap, priority, level (+ weight) |
+| maturity | questions | question_id, domain, question, answer, spread, note, evidence |
+| maturity | roadmap | domain, question, current, target, action |
+| maturity | radar | axis, current, target (default: domain, score, target of ``domains``) |
+| scorecard | rows | perspective, objective, kpi, unit, actual, target, achievement, status, trend |
+| scorecard | perspectives | perspective, score, status |
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping
+
+import pandas as pd
+
+from core.i18n import Text
+from reports.columns import ChartKind, Kind
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@lru_cache(maxsize=1)
+def generator_version() -> str:
+    """``crm-cockpit 0.1.0``: the project name and version from pyproject.toml."""
+    try:
+        project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+        return f"{project['name']} {project['version']}"
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return "crm-cockpit"
+
+
+@dataclass(frozen=True, eq=False)
+class MaturitySection:
+    domains: pd.DataFrame
+    questions: pd.DataFrame | None = None
+    roadmap: pd.DataFrame | None = None
+    radar: pd.DataFrame | None = None
+    index: float | None = None  # maturity index (weighted mean of domain scores)
+    level: int | None = None  # staged maturity level
+    model_name: str = ""
+
+    def radar_frame(self) -> pd.DataFrame:
+        """axis, current, target: the radar series (from ``domains`` unless given)."""
+        if self.radar is not None:
+            return self.radar
+        frame = self.domains.rename(columns={"domain": "axis", "score": "current"})
+        cols = [c for c in ("axis", "current", "target") if c in frame.columns]
+        return frame[cols]
+
+
+@dataclass(frozen=True, eq=False)
+class ScorecardSection:
+    rows: pd.DataFrame
+    perspectives: pd.DataFrame | None = None
+    overall: float | None = None  # overall roll-up score (achievement, 1.0 = on target)
+    overall_status: str | None = None  # green | amber | red | grey
+    name: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class Figure:
+    """A titled table, optionally charted: KPI tables by period/dimension, lifecycle figures.
+
+    ``category`` is the chart's x axis (default: the first column), ``values`` the charted
+    columns (default: every numeric column); ``kinds``/``labels`` override per column.
+    """
+
+    title: str | Text
+    frame: pd.DataFrame
+    chart: ChartKind | None = None
+    category: str | None = None
+    values: tuple[str, ...] = ()  # charted columns; default: the first numeric one
+    kinds: Mapping[str, Kind] = field(default_factory=dict)
+    labels: Mapping[str, str | Text] = field(default_factory=dict)
+
+    def title_in(self, lang: str) -> str:
+        return self.title.get(lang) if isinstance(self.title, Text) else str(self.title)
+
+    def category_field(self) -> str | None:
+        return self.category or (str(self.frame.columns[0]) if len(self.frame.columns) else None)
+
+    def value_fields(self) -> tuple[str, ...]:
+        """The charted columns: ``values`` if given, else the first numeric column (one scale)."""
+        if self.values:
+            return tuple(v for v in self.values if v in self.frame.columns)
+        cat = self.category_field()
+        numeric = [str(c) for c in self.frame.columns
+                   if c != cat and pd.api.types.is_numeric_dtype(self.frame[c])
+                   and not pd.api.types.is_bool_dtype(self.frame[c])]
+        return tuple(numeric[:1])
+
+    def label(self, name: str, lang: str) -> str:
+        label = self.labels.get(name, name)
+        return label.get(lang) if isinstance(label, Text) else str(label)
+
+
+@dataclass(frozen=True, eq=False)
+class ReportContent:
+    client: str
+    period: str = ""
+    lang: str = "de"
+    title: str = ""  # default: t("report.title")
+    created_at: datetime | None = None  # fixed for deterministic output; None = now
+    stamp: Mapping[str, object] = field(default_factory=dict)  # model id/version, dataset versions ...
+    maturity: MaturitySection | None = None
+    scorecard: ScorecardSection | None = None
+    kpis: tuple[Figure, ...] = ()
+    lifecycle: tuple[Figure, ...] = ()
+    data_quality: pd.DataFrame | Figure | None = None
+    raw: tuple[tuple[str, pd.DataFrame], ...] = ()  # (sheet title, frame)
+
+    def created(self) -> datetime:
+        return self.created_at or datetime.now().replace(microsecond=0)
+
+    def full_stamp(self) -> dict[str, str]:
+        """The given stamp plus generator, client, period and timestamp."""
+        out = {str(k): "" if v is None else str(v) for k, v in self.stamp.items()}
+        out.setdefault("generator", generator_version())
+        out.setdefault("client", self.client)
+        out.setdefault("period", self.period)
+        out.setdefault("created_at", self.created().isoformat(timespec="seconds"))
+        return out

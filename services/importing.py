@@ -1,0 +1,62 @@
+"""The import service: read + validate an export, then store it as the client's next dataset
+version - only when the report is clean, or when the user accepts importing the valid rows
+(the rejected rows are then kept as a downloadable file beside the version)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from data.dataset import ImportResult, read_dataset
+from data.manifest import Manifest
+from storage.clients import Client, create_client, get_client, slugify
+from storage.datasets import DatasetInfo, save_dataset
+
+DEMO_CLIENT = "Demo GmbH"
+
+
+def import_dataset(engine: Engine, store_root: str | Path, client_id: int, path_or_manifest: str | Path | Manifest,
+                   *, accept_partial: bool = False, actor: str = "", label: str = "",
+                   max_bytes: int | None = None) -> tuple[DatasetInfo | None, ImportResult]:
+    """(stored version or None, the import result with its report). Nothing is stored when the
+    report has problems and ``accept_partial`` is false, or when no valid row remains."""
+    result = read_dataset(path_or_manifest, **({"max_bytes": max_bytes} if max_bytes else {}))
+    if not result.report.ok and not accept_partial:
+        return None, result
+    if not any(len(f) for f in result.frames.values()):
+        return None, result
+    manifest = result.manifest
+    source = manifest.source or str(path_or_manifest)
+    info = save_dataset(engine, store_root, client_id, result.frames, label=label, source=source,
+                        manifest_yaml=manifest.to_yaml(), quality=result.quality,
+                        rejected_counts=result.rejected_counts,
+                        rejected={k: v for k, v in result.rejected.items() if len(v)}, actor=actor)
+    return info, result
+
+
+def store_frames(engine: Engine, store_root: str | Path, client_id: int, frames: dict, *, label: str,
+                 source: str, actor: str = "") -> DatasetInfo:
+    """Store canonical frames that need no mapping (generated demo data)."""
+    from data.quality import quality_summary
+
+    return save_dataset(engine, store_root, client_id, frames, label=label, source=source,
+                        quality=quality_summary(frames), actor=actor)
+
+
+def ensure_client(engine: Engine, name: str, actor: str = "") -> Client:
+    """The client with this name (by its short name), created when missing."""
+    existing = get_client(engine, slugify(name))
+    return existing or create_client(engine, name, actor=actor)
+
+
+def load_demo_client(engine: Engine, store_root: str | Path, name: str = DEMO_CLIENT, customers: int = 5000,
+                     seed: int = 7, actor: str = "system") -> tuple[Client, DatasetInfo]:
+    """Create the demo client and store generated demo data as its version 1. Raises
+    ``InputError`` when the client exists already (another process seeded it first)."""
+    from data.demo import generate
+
+    client = create_client(engine, name, actor=actor)
+    frames = generate(customers=customers, seed=seed)
+    info = store_frames(engine, store_root, client.id, frames, label="Demo-Daten",
+                        source=f"demo-data --customers {customers} --seed {seed}", actor=actor)
+    return client, info

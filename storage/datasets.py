@@ -1,0 +1,289 @@
+"""The dataset store: imported canonical frames as Parquet per client and version.
+
+Layout: ``<store_root>/<client_id>/v<version>/<entity>.parquet`` and
+``rejected/<entity>.parquet`` beside them; the metadata row lives in the ``datasets`` table.
+``save_dataset`` writes into a hidden temp folder, fsyncs, runs the ``AFTER_WRITE`` hooks on
+it (pre-aggregation), renames it into place, then inserts the row and its audit entry in one
+transaction. On any failure the new folder is removed; earlier versions are never touched.
+Mapping profiles (a client's saved manifests, table ``mapping_profiles``) live here too.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Mapping
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError
+
+from core.errors import StorageError
+from storage import audit
+from storage.db import now, reading, transaction
+from storage.schema import datasets, mapping_profiles
+
+#: called with the temp folder after the Parquet files are written, before it is renamed into place
+AFTER_WRITE: list[Callable[[Path], None]] = []
+ENTITY_ORDER = ("customers", "campaigns", "campaign_contacts", "opportunities", "orders", "service_tickets",
+                "surveys")
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    id: int
+    client_id: int
+    version: int
+    label: str
+    source: str
+    storage_key: str  # folder below the store root: "<client_id>/v<version>"
+    manifest: str
+    row_counts: dict
+    rejected_counts: dict
+    quality: dict
+    created_at: datetime
+    created_by: str
+
+
+def _info(row) -> DatasetInfo:
+    return DatasetInfo(row.id, row.client_id, row.version, row.label, row.source, row.storage_key,
+                       row.manifest, dict(row.row_counts or {}), dict(row.rejected_counts or {}),
+                       dict(row.quality or {}), row.created_at, row.created_by)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
+    pq.write_table(table, path, compression="zstd")
+    with path.open("rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def _next_version(engine: Engine, client_id: int) -> int:
+    with reading(engine) as conn:
+        top = conn.execute(select(func.max(datasets.c.version)).where(datasets.c.client_id == client_id)).scalar()
+    return int(top or 0) + 1
+
+
+def save_dataset(engine: Engine, store_root: str | Path, client_id: int, frames: Mapping[str, pd.DataFrame], *,
+                 label: str = "", source: str = "", manifest_yaml: str = "", quality: dict | None = None,
+                 rejected_counts: Mapping[str, int] | None = None,
+                 rejected: Mapping[str, pd.DataFrame] | None = None, actor: str = "") -> DatasetInfo:
+    """Store ``frames`` as the client's next dataset version; returns its metadata."""
+    root = Path(store_root)
+    client_dir = root / str(client_id)
+    client_dir.mkdir(parents=True, exist_ok=True)
+    tmp = client_dir / f".tmp-{uuid.uuid4().hex}"
+    final: Path | None = None
+    try:
+        tmp.mkdir()
+        for name, frame in frames.items():
+            _write_parquet(frame, tmp / f"{name}.parquet")
+        bad = {k: v for k, v in (rejected or {}).items() if v is not None and len(v)}
+        if bad:
+            (tmp / "rejected").mkdir()
+            for name, frame in bad.items():
+                text = frame.astype({c: "string" for c in frame.columns if c != "row"})
+                _write_parquet(text, tmp / "rejected" / f"{name}.parquet")
+            _fsync_dir(tmp / "rejected")
+        for hook in AFTER_WRITE:
+            hook(tmp)
+        _fsync_dir(tmp)
+        for attempt in range(6):  # a concurrent import may take the same number: retry with the next
+            version = _next_version(engine, client_id)
+            final = client_dir / f"v{version}"
+            if final.exists():  # another import is just committing it, or a crash left it without a row
+                final = None
+                if attempt < 5:
+                    time.sleep(0.2)
+                    continue
+                shutil.rmtree(client_dir / f"v{version}", ignore_errors=True)
+                final = client_dir / f"v{version}"
+            os.rename(tmp, final)
+            _fsync_dir(client_dir)
+            try:
+                return _insert(engine, client_id, version, final, frames, label, source, manifest_yaml, quality,
+                               rejected_counts or {k: len(v) for k, v in bad.items()}, actor)
+            except IntegrityError:
+                os.rename(final, tmp)
+                final = None
+        raise StorageError("Could not reserve a dataset version number (concurrent imports).", hint="retry")
+    except BaseException:
+        for folder in (tmp, final):
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def _insert(engine: Engine, client_id: int, version: int, folder: Path, frames: Mapping[str, pd.DataFrame],
+            label: str, source: str, manifest_yaml: str, quality: dict | None, rejected_counts: Mapping[str, int],
+            actor: str) -> DatasetInfo:
+    rows = {k: int(len(v)) for k, v in frames.items()}
+    rejected = {k: int(v) for k, v in rejected_counts.items() if v}
+    values = dict(client_id=client_id, version=version, label=label or f"v{version}", source=source[:400],
+                  storage_key=f"{client_id}/{folder.name}", manifest=manifest_yaml or "", row_counts=rows,
+                  rejected_counts=rejected, quality=quality or {}, created_at=now(), created_by=actor or "")
+    with transaction(engine) as conn:
+        new_id = conn.execute(datasets.insert().values(**values).returning(datasets.c.id)).scalar_one()
+        audit.record(conn, client_id=client_id, actor=actor, action="dataset.import", entity="dataset",
+                     entity_key=str(version), after={"label": values["label"], "source": values["source"],
+                                                     "rows": rows, "rejected": rejected})
+        row = conn.execute(select(datasets).where(datasets.c.id == new_id)).one()
+    return _info(row)
+
+
+def list_datasets(engine: Engine, client_id: int) -> list[DatasetInfo]:
+    """The client's dataset versions, newest first."""
+    with reading(engine) as conn:
+        rows = conn.execute(select(datasets).where(datasets.c.client_id == client_id)
+                            .order_by(datasets.c.version.desc())).all()
+    return [_info(r) for r in rows]
+
+
+def latest_dataset(engine: Engine, client_id: int) -> DatasetInfo | None:
+    with reading(engine) as conn:
+        row = conn.execute(select(datasets).where(datasets.c.client_id == client_id)
+                           .order_by(datasets.c.version.desc()).limit(1)).first()
+    return _info(row) if row else None
+
+
+def get_dataset(engine: Engine, client_id: int, version: int) -> DatasetInfo | None:
+    with reading(engine) as conn:
+        row = conn.execute(select(datasets).where(datasets.c.client_id == client_id,
+                                                  datasets.c.version == version)).first()
+    return _info(row) if row else None
+
+
+def dataset_folder(store_root: str | Path, info: DatasetInfo) -> Path:
+    return Path(store_root) / info.storage_key
+
+
+def dataset_paths(store_root: str | Path, info: DatasetInfo) -> dict[str, Path]:
+    """entity -> Parquet file, only for entities present in the version."""
+    folder = dataset_folder(store_root, info)
+    return {name: folder / f"{name}.parquet" for name in ENTITY_ORDER if (folder / f"{name}.parquet").is_file()}
+
+
+def rejected_paths(store_root: str | Path, info: DatasetInfo) -> dict[str, Path]:
+    """entity -> Parquet file of rejected source rows (with ``row`` and ``reason``)."""
+    folder = dataset_folder(store_root, info) / "rejected"
+    return {name: folder / f"{name}.parquet" for name in ENTITY_ORDER if (folder / f"{name}.parquet").is_file()}
+
+
+def load_frames(store_root: str | Path, info: DatasetInfo, entities: tuple[str, ...] | None = None
+                ) -> dict[str, pd.DataFrame]:
+    """The stored canonical frames (dtypes as imported)."""
+    import pyarrow.parquet as pq
+
+    paths = dataset_paths(store_root, info)
+    return {name: pq.read_table(path).to_pandas(types_mapper=_string_mapper())
+            for name, path in paths.items() if entities is None or name in entities}
+
+
+def _string_mapper():
+    import pyarrow as pa
+
+    return {pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype()}.get
+
+
+def delete_dataset(engine: Engine, store_root: str | Path, client_id: int, version: int, actor: str = "") -> bool:
+    """Remove a version's row (with an audit entry) and then its folder. False when absent."""
+    info = get_dataset(engine, client_id, version)
+    if info is None:
+        return False
+    with transaction(engine) as conn:
+        conn.execute(datasets.delete().where(datasets.c.id == info.id, datasets.c.client_id == client_id))
+        audit.record(conn, client_id=client_id, actor=actor, action="dataset.delete", entity="dataset",
+                     entity_key=str(version), before={"label": info.label, "rows": info.row_counts})
+    shutil.rmtree(dataset_folder(store_root, info), ignore_errors=True)
+    return True
+
+
+# --- mapping profiles: a client's saved manifests (the one mapping format, as YAML) -----------
+
+@dataclass(frozen=True)
+class MappingProfile:
+    id: int
+    client_id: int
+    name: str
+    content: str  # manifest YAML (data.manifest.parse_manifest reads it)
+    version: int
+    updated_at: datetime
+    updated_by: str
+
+
+def save_mapping_profile(engine: Engine, client_id: int, name: str, content: str, *, actor: str = "",
+                         expected_version: int | None = None) -> MappingProfile:
+    """Create or replace the client's profile ``name``. The content must be a valid manifest;
+    ``expected_version`` (the version the user edited) guards against overwriting a newer save."""
+    from core.errors import ConflictError, InputError
+    from data.manifest import parse_manifest
+
+    name = (name or "").strip()
+    if not name:
+        raise InputError("A mapping profile needs a name.", hint="e.g. 'Salesforce export'")
+    parse_manifest(content, Path("."), f"profile {name!r}")  # raises DataImportError listing every problem
+    with transaction(engine) as conn:
+        row = conn.execute(select(mapping_profiles).where(mapping_profiles.c.client_id == client_id,
+                                                          mapping_profiles.c.name == name)).first()
+        if row is not None and expected_version is not None and row.version != expected_version:
+            raise ConflictError(f"The profile {name!r} was changed by {row.updated_by or 'someone'} meanwhile.",
+                                current=_profile(row), hint="reload it and apply your change again")
+        values = dict(content=content, updated_at=now(), updated_by=actor or "")
+        if row is None:
+            conn.execute(mapping_profiles.insert().values(client_id=client_id, name=name, version=1, **values))
+        else:
+            conn.execute(mapping_profiles.update().where(mapping_profiles.c.id == row.id)
+                         .values(version=row.version + 1, **values))
+        audit.record(conn, client_id=client_id, actor=actor, action="mapping_profile.save", entity="mapping_profile",
+                     entity_key=name, before={"content": row.content} if row else None, after={"content": content})
+        saved = conn.execute(select(mapping_profiles).where(mapping_profiles.c.client_id == client_id,
+                                                            mapping_profiles.c.name == name)).one()
+    return _profile(saved)
+
+
+def list_mapping_profiles(engine: Engine, client_id: int) -> list[MappingProfile]:
+    with reading(engine) as conn:
+        rows = conn.execute(select(mapping_profiles).where(mapping_profiles.c.client_id == client_id)
+                            .order_by(mapping_profiles.c.name)).all()
+    return [_profile(r) for r in rows]
+
+
+def get_mapping_profile(engine: Engine, client_id: int, name: str) -> MappingProfile | None:
+    with reading(engine) as conn:
+        row = conn.execute(select(mapping_profiles).where(mapping_profiles.c.client_id == client_id,
+                                                          mapping_profiles.c.name == name)).first()
+    return _profile(row) if row else None
+
+
+def delete_mapping_profile(engine: Engine, client_id: int, name: str, actor: str = "") -> bool:
+    with transaction(engine) as conn:
+        done = conn.execute(mapping_profiles.delete().where(mapping_profiles.c.client_id == client_id,
+                                                            mapping_profiles.c.name == name)).rowcount
+        if done:
+            audit.record(conn, client_id=client_id, actor=actor, action="mapping_profile.delete",
+                         entity="mapping_profile", entity_key=name)
+    return bool(done)
+
+
+def _profile(row) -> MappingProfile:
+    return MappingProfile(row.id, row.client_id, row.name, row.content, row.version, row.updated_at, row.updated_by)

@@ -1,0 +1,1 @@
+"""Import, mapping, validation, demo data and dataset store tests."""

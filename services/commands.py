@@ -1,4 +1,4 @@
-"""Command line for the installation: ``db`` (migrations), ``client`` and ``user``.
+"""Command line for the installation: ``db`` (migrations), ``client`` (incl. export/import) and ``user``.
 
 The command line is an admin's tool on the server itself (whoever has a shell there owns the
 database anyway), so it checks input, not roles; every change is audited with actor ``cli:<login>``.
@@ -28,6 +28,15 @@ def add_parser(sub) -> None:
     p.set_defaults(func=client_add)
     p = client.add_parser("list", help="list the clients")
     p.set_defaults(func=client_list)
+    p = client.add_parser("export", help="write one client with all its data to one archive file (zip)")
+    p.add_argument("slug", help="the client's short name")
+    p.add_argument("--out", required=True, metavar="FILE.zip")
+    p.set_defaults(func=client_export)
+    p = client.add_parser("import", help="create a client from an archive file (new ids)")
+    p.add_argument("archive", metavar="FILE.zip")
+    p.add_argument("--as", dest="new_name", metavar="NEW-NAME",
+                   help="import under another name (needed when the short name exists here)")
+    p.set_defaults(func=client_import)
 
     user = sub.add_parser("user", help="team-mode accounts")
     user = user.add_subparsers(dest="user_command", metavar="ACTION")
@@ -133,6 +142,27 @@ def client_list(args: argparse.Namespace) -> int:
 
     for c in list_clients(_engine()):
         print(f"{c.id}\t{c.slug}\t{c.name}")
+    return 0
+
+
+def client_export(args: argparse.Namespace) -> int:
+    from core.settings import load_settings
+    from services.archive import export_client
+
+    summary = export_client(_engine(), load_settings().dataset_dir, args.slug, args.out, actor=_actor())
+    counts = ", ".join(f"{k} {v}" for k, v in summary.counts.items() if v)
+    print(f"wrote {summary.path} ({summary.client.slug}: {counts or 'no rows'}; "
+          f"{len(summary.datasets)} dataset version(s))")
+    return 0
+
+
+def client_import(args: argparse.Namespace) -> int:
+    from core.settings import load_settings
+    from services.archive import import_client
+
+    client = import_client(_engine(), load_settings().dataset_dir, args.archive, new_name=args.new_name,
+                           actor=_actor())
+    print(f"imported client {client.slug!r} (id {client.id}): {client.name}")
     return 0
 
 

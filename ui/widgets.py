@@ -26,4 +26,12 @@ def empty_state(message: str, page: str | None = None, label: str | None = None,
     """Tell the user why the page is empty and link to the page that fills it."""
     st.info(message, icon="ℹ️")
     if page:
-        st.page_link(page, label=label or page, icon=icon)
+        page_link(page, label=label or page, icon=icon)
+
+
+def page_link(page: str, label: str, icon: str | None = None, query_params: dict | None = None) -> None:
+    """``st.page_link`` only to pages this session may open (in team mode a role sees fewer pages)."""
+    from ui.auth_gate import page_allowed
+
+    if page_allowed(page):
+        st.page_link(page, label=label, icon=icon, query_params=query_params)

@@ -36,9 +36,16 @@ def acme(run):
     assert run("client", "add", "Bolt GmbH", "--slug", "bolt")[0] == 0
 
 
+def _head() -> int:
+    """The newest migration number shipped in storage/migrations/versions."""
+    import storage.db as db
+
+    return max(int(p.name[:4]) for p in (db.MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+
+
 def test_db_upgrade_reports_the_revision(run):
     code, out, _ = run("db", "upgrade")
-    assert code == 0 and "is at revision 0001" in out
+    assert code == 0 and f"is at revision {_head():04d}" in out
 
 
 def test_client_add_and_list(run, acme):
@@ -97,8 +104,9 @@ def test_db_revision_autogenerates_into_the_versions_folder(tmp_path, monkeypatc
     copy = tmp_path / "migrations"
     shutil.copytree(db.MIGRATIONS, copy, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(db, "MIGRATIONS", copy)
+    head = _head()
     code, out, _ = run("db", "revision", "-m", "nothing new")
-    written = copy / "versions" / "0002_nothing_new.py"
+    written = copy / "versions" / f"{head + 1:04d}_nothing_new.py"
     assert code == 0 and str(written) in out
     text = written.read_text(encoding="utf-8")
-    assert "down_revision = '0001'" in text and "revision = '0002'" in text
+    assert f"down_revision = '{head:04d}'" in text and f"revision = '{head + 1:04d}'" in text

@@ -1,0 +1,125 @@
+"""Issue 3, must-show 4: a live workshop in a real browser.
+
+The facilitator opens the presentation view; two participants join from their own (phone-sized)
+browser sessions with the join code and vote on the current question; the facilitator's live panel
+shows both votes within a few seconds; the facilitator sets the consensus and a rationale and
+reloads the page - the consensus, the rationale and both votes are still there, on the page and in
+the database.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import AppServer, wait_for_app
+
+pytestmark = pytest.mark.browser
+RATIONALE = "Ziele sind dokumentiert, KPIs fehlen noch"
+
+
+@pytest.fixture
+def server(tmp_path, chromium_path):
+    app = AppServer(tmp_path / "app").start()
+    yield app
+    app.stop()
+
+
+def _join(browser, url: str, code: str, name: str):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="de-DE", is_mobile=True)
+    ctx.route(lambda u: not u.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:")),
+              lambda route: route.abort())
+    phone = ctx.new_page()
+    phone.set_default_timeout(30_000)
+    phone.goto(f"{url}/vote?code={code}")
+    wait_for_app(phone)
+    assert phone.get_by_label("Code").input_value() == code  # prefilled from the link
+    phone.get_by_label("Ihr Name").fill(name)
+    phone.get_by_role("button", name="Teilnehmen").click()
+    phone.get_by_text(f"Hallo {name}").wait_for()
+    assert "p=" in phone.url  # the identity survives a refresh
+    return ctx, phone
+
+
+def _vote(phone, label: str) -> None:
+    phone.locator("button", has_text=label).first.click()
+    phone.get_by_text(f"Ihre Stimme ist gespeichert: {label}").wait_for(timeout=15_000)
+
+
+def _database(server: AppServer):
+    from storage.assessments import list_rounds, ratings_frame, votes_frame
+    from storage.clients import list_clients
+    from storage.db import connect
+
+    engine = connect(f"sqlite:///{server.data_dir / 'cockpit.db'}")
+    client = list_clients(engine)[0]
+    rnd = next(r for r in list_rounds(engine, client.id) if r.status == "open")
+    return votes_frame(engine, client.id, rnd.id), ratings_frame(engine, client.id, rnd.id), rnd
+
+
+def test_facilitator_and_two_participants_run_a_question(server, browser):
+    facilitator = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE")
+    facilitator.route(lambda u: not u.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:")),
+                      lambda route: route.abort())
+    fac = facilitator.new_page()
+    fac.set_default_timeout(30_000)
+    fac.goto(f"{server.url}/workshop")
+    wait_for_app(fac)
+    code = fac.locator(".ws-code").inner_text().strip()
+    assert re.fullmatch(r"[A-Z2-9]{6}", code)
+    fac.get_by_text("Frage 1 von").first.wait_for()
+
+    phones = [_join(browser, server.url, code, name) for name in ("Anna Test", "Ben Test")]
+    _vote(phones[0][1], "1 · Initial")
+    _vote(phones[1][1], "5 · Optimierend")
+    phones[1][1].screenshot(path="/tmp/vote.png")
+
+    # the live panel re-reads the votes every two seconds
+    fac.get_by_text("Anna Test → 1 · Initial").wait_for(timeout=10_000)
+    fac.get_by_text("Ben Test → 5 · Optimierend").wait_for(timeout=10_000)
+    assert fac.get_by_text("6 von 6 haben abgestimmt").is_visible()
+    assert fac.get_by_text("Die Meinungen gehen auseinander").is_visible()  # spread 4
+
+    fac.locator("button", has_text="3 · Definiert").first.click()
+    wait_for_app(fac)
+    rationale = fac.get_by_label("Begründung des Konsenses")
+    rationale.fill(RATIONALE)
+    rationale.press("Control+Enter")
+    wait_for_app(fac)
+    fac.get_by_role("button", name="Konsens speichern").click()
+    fac.get_by_text("Konsens gespeichert: 3 · Definiert").wait_for()
+    fac.set_viewport_size({"width": 1400, "height": 1700})
+    fac.locator("[data-testid='stMain']").evaluate("e => e.scrollTo(0, 0)")
+    fac.wait_for_timeout(500)
+    fac.screenshot(path="/tmp/workshop.png")
+
+    fac.reload()
+    wait_for_app(fac)
+    fac.get_by_text("Gespeicherter Konsens: 3 · Definiert").wait_for()
+    expect(fac.get_by_label("Begründung des Konsenses")).to_have_value(RATIONALE, timeout=30_000)
+    fac.get_by_text("Anna Test → 1 · Initial").wait_for(timeout=30_000)
+    fac.get_by_text("Ben Test → 5 · Optimierend").wait_for(timeout=30_000)
+
+    votes, ratings, rnd = _database(server)
+    qid = rnd.current_question_id
+    mine = votes[votes["question_id"] == qid].set_index("participant")["value"]
+    assert (mine["Anna Test"], mine["Ben Test"]) == (1.0, 5.0)
+    saved = ratings.set_index("question_id").loc[qid]
+    assert (saved["value"], saved["rationale"]) == (3.0, RATIONALE)
+
+    # a participant's refresh keeps the identity and shows the stored vote
+    phones[0][1].reload()
+    wait_for_app(phones[0][1])
+    phones[0][1].get_by_text("Ihre Stimme ist gespeichert: 1 · Initial").wait_for()
+
+    # keyboard: the right arrow moves on; the participants' phones follow within a few seconds
+    fac.locator(".ws-question").click()  # focus on the page, not in a text field
+    fac.keyboard.press("ArrowRight")
+    fac.get_by_text("Frage 2 von").first.wait_for()
+    second = _database(server)[2].current_question_id
+    assert second != qid
+    phones[1][1].get_by_text("Frage 2 von").first.wait_for(timeout=30_000)
+    for ctx, _ in phones:
+        ctx.close()
+    facilitator.close()

@@ -63,6 +63,7 @@ def test_report_from_the_database_with_pdf(env, tmp_path, capsys):
     (["--client", "Muster AG", "--period", "2031-Q1"], "There is no data for period 2031-Q1"),
     (["--client", "Muster AG", "--period", "2025-Q7"], "'2025-Q7' is not a period"),
     (["--client", "Muster AG"], "--period is required"),
+    (["--client", "Muster AG", "--period", "2025-Q3", "--scorecard", "nope"], "nope.yaml: file not found"),
     ([], "Give either --client"),
 ])
 def test_bad_input_exits_2_with_a_clear_message(env, tmp_path, capsys, args, message):

@@ -8,6 +8,7 @@ types every source the same way. The frame's index is Excel's row number.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -90,7 +91,8 @@ def check_xml_prologs(path: Path, infos: list[zipfile.ZipInfo]) -> None:
             except DefusedXmlException:
                 raise fail(path, f"{info.filename} declares a DTD or XML entities; refused as a possible "
                            "entity bomb", hint="open and re-save it in Excel, or export the sheet as CSV") from None
-            except (ParseError, zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as exc:
+            except (ParseError, zipfile.BadZipFile, zlib.error, OSError, EOFError, LookupError, RuntimeError,
+                    ValueError) as exc:
                 raise fail(path, f"{info.filename} is not well-formed XML: {str(exc)[:120]}",
                            hint="open and re-save it in Excel") from None
 

@@ -10,7 +10,7 @@ from core.i18n import t
 def show_error(exc: CockpitError, lang: str) -> None:
     """The one place where errors reach the user: headline, every located problem, the hint."""
     if isinstance(exc, StorageError):
-        st.error(t("error.storage", lang), icon="🛑")
+        st.error(t("error.storage", lang), icon=":material/cloud_off:")
         st.caption(exc.message)
         return
     lines = [f"**{t('error.title', lang)}:** {exc.message}"]
@@ -19,12 +19,12 @@ def show_error(exc: CockpitError, lang: str) -> None:
         lines.append(f"- … (+{len(exc.problems) - 50})")
     if exc.hint:
         lines.append(f"*{t('error.hint', lang)}:* {exc.hint}")
-    st.error("\n".join(lines), icon="⚠️")
+    st.error("\n".join(lines), icon=":material/error:")
 
 
-def empty_state(message: str, page: str | None = None, label: str | None = None, icon: str = "➡️") -> None:
+def empty_state(message: str, page: str | None = None, label: str | None = None, icon: str = ":material/arrow_forward:") -> None:
     """Tell the user why the page is empty and link to the page that fills it."""
-    st.info(message, icon="ℹ️")
+    st.info(message, icon=":material/info:")
     if page:
         page_link(page, label=label or page, icon=icon)
 

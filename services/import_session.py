@@ -1,0 +1,315 @@
+"""The step-by-step import of the app, without Streamlit: upload -> mapping -> validate -> store.
+
+An upload is copied (size checked first, streamed, never parsed before the checks) into a
+per-session folder below ``<data dir>/uploads``. The page then builds one ``EntityMapping`` per
+entity from the user's choices (``build_mapping``); the staged mappings form one ``Manifest``
+whose files live in that folder, so validation (``validate_staged``) and the saved mapping
+profiles use the one manifest format. ``commit`` stores ONE new dataset version:
+
+    new version = the staged entities (valid rows) + the other entities of the latest version,
+    unchanged.
+
+So importing only ``orders`` keeps the client's customers, campaigns ... as they were. A failed
+import stores nothing and leaves the previous version untouched (``storage.datasets``).
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from core.errors import DataImportError, InputError, Problem
+from data.dataset import ImportResult, read_dataset
+from data.manifest import EntityMapping, Manifest, Unpivot, parse_manifest
+from data.mapping import suggest_columns
+from data.quality import entity_quality
+from data.reading import SUFFIXES, ReadOptions, read_table
+from data.schema import load_schema
+from data.validation import write_report_csv
+from storage import datasets as store
+
+UPLOAD_SUFFIXES = SUFFIXES
+REFUSED_SUFFIXES = (".xlsm", ".xltm", ".xlsb", ".xls")
+PREVIEW_ROWS = 8
+STALE_SECONDS = 24 * 3600
+KPI_PREFERENCE = ("revenue", "products_sold", "campaign_response_rate", "win_rate", "new_customers", "churn_rate",
+                  "first_contact_resolution_rate", "nps")
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file the user uploaded, saved below the session folder as ``<entity>/<name>``."""
+
+    entity: str
+    name: str  # the user's file name, made safe
+    path: Path
+    size: int
+
+    @property
+    def relative(self) -> str:  # the manifest's ``file:`` (relative to the session folder)
+        return f"{self.entity}/{self.name}"
+
+
+def session_dir(data_dir: str | Path, token: str | None = None) -> Path:
+    """A fresh (or the given) per-session upload folder; stale folders of old sessions are removed."""
+    root = Path(data_dir) / "uploads"
+    root.mkdir(parents=True, exist_ok=True)
+    _remove_stale(root)
+    token = token or uuid.uuid4().hex
+    if not re.fullmatch(r"[0-9a-f]{32}", token):
+        raise InputError(f"invalid upload session {token!r}")
+    folder = root / token
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def discard(folder: Path) -> None:
+    """Remove a session's uploads (after the import, or when the user starts over)."""
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_stale(root: Path) -> None:
+    limit = time.time() - STALE_SECONDS
+    for folder in root.iterdir():
+        try:
+            if folder.is_dir() and folder.stat().st_mtime < limit:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def safe_name(name: str) -> str:
+    """The file name without folders or odd characters (``../../x.csv`` -> ``x.csv``)."""
+    base = re.split(r"[\\/]", str(name or ""))[-1].strip()
+    base = re.sub(r"[^\w.\- ]", "_", base).strip(" .") or "upload"
+    return base[-120:]
+
+
+def check_upload(name: str, size: int, max_mb: int) -> None:
+    """Refuse by name and size, before a byte is written or parsed."""
+    suffix = Path(name).suffix.lower()
+    if suffix in REFUSED_SUFFIXES:
+        raise DataImportError(f"{name}: {suffix} files are refused", [Problem(name, f"{suffix}: macro or old "
+                              "Excel format")], hint="save the sheet as .xlsx (without macros) or .csv")
+    if suffix not in UPLOAD_SUFFIXES:
+        raise DataImportError(f"{name}: unsupported file type {suffix or '(none)'}",
+                              [Problem(name, f"expected one of {list(UPLOAD_SUFFIXES)}")])
+    if size > max_mb * 1024 * 1024:
+        raise DataImportError(f"{name}: {size / 1024 / 1024:.1f} MB, more than the limit of {max_mb} MB",
+                              [Problem(name, "file too large")],
+                              hint="split the export or raise COCKPIT_MAX_UPLOAD_MB")
+
+
+def save_upload(folder: Path, entity: str, name: str, data: bytes | BinaryIO, max_mb: int,
+                size: int | None = None) -> Upload:
+    """Check, then copy the upload into ``folder/<entity>/`` in chunks, then probe that it reads.
+
+    Anything refused leaves no file behind."""
+    if entity not in load_schema():
+        raise InputError(f"unknown entity {entity!r}")
+    name = safe_name(name)
+    if size is None:
+        size = len(data) if isinstance(data, (bytes, bytearray)) else _stream_size(data)
+    check_upload(name, size, max_mb)
+    target_dir = folder / entity
+    shutil.rmtree(target_dir, ignore_errors=True)  # one file per entity and session
+    target_dir.mkdir(parents=True)
+    path = target_dir / name
+    limit = max_mb * 1024 * 1024
+    try:
+        written = 0
+        with path.open("wb") as out:
+            if isinstance(data, (bytes, bytearray)):
+                out.write(data)
+                written = len(data)
+            else:
+                while chunk := data.read(1 << 20):
+                    written += len(chunk)
+                    if written > limit:  # the stream was larger than announced
+                        check_upload(name, written, max_mb)
+                    out.write(chunk)
+        upload = Upload(entity, name, path, written)
+        probe(upload, max_mb)
+        return upload
+    except BaseException:
+        shutil.rmtree(target_dir, ignore_errors=True)
+        raise
+
+
+def _stream_size(stream: BinaryIO) -> int:
+    pos = stream.tell()
+    stream.seek(0, 2)
+    end = stream.tell()
+    stream.seek(pos)
+    return end - pos
+
+
+def probe(upload: Upload, max_mb: int) -> None:
+    """Refuse a file that cannot be read (xlsx container checks, encoding, column count ...)."""
+    if upload.path.suffix.lower() == ".xlsx":
+        from data.workbook import check_xlsx_container
+
+        check_xlsx_container(upload.path)
+    else:
+        read_table(upload.path, ReadOptions(max_bytes=max_mb * 1024 * 1024)).head(0)
+
+
+def sheets(upload: Upload) -> list[str]:
+    """Sheet names of an xlsx upload (empty for text files)."""
+    if upload.path.suffix.lower() != ".xlsx":
+        return []
+    from data.workbook import sheet_names
+
+    return sheet_names(upload.path)
+
+
+def read_upload(upload: Upload, sheet: str | int | None = None, delimiter: str | None = None,
+                encoding: str | None = None, max_mb: int = 200) -> pd.DataFrame:
+    """The uploaded table as text (the page previews its head and lists its columns)."""
+    return read_table(upload.path, ReadOptions(sheet, delimiter, encoding, max_mb * 1024 * 1024))
+
+
+def suggestion(entity: str, headers: list[str]) -> dict[str, str]:
+    """field -> source column, from the synonyms of ``config/entities.yaml``."""
+    return suggest_columns([str(h) for h in headers], load_schema()[entity])
+
+
+def parse_value_list(text: str) -> list[str]:
+    """``"ja, J; x"`` -> ``["ja", "J", "x"]`` (comma or semicolon separated)."""
+    return [v.strip() for v in re.split(r"[,;]", text or "") if v.strip()]
+
+
+def build_mapping(upload: Upload, columns: dict[str, str | None], *, sheet: str | int | None = None,
+                  delimiter: str | None = None, decimal: str | None = None, date_format: str | None = None,
+                  true_values: dict[str, list[str]] | None = None, false_values: dict[str, list[str]] | None = None,
+                  constants: dict[str, Any] | None = None, keep: list[str] | tuple[str, ...] = (),
+                  unpivot: Unpivot | None = None) -> EntityMapping:
+    """The user's choices as one ``EntityMapping`` (the manifest format). Empty choices drop out."""
+    values: dict[str, dict[str, Any]] = {}
+    for fld, words in (true_values or {}).items():
+        values.setdefault(fld, {}).update({w: True for w in words})
+    for fld, words in (false_values or {}).items():
+        values.setdefault(fld, {}).update({w: False for w in words})
+    consts = {k: v for k, v in (constants or {}).items() if v is not None and str(v).strip() != ""}
+    cols = {k: v for k, v in columns.items() if v and k not in consts}
+    return EntityMapping(upload.entity, upload.relative, sheet=sheet, delimiter=delimiter, decimal=decimal,
+                         date_format=date_format, columns=cols, values={k: v for k, v in values.items() if v},
+                         constants=consts, keep=tuple(keep), unpivot=unpivot)
+
+
+def build_manifest(folder: Path, staged: dict[str, EntityMapping]) -> Manifest:
+    """The staged mappings as a validated manifest over the session folder."""
+    if not staged:
+        raise InputError("Nothing to import yet.", hint="upload a file and map its columns first")
+    text = Manifest(dict(staged), folder, "import").to_yaml()
+    return parse_manifest(text, folder, "import")
+
+
+def validate_staged(folder: Path, staged: dict[str, EntityMapping], max_mb: int) -> ImportResult:
+    """Read, map and validate every staged entity; nothing is stored."""
+    return read_dataset(build_manifest(folder, staged), max_bytes=max_mb * 1024 * 1024)
+
+
+def report_csv(result: ImportResult) -> bytes:
+    """The validation report as CSV bytes, formula-safe (``data.validation.write_report_csv``)."""
+    import io
+
+    buf = io.StringIO()
+    write_report_csv(result.report, buf)
+    return ("\ufeff" + buf.getvalue().lstrip("\ufeff")).encode("utf-8")
+
+
+def rejected_csv(result: ImportResult, entity: str) -> bytes:
+    """The rejected source rows of one entity (with row and reason), formula-safe."""
+    from data.validation import neutralise
+
+    frame = result.rejected.get(entity, pd.DataFrame()).copy()
+    for col in frame.columns:
+        if col != "row":
+            frame[col] = neutralise(frame[col].astype("string"))
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+
+
+def commit(engine: Engine, store_root: str | Path, client_id: int, result: ImportResult, *,
+           accept_partial: bool = False, actor: str = "", label: str = "") -> store.DatasetInfo:
+    """Store ONE new dataset version: the staged entities' valid rows plus the unchanged other
+    entities of the latest version. Refuses (``DataImportError``, nothing stored) when the report
+    has problems and ``accept_partial`` is false, or when no valid row remains."""
+    if not result.report.ok and not accept_partial:
+        raise DataImportError(f"{result.manifest.source}: {len(result.report.problems)} problem(s) in the data",
+                              [Problem(str(r.file), str(r.reason)) for r in result.report.to_frame().head(20)
+                               .itertuples(index=False)],
+                              hint="fix and retry, or import only the valid rows")
+    if not any(len(f) for f in result.frames.values()):
+        raise DataImportError("No valid row to import.", [Problem(result.manifest.source, "every row was rejected")],
+                              hint="check the column mapping")
+    frames = dict(result.frames)
+    quality = {k: dict(v) for k, v in result.quality.get("entities", {}).items()}
+    previous = store.latest_dataset(engine, client_id)
+    carried: list[str] = []
+    if previous is not None:
+        for name, frame in store.load_frames(store_root, previous).items():
+            if name not in frames:
+                frames[name] = frame
+                carried.append(name)
+                entry = (previous.quality or {}).get("entities", {}).get(name) or entity_quality(name, frame)
+                quality[name] = dict(entry)
+    scored = [e["completeness"] for e in quality.values() if e.get("rows")]
+    summary = {"entities": quality, "data_completeness": round(sum(scored) / len(scored), 4) if scored else 0.0}
+    names = ", ".join(result.frames)
+    source = f"upload: {names}" + (f" (+ unchanged from v{previous.version}: {', '.join(carried)})" if carried else "")
+    return store.save_dataset(engine, store_root, client_id, frames, label=label or f"Import {names}",
+                              source=source, manifest_yaml=result.manifest.to_yaml(), quality=summary,
+                              rejected_counts=result.rejected_counts,
+                              rejected={k: v for k, v in result.rejected.items() if len(v)}, actor=actor)
+
+
+# --- mapping profiles (the one manifest format, per client) ---------------------------------
+
+def save_profile(engine: Engine, client_id: int, name: str, folder: Path, staged: dict[str, EntityMapping], *,
+                 actor: str = "", expected_version: int | None = None) -> store.MappingProfile:
+    return store.save_mapping_profile(engine, client_id, name, build_manifest(folder, staged).to_yaml(),
+                                      actor=actor, expected_version=expected_version)
+
+
+def load_profile(engine: Engine, client_id: int, name: str) -> Manifest:
+    """The saved profile as a manifest (its files are not read: the user uploads new ones)."""
+    profile = store.get_mapping_profile(engine, client_id, name)
+    if profile is None:
+        raise InputError(f"No mapping profile {name!r} for this client.")
+    return parse_manifest(profile.content, Path("."), f"profile {name!r}")
+
+
+# --- after the import -------------------------------------------------------------------------
+
+def versions_table(engine: Engine, client_id: int, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """One row per dataset version, newest first: version, label, created, rows, rejected,
+    completeness, and the entities with their row counts (``names`` labels them)."""
+    names = names or {}
+    rows = [{"version": i.version, "label": i.label, "created_at": i.created_at, "created_by": i.created_by,
+             "rows": int(sum(i.row_counts.values())), "rejected": int(sum(i.rejected_counts.values())),
+             "completeness": (i.quality or {}).get("data_completeness"),
+             "entities": ", ".join(f"{names.get(k, k)} ({v})" for k, v in i.row_counts.items())}
+            for i in store.list_datasets(engine, client_id)]
+    return pd.DataFrame(rows, columns=["version", "label", "created_at", "created_by", "rows", "rejected",
+                                       "completeness", "entities"])
+
+
+def kpi_preview(store_root: str | Path, info: store.DatasetInfo, limit: int = 4) -> pd.DataFrame:
+    """A few catalogue KPIs computed on ``info`` (columns kpi, value, numerator, denominator)."""
+    from kpis.catalogue import load_catalogue
+    from kpis.engine import compute
+
+    catalogue = load_catalogue()
+    present = {k for k, v in info.row_counts.items() if v}
+    ids = [k for k in KPI_PREFERENCE if k in catalogue.ids and catalogue.get(k).entity in present][:limit]
+    if not ids:
+        return pd.DataFrame(columns=["kpi", "value", "numerator", "denominator"])
+    return compute(store.dataset_paths(store_root, info), ids)

@@ -46,7 +46,7 @@ def main() -> None:
     st.set_page_config(page_title="CRM-Cockpit", page_icon=":material/insights:", layout="wide")
     lang = st.sidebar.segmented_control(
         "Sprache / Language", LANGUAGES, default="de", key="lang", bind="query-params",
-        format_func=lambda code: {"de": "Deutsch", "en": "English"}[code], required=True,
+        required=True,  # no format_func: the bound URL parameter then holds the code (?lang=en)
     ) or "de"
     settings = state.load_settings()
     try:

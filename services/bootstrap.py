@@ -31,6 +31,9 @@ def seed_demo(engine: Engine, settings: Settings, customers: int = 4000, seed: i
     except InputError:  # another process created it a moment ago
         log.info("demo client exists already")
         return
+    from services.demo_scorecard import seed_manual_values
+
+    seed_manual_values(engine, settings, client.id)  # training hours: every default-scorecard KPI has a value
     try:
         from services.demo_assessment import seed_demo_rounds
     except ImportError:  # the assessment area is optional for the demo

@@ -1,0 +1,75 @@
+"""Start page (issue 2 must-show 2, issue 5): on the seeded demo it shows the client's maturity
+index and the scorecard's six weightiest KPIs with exactly the values computed directly; an empty
+installation leads to the import and the assessment."""
+from __future__ import annotations
+
+from tests.ui.apptest import open_page
+from tests.ui.views_support import demo
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_demo_figures_equal_the_direct_computation(demo_env):
+    from core.formatting import number, percent
+    from services import scorecard_view as sv
+    from ui.scorecard_widgets import value_text
+
+    at = open_page("overview_page.py", lang="de")
+    settings, engine, client = demo()
+    maturity = sv.latest_maturity(engine, client.id)
+    result = sv.evaluate_client(engine, settings, client.id)
+    card = sv.load_card(engine, client.id).card
+    labels = sv.kpi_labels(card)
+    shown = _metrics(at)
+
+    assert shown["Reifegradindex (1–5)"] == number(maturity.maturity_index, "de", 1)
+    assert shown["Reifegradstufe"] == str(maturity.staged_level)
+    assert shown[f"Gesamtergebnis {result.period}"] == percent(result.score, "de", 0)
+    tiles = sv.headline_kpis(card)
+    assert len(tiles) == 6
+    for kpi in tiles:
+        expected = value_text(result.kpi(kpi).actual, labels[kpi].unit, "de")
+        assert shown[labels[kpi].name.get("de")] == expected, kpi
+        assert any(ch.isdigit() for ch in expected)
+    assert shown["Datenstand-Version"] == "v1"
+    assert any(f"Mandant: {client.name}" in c.value for c in at.caption)
+
+
+def test_english_uses_english_number_format(demo_env):
+    at = open_page("overview_page.py", lang="en")
+    shown = _metrics(at)
+    assert at.title[0].value == "Overview"
+    assert shown["Revenue"].startswith("€") and "," in shown["Revenue"]
+    assert shown["Data completeness"].endswith("%") and "." in shown["Data completeness"]
+
+
+def test_empty_installation_leads_to_the_next_step(empty_env):
+    from storage.clients import create_client
+    from storage.db import connect
+    from core.settings import load_settings
+
+    create_client(connect(load_settings().database_url), "Leer GmbH")
+    at = open_page("overview_page.py", lang="de")
+    infos = [i.value for i in at.info]
+    assert any("Noch keine Daten importiert" in i for i in infos)
+    assert any("Noch kein Reifegrad-Assessment" in i for i in infos)
+    assert not at.metric
+
+
+def test_every_cached_loader_is_keyed_by_client_and_dataset_version():
+    """ui/cache.py: a cached function without the client id (and, for data, the dataset version) as
+    arguments could show one client's figures to another."""
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse((Path(__file__).resolve().parents[2] / "ui" / "cache.py").read_text(encoding="utf-8"))
+    cached = [f for f in tree.body if isinstance(f, ast.FunctionDef)
+              and any("cache_data" in ast.unparse(d) for d in f.decorator_list)]
+    assert len(cached) >= 5
+    for f in cached:
+        args = [a.arg for a in f.args.args]
+        assert args[0] == "client_id", f.name
+        if f.name != "latest_maturity":  # assessment rounds are per client, not per dataset
+            assert args[1] == "dataset_version", f.name

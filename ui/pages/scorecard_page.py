@@ -1,0 +1,99 @@
+"""Balanced scorecard: pick a period, see the four perspectives with traffic lights, every KPI
+against its target with trend and sparkline, the strategy map, snapshots, manual values and (for
+consultants) the editor. A KPI opens its detail page (?kpi=<id>)."""
+import streamlit as st
+
+from auth.guard import require
+from charts.strategy_map import strategy_map as strategy_map_chart
+from core.errors import PermissionDenied
+from core.formatting import percent
+from core.i18n import t
+from scorecards.strategy_map import strategy_map
+from services import scorecard_view as sv
+from services.analytics import current_dataset
+from storage.scorecards import manual_frame
+from ui import cache, scorecard_tabs
+from ui.auth_gate import current_principal
+from ui.scorecard_widgets import badge, badge_md, kpi_table
+from ui.filters import from_url, to_url
+from ui.state import context
+from ui.widgets import empty_state
+
+ctx = context()
+lang = ctx.lang
+st.title(t("scorecard.title", lang))
+if ctx.client is None:
+    empty_state(t("shell.no_client", lang), "ui/pages/settings_page.py", t("nav.settings", lang))
+    st.stop()
+client = ctx.client
+principal = current_principal()
+require(principal, "scorecard.view", client.id)
+info = current_dataset(ctx.engine, client.id)
+if info is None:
+    empty_state(t("views.overview.no_data", lang), "ui/pages/import_page.py", t("nav.import", lang))
+    st.stop()
+
+loaded = sv.load_card(ctx.engine, client.id)
+card = loaded.card
+actuals = cache.scorecard_actuals(client.id, info.version, card.engine_kpi_ids, card.granularity.value)
+labels = list(reversed(sv.periods(actuals)))
+if not labels:
+    empty_state(t("scorecard.no_data", lang), "ui/pages/import_page.py", t("nav.import", lang))
+    st.stop()
+default = sv.default_period(actuals, card.granularity.value)
+head, pick = st.columns([3, 1], vertical_alignment="bottom")
+head.caption(f"{card.name.get(lang)} · {t('views.scorecard.granularity', lang)}: "
+             f"{t(f'common.{card.granularity.value}', lang)}")
+from_url("period", labels, default if default in labels else labels[0])
+period = pick.selectbox(t("common.period", lang), labels, key="period")
+to_url("period", period, default)
+maturity = cache.maturity(client.id)
+manual = manual_frame(ctx.engine, client.id)
+result = sv.evaluate_view(card, actuals, period, manual, sv.external_frame(info, maturity))
+names = sv.kpi_labels(card)
+
+cols = st.columns(1 + len(result.perspectives))
+with cols[0].container(border=True):
+    st.metric(t("scorecard.overall", lang), percent(result.score, lang, 0))
+    badge(result.status.value, lang)
+for col, p in zip(cols[1:], result.perspectives):
+    with col.container(border=True):
+        st.metric(p.name.get(lang), percent(p.score, lang, 0))
+        badge(p.status.value, lang)
+
+try:
+    require(principal, "scorecard.edit", client.id)
+    may_edit = True
+except PermissionDenied:
+    may_edit = False
+titles = [t("views.scorecard.tab_kpis", lang), t("scorecard.strategy_map", lang), t("scorecard.snapshots", lang),
+          t("views.scorecard.tab_manual", lang)] + ([t("views.scorecard.tab_editor", lang)] if may_edit else [])
+tabs = st.tabs(titles)
+with tabs[0]:
+    objectives = {o.id: o for o in result.objectives}
+    for p in result.perspectives:
+        st.markdown(f"#### {p.name.get(lang)} {badge_md(p.status.value, lang, percent(p.score, lang, 0))}")
+        members = [o for o in result.objectives if o.perspective == p.id]
+        st.markdown(" · ".join(f"{o.name.get(lang)} {badge_md(o.status.value, lang, percent(o.score, lang, 0))}"
+                               for o in members))
+        kpi_table([k for k in result.kpis if k.perspective == p.id], names, lang, key=f"tbl_{p.id}",
+                  objectives={o.id: o.name.get(lang) for o in members})
+    st.divider()
+    left, right = st.columns([2, 1], vertical_alignment="bottom")
+    drill = left.selectbox(t("views.scorecard.drill", lang), [k for k in card.engine_kpi_ids
+                                                             if k not in sv.EXTERNAL_KPIS],
+                           format_func=lambda k: names[k].name.get(lang), key="sc_drill")
+    right.page_link("ui/pages/kpi_page.py", label=t("views.scorecard.open_kpi", lang), icon=":material/query_stats:",
+                    query_params={"kpi": drill})
+with tabs[1]:
+    st.plotly_chart(strategy_map_chart(strategy_map(card, result).to_dict(), lang,
+                                       title=t("views.scorecard.map_title", lang, period=result.period)),
+                    width="stretch", key="strategy_map")
+    st.caption(t("views.scorecard.map_caption", lang))
+with tabs[2]:
+    scorecard_tabs.snapshots(ctx, client, result, info, maturity, names, lang, may_edit)
+with tabs[3]:
+    scorecard_tabs.manual_values(ctx, client, card, manual, labels, names, lang, may_edit)
+if may_edit:
+    with tabs[4]:
+        scorecard_tabs.editor(ctx, client, loaded, names, lang)

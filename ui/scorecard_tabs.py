@@ -1,0 +1,138 @@
+"""The scorecard page's working tabs: snapshots (freeze, list, compare), manual values per period,
+and the consultant's editor for targets, thresholds and weights. Writes check the permission on
+the server (``auth.guard.require``) and go through ``services.scorecard_view``."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from auth.guard import require
+from core.errors import CockpitError
+from core.formatting import percent
+from core.i18n import t
+from services import scorecard_editing as edits
+from services import scorecard_view as sv
+from storage.scorecards import delete_setting, list_snapshots
+from ui.auth_gate import current_principal
+from ui.scorecard_widgets import STATUS_ICONS, status_text, value_text
+from ui.widgets import show_error
+
+
+def _stamp(value, lang: str) -> str:
+    return value.strftime("%d.%m.%Y %H:%M" if lang == "de" else "%Y-%m-%d %H:%M") if value else "–"
+
+
+def snapshots(ctx, client, result, info, maturity, names: dict, lang: str, may_edit: bool) -> None:
+    st.caption(t("views.snapshot.intro", lang))
+    if may_edit:
+        with st.form("snapshot_form", clear_on_submit=True, border=True):
+            label = st.text_input(t("views.snapshot.label", lang), key="snapshot_label",
+                                  placeholder=t("views.snapshot.placeholder", lang, period=result.period))
+            if st.form_submit_button(t("scorecard.snapshot", lang), icon=":material/ac_unit:"):
+                require(current_principal(), "scorecard.edit", client.id)
+                sv.freeze(ctx.engine, client.id, result, label or result.period, info.version, maturity, ctx.actor)
+                st.success(t("views.snapshot.saved", lang, period=result.period))
+    infos = list_snapshots(ctx.engine, client.id, result.scorecard_id)
+    if not infos:
+        st.info(t("views.snapshot.none", lang), icon="ℹ️")
+        return
+    listing = pd.DataFrame({
+        "id": [s.id for s in infos], t("views.snapshot.label", lang): [s.label for s in infos],
+        t("common.period", lang): [s.period for s in infos],
+        t("views.snapshot.created", lang): [_stamp(s.created_at, lang) for s in infos],
+        t("views.overview.version", lang): ["–" if s.dataset_version is None else f"v{s.dataset_version}" for s in infos],
+        t("views.snapshot.round", lang): ["–" if s.round_id is None else str(s.round_id) for s in infos]})
+    st.dataframe(listing, hide_index=True, width="stretch", key="snapshot_list")
+    if len(infos) < 2:
+        return
+    st.markdown(f"**{t('scorecard.compare', lang)}**")
+    by_id = {s.id: s for s in infos}
+    name = lambda i: f"#{i} {by_id[i].label} ({by_id[i].period})"  # noqa: E731
+    a, b = st.columns(2)
+    first = a.selectbox(t("views.snapshot.first", lang), list(by_id)[::-1], format_func=name, key="snap_a")
+    second = b.selectbox(t("views.snapshot.second", lang), list(by_id), format_func=name, key="snap_b")
+    diff = sv.compare(ctx.engine, client.id, first, second)
+    unit = lambda k: names[k].unit if k in names else "score"  # noqa: E731
+    shown = pd.DataFrame({
+        t("scorecard.kpi", lang): [names[k].name.get(lang) if k in names else k for k in diff["kpi"]],
+        f"{t('scorecard.status', lang)} A": [f"{STATUS_ICONS[s]} {status_text(s, lang)}" for s in diff["status_a"]],
+        f"{t('scorecard.status', lang)} B": [f"{STATUS_ICONS[s]} {status_text(s, lang)}" for s in diff["status_b"]],
+        f"{t('scorecard.actual', lang)} A": [value_text(_num(v), unit(k), lang) for k, v in zip(diff["kpi"], diff["actual_a"])],
+        f"{t('scorecard.actual', lang)} B": [value_text(_num(v), unit(k), lang) for k, v in zip(diff["kpi"], diff["actual_b"])],
+        t("scorecard.delta", lang): [value_text(_num(v), unit(k), lang) for k, v in zip(diff["kpi"], diff["actual_delta"])],
+        f"{t('scorecard.achievement', lang)} A": [percent(_num(v), lang, 0) for v in diff["achievement_a"]],
+        f"{t('scorecard.achievement', lang)} B": [percent(_num(v), lang, 0) for v in diff["achievement_b"]]})
+    st.dataframe(shown, hide_index=True, width="stretch", key="snapshot_compare")
+
+
+def _num(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def manual_values(ctx, client, card, manual: pd.DataFrame, labels: list[str], names: dict, lang: str,
+                  may_edit: bool) -> None:
+    if not card.manual_kpis:
+        st.info(t("views.manual.none", lang), icon="ℹ️")
+        return
+    st.caption(t("views.manual.intro", lang))
+    grid = edits.manual_table(card, manual, list(reversed(labels)))
+    config = {"period": st.column_config.TextColumn(t("common.period", lang), disabled=True)}
+    config.update({m.id: st.column_config.NumberColumn(f"{m.name.get(lang)}", min_value=0.0, format="localized")
+                   for m in card.manual_kpis})
+    rev = st.session_state.get("manual_rev", 0)
+    edited = st.data_editor(grid, key=f"manual_editor_{rev}", hide_index=True, num_rows="fixed",
+                            column_config=config, disabled=not may_edit, width="content")
+    if may_edit and st.button(t("common.save", lang), key="manual_save", icon=":material/save:"):
+        require(current_principal(), "scorecard.edit", client.id)
+        try:
+            changed = edits.save_manual(ctx.engine, client.id, grid, edited, ctx.actor)
+        except CockpitError as exc:
+            show_error(exc, lang)
+            return
+        st.session_state["manual_rev"] = rev + 1
+        st.session_state["manual_saved"] = changed
+        st.rerun()
+    if "manual_saved" in st.session_state:
+        st.success(t("views.manual.saved", lang, n=st.session_state.pop("manual_saved")))
+
+
+def editor(ctx, client, loaded: sv.LoadedScorecard, names: dict, lang: str) -> None:
+    where = (t("views.editor.client_copy", lang, version=loaded.version) if loaded.version is not None
+             else t("views.editor.default", lang))
+    st.caption(f"{t('views.editor.intro', lang)} {where}")
+    frame = edits.editor_frame(loaded.card)
+    objective_names = {o.id: o.name.get(lang) for o in loaded.card.objectives}
+    frame.insert(2, "objective_name", [objective_names.get(o, o) for o in frame["objective"]])
+    frame.insert(3, "name", [names[k].name.get(lang) if k in names else k for k in frame["kpi"]])
+    number = lambda key: st.column_config.NumberColumn(t(key, lang), format="localized")  # noqa: E731
+    edited = st.data_editor(frame, key=f"scorecard_editor_{loaded.version}", hide_index=True, num_rows="fixed",
+                            disabled=["objective", "kpi", "objective_name", "name"], width="stretch",
+                            height=36 * (len(frame) + 1) + 4, column_config={
+                                "objective": None, "kpi": None,
+                                "objective_name": st.column_config.TextColumn(t("scorecard.objective", lang),
+                                                                              width=190),
+                                "name": st.column_config.TextColumn(t("scorecard.kpi", lang), width=190),
+                                "target": number("scorecard.target"), "baseline": number("scorecard.baseline"),
+                                "green": number("views.editor.green"), "amber": number("views.editor.amber"),
+                                "weight": number("scorecard.weight")})
+    save, reset = st.columns([1, 3])
+    if save.button(t("common.save", lang), key="editor_save", icon=":material/save:", type="primary"):
+        require(current_principal(), "scorecard.edit", client.id)
+        try:
+            version = edits.save_edits(ctx.engine, client.id, loaded, edited.drop(columns=["objective_name", "name"]),
+                                   ctx.actor)
+        except CockpitError as exc:
+            show_error(exc, lang)  # nothing was written: the previous version stays in force
+        else:
+            st.session_state["editor_saved"] = version
+            st.rerun()
+    if loaded.version is not None and reset.button(t("views.editor.reset", lang), key="editor_reset"):
+        require(current_principal(), "scorecard.edit", client.id)
+        try:
+            delete_setting(ctx.engine, client.id, loaded.card.id, loaded.version, ctx.actor)
+        except CockpitError as exc:
+            show_error(exc, lang)
+        else:
+            st.rerun()
+    if "editor_saved" in st.session_state:
+        st.success(t("views.editor.saved", lang, version=st.session_state.pop("editor_saved")))

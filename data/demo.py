@@ -55,6 +55,7 @@ ORDER_CHANNELS = {"private": (("web", 0.55), ("store", 0.35), ("phone", 0.10)),
                   "corporate": (("field_service", 0.65), ("phone", 0.20), ("web", 0.15))}
 TICKET_TYPES = (("request", 0.50, 10.0, 0.78), ("incident", 0.28, 22.0, 0.52), ("complaint", 0.22, 40.0, 0.35))
 OPEN_STAGES = ("qualification", "proposal", "negotiation")
+RESPONSE_OPPORTUNITY_SHARE = 0.3  # of the opportunities, the share opened 0-29 days after a campaign response
 
 
 def _days(rng: np.random.Generator, n: int, lo: int = 0, hi: int = DAYS, growth: float = 0.25) -> np.ndarray:
@@ -94,7 +95,7 @@ def generate(customers: int = 5000, seed: int = 7) -> dict[str, pd.DataFrame]:
     cust = _customers(rng, customers)
     frames = {"customers": cust}
     frames["campaigns"], frames["campaign_contacts"] = _campaigns(rng, cust)
-    frames["opportunities"] = _opportunities(rng, cust)
+    frames["opportunities"] = _opportunities(rng, cust, frames["campaign_contacts"], np.random.default_rng([seed, 1]))
     frames["orders"] = _orders(rng, cust)
     frames["service_tickets"] = _tickets(rng, cust)
     frames["surveys"] = _surveys(rng, cust, frames["service_tickets"])
@@ -172,12 +173,22 @@ def _campaigns(rng: np.random.Generator, cust: pd.DataFrame) -> tuple[pd.DataFra
     return campaigns, contacts
 
 
-def _opportunities(rng: np.random.Generator, cust: pd.DataFrame) -> pd.DataFrame:
+def _opportunities(rng: np.random.Generator, cust: pd.DataFrame, contacts: pd.DataFrame,
+                   tie: np.random.Generator) -> pd.DataFrame:
+    """Opportunities; a share follows a campaign response (``tie`` draws those, so that the main
+    random stream, and with it every later entity, stays as it was)."""
     n = int(len(cust) * 1.3)
     who = rng.integers(0, len(cust), n)
+    created = _days(rng, n, 0, DAYS - 1)
+    responses = contacts[contacts["responded"].to_numpy(dtype=bool, na_value=False)]
+    if len(responses):
+        tied = np.flatnonzero(tie.random(n) < RESPONSE_OPPORTUNITY_SHARE)
+        pick = tie.integers(0, len(responses), len(tied))
+        who[tied] = pd.Index(cust["customer_id"]).get_indexer(responses["customer_id"].to_numpy()[pick])
+        day = ((responses["contacted_at"].to_numpy()[pick] - START) // np.timedelta64(1, "D")).astype(int)
+        created[tied] = np.minimum(day + tie.integers(0, 30, len(tied)), DAYS - 2)
     seg = cust["_seg"].to_numpy()[who]
     seg_params = np.array(list(SEGMENTS.values()))
-    created = _days(rng, n, 0, DAYS - 1)
     cycle = rng.gamma(2.0, seg_params[seg, 2] / 2.0).astype(int) + 1
     closed = created + cycle
     is_open = closed >= DAYS - 1

@@ -1,12 +1,17 @@
 """The lifecycle funnel: prospects -> leads -> opportunities -> customers -> repeat customers.
 
-Definitions (docs/lifecycle.md), for the period [filters.start, filters.end):
+A nested customer funnel (docs/lifecycle.md): every step counts distinct customer ids and is a
+subset of the step before, so each conversion lies in [0, 1]. For the period [filters.start,
+filters.end):
 
-- prospects: distinct customer ids contacted by campaigns (campaign_contacts.contacted_at)
-- leads: distinct customer ids among those contacts that responded
-- opportunities: opportunities created (opportunities.created_at)
-- customers: new customers (customers.created_at)
-- repeat_customers: of those new customers, the ones with >= 2 orders dated before the period end
+- prospects: customers contacted by a campaign (campaign_contacts.contacted_at in the period)
+- leads: of those, the ones with a responded contact in the period
+- opportunities: of those, the ones with an opportunity created in the period on or after
+  their first response in the period
+- customers: of those, the ones with such an opportunity won; when none of their opportunities
+  has a known outcome (``won`` empty), the ones whose customer record was created on or after
+  their first response and before the period end
+- repeat_customers: of those, the ones with >= 2 orders dated before the period end
 
 Conversion of a step = its count / the previous step's count (the first step has none). The same
 is computed for the previous period of the same length (when both dates are given), and
@@ -26,57 +31,72 @@ STEPS = ("prospects", "leads", "opportunities", "customers", "repeat_customers")
 COLUMNS = ["step", "count", "conversion", "previous_count", "previous_conversion", "conversion_change"]
 
 
-def _window(column: str, filters: Filters, bind: Binder) -> str:
-    parts = []
-    if filters.start is not None:
-        parts.append(f"{column} >= {bind(filters.start)}")
-    if filters.end is not None:
-        parts.append(f"{column} < {bind(filters.end)}")
-    return " AND ".join(parts) or "TRUE"
+def _windows_sql(windows: list[Filters], bind: Binder) -> str:
+    """The periods as a table ``w(w, w_start, w_end)``; NULL means open-ended."""
+    def day(value) -> str:
+        return f"CAST({bind(value)} AS TIMESTAMP)" if value is not None else "CAST(NULL AS TIMESTAMP)"
+    rows = ", ".join(f"({i}, {day(w.start)}, {day(w.end)})" for i, w in enumerate(windows))
+    return f"SELECT * FROM (VALUES {rows}) AS t(w, w_start, w_end)"
+
+
+def _inside(column: str) -> str:
+    return f"(w.w_start IS NULL OR {column} >= w.w_start) AND (w.w_end IS NULL OR {column} < w.w_end)"
+
+
+def _before_end(column: str) -> str:
+    return f"(w.w_end IS NULL OR {column} < w.w_end)"
 
 
 def _counts_sql(windows: list[Filters], bind: Binder) -> str:
-    """One scan per entity over the union of the windows; each window's counts by conditions.
+    """Per window (``windows[0]`` is the period asked for), the distinct customers of each step.
 
-    ``windows[0]`` is the period asked for; all windows share the dimension filters.
+    One scan per entity over the union of the windows (all windows share the dimension filters);
+    each step joins only the customers of the step before.
     """
     first, last = windows[-1], windows[0]  # the earliest window starts first, the asked one ends last
     span = Filters(first.start, last.end, last.dimensions)
-    contacts = scope("campaign_contacts", span, bind)
-    opps = scope("opportunities", span, bind)
-    customers = scope("customers", span, bind)
-    orders = scope("orders", Filters(None, last.end, last.dimensions), bind)
-    selects, flags = [], []
-    for i, w in enumerate(windows):
-        contacted = _window("contacted_at", w, bind)
-        flags += [f"bool_or({contacted}) AS contacted_{i}", f"bool_or(responded AND {contacted}) AS responded_{i}"]
-        selects += [
-            f"(SELECT count(*) FROM contacted WHERE contacted_{i}) AS prospects_{i}",
-            f"(SELECT count(*) FROM contacted WHERE responded_{i}) AS leads_{i}",
-            f"(SELECT count(*) FROM opportunities WHERE {opps} AND {_window('created_at', w, bind)}) AS opportunities_{i}",
-            f"(SELECT count(DISTINCT customer_id) FROM new_customers WHERE {_window('created_at', w, bind)})"
-            f" AS customers_{i}",
-            f"(SELECT count(*) FROM new_customers nc JOIN orders_before ob USING (customer_id)"
-            f" WHERE {_window('nc.created_at', w, bind)} AND ob.n_{i} >= 2) AS repeat_customers_{i}",
-        ]
-    before = ", ".join(f"count(*) FILTER (WHERE {_window('order_date', Filters(None, w.end), bind)}) AS n_{i}"
-                       for i, w in enumerate(windows))
+    contacts = scope("campaign_contacts", span, bind, alias="c")
+    opps = scope("opportunities", span, bind, alias="o")
+    customers = scope("customers", span, bind, alias="k", dates=False)
+    orders = scope("orders", span, bind, alias="r", dates=False)
     return f"""
-    WITH new_customers AS (
-            SELECT DISTINCT customer_id, created_at FROM customers WHERE {customers} AND customer_id IS NOT NULL),
-         orders_before AS (
-            SELECT customer_id, {before} FROM orders
-            WHERE {orders} AND customer_id IN (SELECT customer_id FROM new_customers)
-            GROUP BY customer_id),
-         contacted AS (  -- one row per contacted customer: grouping beats count(DISTINCT) at scale
-            SELECT customer_id, {", ".join(flags)} FROM campaign_contacts
-            WHERE {contacts} AND customer_id IS NOT NULL GROUP BY customer_id)
-    SELECT {", ".join(selects)}
+    WITH w AS ({_windows_sql(windows, bind)}),
+         contacted AS (  -- prospects; first_response is set for leads
+            SELECT w.w, c.customer_id, min(c.contacted_at) FILTER (WHERE c.responded) AS first_response
+            FROM campaign_contacts c JOIN w ON {_inside("c.contacted_at")}
+            WHERE {contacts} AND c.customer_id IS NOT NULL
+            GROUP BY w.w, c.customer_id),
+         engaged AS (  -- leads with an opportunity created in the window on/after their first response
+            SELECT l.w, l.customer_id, any_value(l.first_response) AS first_response,
+                   bool_or(o.won) AS won  -- NULL when no opportunity has a known outcome
+            FROM contacted l JOIN w ON w.w = l.w
+                 JOIN opportunities o ON o.customer_id = l.customer_id AND o.created_at >= l.first_response
+                                         AND {_inside("o.created_at")}
+            WHERE {opps}
+            GROUP BY l.w, l.customer_id),
+         converted AS (  -- won; without any known outcome: became a customer after responding
+            SELECT e.w, e.customer_id FROM engaged e JOIN w ON w.w = e.w
+            WHERE e.won OR (e.won IS NULL AND EXISTS (
+                SELECT 1 FROM customers k WHERE k.customer_id = e.customer_id AND {customers}
+                AND k.created_at >= e.first_response AND {_before_end("k.created_at")}))),
+         repeating AS (  -- >= 2 orders before the window end
+            SELECT cv.w, cv.customer_id FROM converted cv JOIN w ON w.w = cv.w
+                 JOIN orders r ON r.customer_id = cv.customer_id AND {_before_end("r.order_date")}
+            WHERE {orders}
+            GROUP BY cv.w, cv.customer_id HAVING count(*) >= 2)
+    SELECT w.w, count(c.customer_id) AS prospects, count(c.first_response) AS leads,
+           count(e.customer_id) AS opportunities, count(cv.customer_id) AS customers,
+           count(rp.customer_id) AS repeat_customers
+    FROM w LEFT JOIN contacted c ON c.w = w.w
+         LEFT JOIN engaged e ON e.w = c.w AND e.customer_id = c.customer_id
+         LEFT JOIN converted cv ON cv.w = c.w AND cv.customer_id = c.customer_id
+         LEFT JOIN repeating rp ON rp.w = c.w AND rp.customer_id = c.customer_id
+    GROUP BY w.w ORDER BY w.w
     """
 
 
-def _step_frame(row: pd.Series, window: int) -> pd.DataFrame:
-    counts = pd.Series([float(row[f"{s}_{window}"]) for s in STEPS], index=list(STEPS))
+def _step_frame(row: pd.Series) -> pd.DataFrame:
+    counts = pd.Series([float(row[s]) for s in STEPS], index=list(STEPS))
     previous_step = counts.shift(1)
     conversion = (counts / previous_step.where(previous_step > 0)).astype("float64")
     return pd.DataFrame({"step": list(STEPS), "count": counts.to_numpy(), "conversion": conversion.to_numpy()})
@@ -98,12 +118,12 @@ def funnel(source: Source, filters: Filters | None = None) -> pd.DataFrame:
     con = open_source(source)
     try:
         bind = Binder()
-        row = fetch(con, _counts_sql(windows, bind), bind).iloc[0]
+        rows = fetch(con, _counts_sql(windows, bind), bind).set_index("w")
     finally:
         con.close()
-    out = _step_frame(row, 0)
+    out = _step_frame(rows.loc[0])
     if before is not None:
-        prev = _step_frame(row, 1)
+        prev = _step_frame(rows.loc[1])
         out["previous_count"] = prev["count"].to_numpy()
         out["previous_conversion"] = prev["conversion"].to_numpy()
     else:

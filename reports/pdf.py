@@ -17,6 +17,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
@@ -26,7 +27,7 @@ from core import formatting
 from core.i18n import t
 from reports.columns import STATUS_COLOURS, ChartKind, Column, Kind, resolve, status_label
 from reports.content import Figure, ReportContent
-from reports.pdfcharts import bar_chart, radar
+from reports.pdfcharts import MAX_SERIES, bar_chart, radar
 from reports.workbook import DOMAIN_COLUMNS, PERSPECTIVE_COLUMNS, ROADMAP_COLUMNS, SCORECARD_COLUMNS
 
 FONT, BOLD = "CockpitSans", "CockpitSans-Bold"
@@ -34,6 +35,11 @@ _FONT_DIR = Path(reportlab.__file__).resolve().parent / "fonts"
 PAGE = landscape(A4)
 BLUE = colors.HexColor("#1F4E78")
 MAX_TABLE_ROWS = 40  # board report: long tables are cut, the workbook has them all
+MARGIN = 1.5 * cm
+CONTENT_WIDTH = PAGE[0] - 2 * MARGIN
+CELL_SIZE, HEAD_SIZE = 8, 8
+CELL_PADDING = 2 * 4 + 1  # left and right cell padding (4 pt each), and a point to spare
+RADAR_WIDTH = 370  # the maturity page: radar left, domain table right
 
 
 def _fonts() -> None:
@@ -48,8 +54,8 @@ def _styles() -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle("title", fontName=BOLD, fontSize=26, leading=32, textColor=BLUE),
         "h1": ParagraphStyle("h1", fontName=BOLD, fontSize=16, leading=20, textColor=BLUE, spaceAfter=8),
         "body": ParagraphStyle("body", fontName=FONT, fontSize=10, leading=13),
-        "cell": ParagraphStyle("cell", fontName=FONT, fontSize=8, leading=10),
-        "head": ParagraphStyle("head", fontName=BOLD, fontSize=8, leading=10, textColor=colors.white),
+        "cell": ParagraphStyle("cell", fontName=FONT, fontSize=CELL_SIZE, leading=10),
+        "head": ParagraphStyle("head", fontName=BOLD, fontSize=HEAD_SIZE, leading=10, textColor=colors.white),
         "small": ParagraphStyle("small", fontName=FONT, fontSize=7, leading=9, textColor=colors.grey),
     }
 
@@ -74,20 +80,43 @@ def cell_text(value: Any, kind: Kind, lang: str, unit: str | None = None) -> str
         return str(value)
 
 
-def table(frame: pd.DataFrame, columns: Sequence[Column], lang: str, styles: dict) -> Table:
-    """A styled table; status cells get their traffic-light colour."""
+def column_widths(header: Sequence[str], body: Sequence[Sequence[str]], columns: Sequence[Column],
+                  available: float) -> list[float]:
+    """Column widths from the content: no column narrower than its longest word (header in bold,
+    numbers and statuses whole), the room left shared by how much more each column would like."""
+    lows, wants = [], []
+    for j, column in enumerate(columns):
+        texts = [row[j] for row in body]
+        whole = column.kind != Kind.TEXT  # numbers, dates and statuses never wrap
+        head_low = max((stringWidth(w, BOLD, HEAD_SIZE) for w in header[j].split()), default=0.0)
+        pieces = texts if whole else [w for text in texts for w in text.split()]
+        low = max([head_low] + [stringWidth(p, FONT, CELL_SIZE) for p in pieces]) + CELL_PADDING
+        want = max([stringWidth(header[j], BOLD, HEAD_SIZE)] + [stringWidth(x, FONT, CELL_SIZE) for x in texts])
+        lows.append(low)
+        wants.append(max(low, min(want + CELL_PADDING, available * 0.45)))
+    if sum(wants) <= available:
+        return [w * available / sum(wants) for w in wants]
+    if sum(lows) <= available:
+        flex = [w - lo for w, lo in zip(wants, lows)]
+        return [lo + (available - sum(lows)) * f / sum(flex) for lo, f in zip(lows, flex)]
+    return [lo * available / sum(lows) for lo in lows]  # too many columns: long words must break
+
+
+def table(frame: pd.DataFrame, columns: Sequence[Column], lang: str, styles: dict,
+          available: float | None = None) -> Table:
+    """A styled table, its columns sized to their content; status cells get their traffic-light colour."""
     frame = frame.head(MAX_TABLE_ROWS)
-    header = [Paragraph(escape(c.title(lang)), styles["head"]) for c in columns]
-    body = []
-    for record in frame.to_dict("records"):  # at most MAX_TABLE_ROWS rows: presentation only
-        body.append([Paragraph(escape(cell_text(record.get(c.field), c.kind, lang,
-                                                record.get(c.unit_field) if c.unit_field else None)), styles["cell"])
-                     for c in columns])
-    widths = [(c.width or 12) for c in columns]
-    scale = (PAGE[0] - 3 * cm) / sum(widths)
-    out = Table([header] + body, colWidths=[w * scale for w in widths], repeatRows=1)
+    titles = [c.title(lang) for c in columns]
+    texts = [[cell_text(record.get(c.field), c.kind, lang, record.get(c.unit_field) if c.unit_field else None)
+              for c in columns] for record in frame.to_dict("records")]  # at most MAX_TABLE_ROWS rows
+    widths = column_widths(titles, texts, columns, available or CONTENT_WIDTH)
+    header = [Paragraph(escape(title), styles["head"]) for title in titles]
+    body = [[Paragraph(_keep_whole(text) if c.kind != Kind.TEXT else escape(text), styles["cell"])
+             for c, text in zip(columns, row)] for row in texts]
+    out = Table([header] + body, colWidths=widths, repeatRows=1, hAlign="LEFT")
     commands = [("BACKGROUND", (0, 0), (-1, 0), BLUE), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#BFBFBF")),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
                 ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#F2F2F2")])]
     for j, column in enumerate(columns):
         if column.kind == Kind.STATUS:
@@ -96,6 +125,11 @@ def table(frame: pd.DataFrame, columns: Sequence[Column], lang: str, styles: dic
                     commands.append(("BACKGROUND", (j, i), (j, i), colors.HexColor(STATUS_COLOURS[status][0])))
     out.setStyle(TableStyle(commands))
     return out
+
+
+def _keep_whole(text: str) -> str:
+    """A number with its unit on one line ("1.234,56 €", "21,0 Tage")."""
+    return escape(text).replace(" ", "&nbsp;")
 
 
 def _numbered_canvas(footer: str, lang: str):
@@ -143,17 +177,22 @@ def build_pdf(content: ReportContent, target: Any) -> None:
         radar_frame = maturity.radar_frame()
         drawing = radar(radar_frame["axis"].astype(str).tolist(), radar_frame["current"].tolist(),
                         radar_frame["target"].tolist() if "target" in radar_frame else None,
-                        (t("report.col.score", lang), t("report.col.target", lang)), FONT)
-        story += [drawing, Spacer(1, 0.3 * cm),
-                  table(maturity.domains, resolve(maturity.domains, DOMAIN_COLUMNS), lang, styles)]
+                        (t("report.col.score", lang), t("report.col.target", lang)), FONT, width=RADAR_WIDTH)
+        domains = table(maturity.domains, resolve(maturity.domains, DOMAIN_COLUMNS), lang, styles,
+                        available=CONTENT_WIDTH - RADAR_WIDTH - 0.5 * cm)
+        side = Table([[drawing, domains]], colWidths=[RADAR_WIDTH + 0.5 * cm, CONTENT_WIDTH - RADAR_WIDTH - 0.5 * cm],
+                     style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                       ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        story.append(side)
     if content.scorecard is not None:
         rows = content.scorecard.rows
         story += [PageBreak(), Paragraph(escape(content.scorecard.name or t("report.sheet.scorecard", lang)),
                                          styles["h1"]), table(rows, resolve(rows, SCORECARD_COLUMNS), lang, styles)]
         per = content.scorecard.perspectives
         if per is not None and len(per):
-            story += [Spacer(1, 0.5 * cm), Paragraph(f"<b>{escape(t('report.rollup', lang))}</b>", styles["body"]),
-                      table(per, resolve(per, PERSPECTIVE_COLUMNS), lang, styles)]
+            story += [Spacer(1, 0.5 * cm), KeepTogether([
+                Paragraph(f"<b>{escape(t('report.rollup', lang))}</b>", styles["body"]), Spacer(1, 0.15 * cm),
+                table(per, resolve(per, PERSPECTIVE_COLUMNS), lang, styles, available=CONTENT_WIDTH / 2)])]
     figures = [f for f in (*content.kpis, *content.lifecycle) if f.chart is not None and f.value_fields()]
     if figures:
         story += [PageBreak(), Paragraph(escape(t("report.pdf.lifecycle", lang)), styles["h1"])]
@@ -163,7 +202,7 @@ def build_pdf(content: ReportContent, target: Any) -> None:
     if maturity is not None and maturity.roadmap is not None and len(maturity.roadmap):
         story += [PageBreak(), Paragraph(escape(t("report.sheet.roadmap", lang)), styles["h1"]),
                   table(maturity.roadmap, resolve(maturity.roadmap, ROADMAP_COLUMNS), lang, styles)]
-    doc = SimpleDocTemplate(target, pagesize=PAGE, leftMargin=1.5 * cm, rightMargin=1.5 * cm, topMargin=1.5 * cm,
+    doc = SimpleDocTemplate(target, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                             bottomMargin=1.8 * cm, title=title, author="CRM-Cockpit", subject=content.client,
                             creator=content.full_stamp().get("generator", ""), invariant=1)
     doc.build(story, canvasmaker=_numbered_canvas(f"{content.client} · {title} · {content.period}", lang))
@@ -186,8 +225,17 @@ def _key_figures(content: ReportContent) -> list[tuple[str, str]]:
 
 def _chart(figure: Figure, lang: str):
     frame = figure.frame.head(24)
-    values = figure.value_fields()[:4]
+    values = figure.value_fields()[:MAX_SERIES]
     series = [pd.to_numeric(frame[v], errors="coerce").fillna(0).tolist() for v in values]
     names = [figure.label(v, lang) for v in values]
+    kinds = {figure.kinds.get(v) for v in values}
     return bar_chart(frame[figure.category_field()].astype(str).tolist(), series, names, FONT,
-                     horizontal=figure.chart == ChartKind.BAR, line=figure.chart == ChartKind.LINE)
+                     horizontal=figure.chart == ChartKind.BAR, line=figure.chart == ChartKind.LINE,
+                     width=CONTENT_WIDTH, value_format=_tick_format(kinds.pop() if len(kinds) == 1 else None, lang))
+
+
+def _tick_format(kind: Kind | None, lang: str):
+    """Value axis labels in the language: percentages for rates, grouped thousands otherwise."""
+    if kind == Kind.PERCENT:
+        return lambda v: formatting.percent(v, lang, 0)
+    return lambda v: formatting.number(v, lang, 0 if abs(v) >= 10 or float(v).is_integer() else 1)

@@ -132,6 +132,37 @@ def set_current_question(engine: Engine, client_id: int, round_id: int, question
             raise InputError(f"Assessment round {round_id} does not exist for this client.")
 
 
+def renew_join_code(engine: Engine, client_id: int, round_id: int, actor: str = "", hours: float = 12) -> Round:
+    """A fresh random join code for the round, valid ``hours`` from now; the old code stops working.
+
+    Participants who already joined keep their token. Only an open round of this client can get
+    a new code; the change is audited (without the codes themselves).
+    """
+    if not 0 < hours <= 24 * 7:
+        raise InputError(f"hours {hours!r} is not between 0 and 168", hint="a workshop code lasts hours, not weeks")
+    current = get_round(engine, client_id, round_id)  # InputError for another client's round
+    if current.status != "open":
+        raise InputError(f"Assessment round {round_id} is closed; open it again before renewing its join code.")
+    for _attempt in range(5):  # a collision with another round's code: retry with a new one
+        try:
+            with transaction(engine) as conn:
+                expires = now() + timedelta(hours=hours)
+                done = conn.execute(update(assessment_rounds)
+                                    .where(assessment_rounds.c.client_id == client_id,
+                                           assessment_rounds.c.id == round_id)
+                                    .values(join_code=_new_code(), join_expires_at=expires,
+                                            version=assessment_rounds.c.version + 1))
+                if done.rowcount == 0:
+                    raise InputError(f"Assessment round {round_id} does not exist for this client.")
+                audit.record(conn, client_id=client_id, actor=actor, action="round.join_code",
+                             entity="assessment_round", entity_key=str(round_id),
+                             after={"join_expires_at": expires.isoformat()})
+            return get_round(engine, client_id, round_id)
+        except IntegrityError:
+            continue
+    raise InputError("Could not create a unique join code; please retry.")
+
+
 def set_status(engine: Engine, client_id: int, round_id: int, status: str, actor: str = "") -> None:
     if status not in ("open", "closed"):
         raise InputError(f"status {status!r} is not one of ['open', 'closed']")

@@ -7,7 +7,9 @@ ConflictError ("changed by someone else") instead of a silent overwrite.
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from html import escape
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -17,7 +19,7 @@ from auth.guard import require
 from charts.bar import bar
 from core.errors import CockpitError, ConflictError, PermissionDenied
 from core.formatting import number
-from core.i18n import t
+from core.i18n import LANGUAGES, t
 from services import workshop
 from storage.assessments import Round, list_participants, targets as read_targets
 from ui.auth_gate import current_principal, page_allowed
@@ -38,6 +40,39 @@ NO_SIDEBAR = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"] {display: none;}
 </style>"""
+
+
+LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
+
+
+def vote_link(base: str, lang: str, **params: str) -> str:
+    """The vote page's address with ``params`` and the language in the form the shell's bound
+    language switch reads (``?lang=en``: the code, as app.py has no format_func)."""
+    return f"{base}/vote?{urlencode({**params, 'lang': lang})}"
+
+
+def code_expired(rnd: Round, at: datetime | None = None) -> bool:
+    return rnd.join_expires_at is not None and rnd.join_expires_at <= (at or datetime.now(timezone.utc))
+
+
+def expiry_text(rnd: Round, lang: str) -> str:
+    """When the join code stops working, in UTC ("23.11.2026 18:30 UTC")."""
+    if rnd.join_expires_at is None:
+        return "–"
+    return rnd.join_expires_at.astimezone(timezone.utc).strftime(
+        "%Y-%m-%d %H:%M UTC" if lang == "en" else "%d.%m.%Y %H:%M UTC")
+
+
+def _set_language(code: str) -> None:
+    st.session_state["lang"] = code  # the shell's URL-bound switch (key "lang") follows on the rerun
+
+
+def language_toggle(lang: str, key: str) -> None:
+    """Deutsch / English buttons for pages without the sidebar (the participants' vote page)."""
+    row = st.container(horizontal=True, horizontal_alignment="right", key=key)
+    for code in LANGUAGES:
+        row.button(LANGUAGE_NAMES.get(code, code), key=f"{key}_{code}", type="primary" if code == lang else "tertiary",
+                   on_click=_set_language, args=(code,))
 
 
 def may(action: str, client_id: int) -> bool:

@@ -11,7 +11,7 @@ from lifecycle.stages import stage_kpis
 from tests.lifecycle.examples import assert_rows, filters_of, frames, load_cases, params
 
 
-@pytest.mark.parametrize("data, case", params("funnel"))
+@pytest.mark.parametrize("data, case", params("funnel") + params("funnel_timing"))
 def test_funnel(data, case):
     assert_rows(funnel(frames(data), filters_of(case.get("filters"))), case["expect"])
 

@@ -4,12 +4,17 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+from dataclasses import replace
 
+import pandas as pd
 import pytest
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from reports.content import ReportContent
-from reports.pdf import build_pdf, cell_text
 from reports.columns import Kind
+from reports.content import ReportContent
+from reports.pdf import BOLD, CONTENT_WIDTH, FONT, _fonts, build_pdf, cell_text, column_widths
+from reports.pdfcharts import bar_chart, wrap_label
+from reports.workbook import DOMAIN_COLUMNS, ROADMAP_COLUMNS, SCORECARD_COLUMNS
 from tests.reports.samples import sample_content
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None,
@@ -78,3 +83,59 @@ def test_pdf_bytes_are_deterministic_and_embed_the_font():
 ])
 def test_cell_text(value, kind, lang, unit, shown):
     assert cell_text(value, kind, lang, unit) == shown
+
+
+def _nine_domains() -> pd.DataFrame:
+    names = ["Strategie und Kundenorientierung", "Marketing", "Vertrieb", "Service", "Analytisches CRM",
+             "Datenmanagement und Datenqualität", "Multi-Channel-Management", "Organisation und Zusammenarbeit",
+             "Technologie und Integration"]
+    return pd.DataFrame({"domain": names, "weight": 1.0, "score": [2.0 + i / 10 for i in range(9)], "target": 4.0,
+                         "gap": [2.0 - i / 10 for i in range(9)], "priority": 1.0, "level": 2})
+
+
+@pytest.mark.parametrize("columns", [SCORECARD_COLUMNS, DOMAIN_COLUMNS, ROADMAP_COLUMNS])
+def test_no_column_is_narrower_than_its_longest_word(columns):
+    """Headers such as "Zielerreichung" and values such as "6.000.000,00 €" are never split."""
+    _fonts()
+    header = [c.title("de") for c in columns]
+    body = [["6.000.000,00 €" if c.kind != Kind.TEXT else "Kundenorientierung und gleichbleibend"
+             for c in columns]]
+    widths = column_widths(header, body, columns, CONTENT_WIDTH)
+    assert sum(widths) == pytest.approx(CONTENT_WIDTH)
+    for title, column, width, cell in zip(header, columns, widths, body[0]):
+        words = cell.split() if column.kind == Kind.TEXT else [cell]
+        need = max([stringWidth(w, BOLD, 8) for w in title.split()] + [stringWidth(w, FONT, 8) for w in words])
+        assert width >= need + 8, (title, width, need)
+
+
+@needs_poppler
+def test_radar_and_all_nine_domains_share_one_page(tmp_path):
+    content = sample_content()
+    content = replace(content, maturity=replace(content.maturity, domains=_nine_domains(), radar=None))
+    path = _pdf(tmp_path, content)
+    page2 = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(path), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    page3 = subprocess.run(["pdftotext", "-f", "3", "-l", "3", str(path), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    for domain in _nine_domains()["domain"]:
+        assert domain in page2, domain
+    assert "Technologie und Integration" not in page3  # the ninth row no longer spills over
+
+
+def test_charts_take_up_to_eight_series_in_eight_colours():
+    _fonts()
+    names = [f"Quote {i}" for i in range(10)]
+    drawing = bar_chart(["Q1", "Q2"], [[i, i + 1] for i in range(10)], names, FONT, line=True)
+    chart, legend = drawing.contents
+    assert len(chart.data) == 8 and len(legend.colorNamePairs) == 8
+    assert len({str(chart.lines[i].strokeColor) for i in range(8)}) == 8
+
+
+@pytest.mark.parametrize("text, lines", [
+    ("Multi-Channel-Management", ["Multi-Channel-", "Management"]),
+    ("Datenmanagement und Datenqualität", ["Datenmanagement", "und Datenqualität"]),
+    ("Service", ["Service"]),
+])
+def test_radar_labels_wrap_at_spaces_and_hyphens(text, lines):
+    _fonts()
+    assert wrap_label(text, 80, FONT, 8) == lines

@@ -27,7 +27,7 @@ def test_join_by_code_and_vote_lands_in_the_database(demo_env):
     at = open_page("vote_page.py", lang="en", code=rnd.join_code)
     assert at.text_input(key="vote_code").value == rnd.join_code
     at.text_input(key="vote_name").input(name)
-    at.button[0].click().run()
+    at.button(key="vote_join").click().run()
     assert not at.exception, [e.value for e in at.exception]
     me = participant_by_token(engine, at.query_params["p"][0] if isinstance(at.query_params["p"], list)
                               else at.query_params["p"])
@@ -47,7 +47,7 @@ def test_a_wrong_code_is_refused_and_an_unknown_link_explained(demo_env):
     at = open_page("vote_page.py", lang="en", code="ZZZZZZ", p="not-a-token")
     assert any("personal link is not valid" in w.value for w in at.warning)
     at.text_input(key="vote_name").input("Mallory")
-    at.button[0].click().run()
+    at.button(key="vote_join").click().run()
     assert any("not valid" in e.value for e in at.error)
     assert "p" not in at.query_params or at.query_params["p"] in ("not-a-token", ["not-a-token"])
 
@@ -69,3 +69,16 @@ def test_a_failed_write_is_not_confirmed(demo_env, monkeypatch):
     at.button(key=f"vote_{me.id}_{qid}_opt_3").click().run()
     assert any("was NOT saved" in e.value for e in at.error)
     assert not any("Your vote is saved" in s.value for s in at.success)
+
+
+def test_participants_switch_the_language_on_the_page(demo_env):
+    """The sidebar (and the shell's switch in it) is hidden on the vote page: it has its own."""
+    at = open_page("vote_page.py", lang="de")
+    assert at.title[0].value == "Abstimmen" and at.button(key="vote_lang_de").proto.type == "primary"
+    at.button(key="vote_lang_en").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Vote" and at.session_state["lang"] == "en"
+    assert at.button(key="vote_lang_en").proto.type == "primary"
+    assert at.text_input(key="vote_name").label == "Your name"
+    at.button(key="vote_lang_de").click().run()
+    assert at.title[0].value == "Abstimmen"

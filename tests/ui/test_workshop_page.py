@@ -62,3 +62,42 @@ def test_consensus_is_saved_and_a_stale_save_is_a_conflict(demo_env):
     at.button(key=f"ws_save_{key}").click().run()
     assert any("changed by someone else" in w.value and "2 · Managed" in w.value for w in at.warning)
     assert ratings_frame(engine, client.id, rnd.id).set_index("question_id").loc[qid, "value"] == 2.0
+
+
+def test_join_links_carry_the_facilitators_language(demo_env):
+    _engine, _client, rnd, _model = _open_round()
+    english = open_page("workshop_page.py", lang="en")
+    assert any(f"/vote?code={rnd.join_code}&lang=en" in md.value for md in english.markdown)
+    german = open_page("workshop_page.py", lang="de")
+    assert any(f"/vote?code={rnd.join_code}&lang=de" in md.value for md in german.markdown)
+
+
+def test_an_expired_code_is_flagged_and_a_new_one_can_be_made(demo_env):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from storage import audit
+    from storage.assessments import get_round, join_by_code
+    from storage.db import now, transaction
+    from storage.schema import assessment_rounds
+
+    engine, client, rnd, _model = _open_round()
+    at = open_page("workshop_page.py", lang="en")
+    assert at.button(key="ws_new_code").proto.type == "secondary"  # offered, not pushed, while valid
+    assert any("Valid until" in c.value for c in at.caption)
+    with transaction(engine) as conn:
+        conn.execute(update(assessment_rounds).where(assessment_rounds.c.id == rnd.id)
+                     .values(join_expires_at=now() - timedelta(minutes=5)))
+    at = open_page("workshop_page.py", lang="en")
+    assert any("expired" in w.value for w in at.warning)
+    assert at.button(key="ws_new_code").proto.type == "primary"
+    at.button(key="ws_new_code").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    fresh = get_round(engine, client.id, rnd.id)
+    assert fresh.join_code != rnd.join_code and fresh.join_expires_at > now() + timedelta(hours=11)
+    assert any(f"New join code: {fresh.join_code}" in s.value for s in at.success)
+    assert any(f"/vote?code={fresh.join_code}&lang=en" in md.value for md in at.markdown)
+    assert not any("expired" in w.value for w in at.warning)
+    assert join_by_code(engine, fresh.join_code, "Nachzügler").round_id == rnd.id
+    assert any(e["action"] == "round.join_code" for e in audit.entries(engine, client.id))

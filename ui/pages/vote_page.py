@@ -63,6 +63,7 @@ def ballot(ctx, participant) -> None:
 ctx = context()
 lang = ctx.lang
 st.html(aw.BIG_TYPE + aw.NO_SIDEBAR)
+aw.language_toggle(lang, "vote_lang")  # the shell's switch sits in the hidden sidebar
 token = st.query_params.get("p", "")
 participant = participant_by_token(ctx.engine, token) if token else None
 if participant is None:
@@ -74,7 +75,7 @@ if participant is None:
         code = st.text_input(t("vote.code", lang), value=st.query_params.get("code", ""), key="vote_code",
                              max_chars=12)
         name = st.text_input(t("vote.name", lang), key="vote_name", max_chars=80)
-        if st.form_submit_button(t("vote.join", lang), type="primary", width="stretch"):
+        if st.form_submit_button(t("vote.join", lang), type="primary", width="stretch", key="vote_join"):
             try:
                 joined = workshop.join(ctx.engine, code, name)
                 st.query_params["p"] = joined.token

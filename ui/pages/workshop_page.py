@@ -16,7 +16,7 @@ from auth.guard import require
 from core.errors import CockpitError, ConflictError
 from core.i18n import t
 from services import workshop
-from storage.assessments import list_rounds
+from storage.assessments import list_rounds, renew_join_code
 from ui import assessment_widgets as aw
 from ui.auth_gate import current_principal
 from ui.state import context
@@ -57,6 +57,15 @@ def _save(ctx, round_id: int, model, qid: str, version: int | None) -> None:
         aw.remember("ws_feedback", "error", exc.message)
 
 
+def _renew(ctx, round_id: int) -> None:
+    try:
+        require(current_principal(), "assessment.run", ctx.client.id)
+        fresh = renew_join_code(ctx.engine, ctx.client.id, round_id, ctx.actor)
+        aw.remember("ws_code_feedback", "success", t("workshop.code_renewed", ctx.lang, code=fresh.join_code))
+    except CockpitError as exc:
+        aw.remember("ws_code_feedback", "error", exc.message)
+
+
 ctx = context()
 lang = ctx.lang
 st.html(aw.BIG_TYPE)
@@ -75,13 +84,24 @@ k = f"{rnd.id}_{qid}"
 main, side = st.columns([3, 1.3], gap="large")
 with side, st.container(border=True):
     st.caption(t("workshop.join_code", lang))
-    st.html(f'<div class="ws-code">{rnd.join_code or "–"}</div>')
+    expired = aw.code_expired(rnd)
+    faded = ' style="opacity:.35"' if expired else ""
+    st.html(f'<div class="ws-code"{faded}>{rnd.join_code or "–"}</div>')
+    if expired:
+        st.warning(t("workshop.code_expired", lang, at=aw.expiry_text(rnd, lang)))
+    else:
+        st.caption(t("workshop.code_valid_until", lang, at=aw.expiry_text(rnd, lang)))
+    st.button(t("workshop.new_code", lang), key="ws_new_code", icon=":material/refresh:",
+              type="primary" if expired else "secondary", disabled=rnd.status != "open",
+              on_click=_renew, args=(ctx, rnd.id))
+    aw.feedback("ws_code_feedback")
     url = st.context.url or ""
     base = "{0.scheme}://{0.netloc}".format(urlsplit(url)) if url.startswith("http") else ""
-    st.markdown(f"{t('workshop.join_link', lang)}: `{base}/vote?code={rnd.join_code}`  \n"
+    st.markdown(f"{t('workshop.join_link', lang)}: `{aw.vote_link(base, lang, code=rnd.join_code or '')}`  \n"
                 f"{t('workshop.participants', lang, n=len(state.participants))}")
     with st.expander(t("workshop.personal_links", lang)):
-        st.markdown("\n".join(f"- {aw.plain(p.name)}: `{base}/vote?p={p.token}`" for p in state.participants))
+        st.markdown("\n".join(f"- {aw.plain(p.name)}: `{aw.vote_link(base, lang, p=p.token)}`"
+                               for p in state.participants))
 with main:
     if rnd.status != "open":
         st.warning(t("workshop.closed", lang))

@@ -40,7 +40,7 @@ FORMAT_VERSION = 1
 #: export/import order: a table comes after the tables it refers to
 TABLES: tuple[Table, ...] = (assessment_rounds, participants, votes, ratings, targets, datasets, mapping_profiles,
                              scorecard_settings, manual_values, snapshots, audit_log)
-MEMBER = re.compile(r"^(manifest\.json|tables/[a-z_]+\.json|datasets/v[0-9]{1,6}/(rejected/)?[a-z_]{1,60}\.parquet)$")
+MEMBER = re.compile(r"^(manifest\.json|tables/[a-z_]+\.json|datasets/v[0-9]{1,6}/((rejected|aggregates)/)?[a-z0-9_]{1,100}\.parquet)$")
 MAX_MEMBERS = 5000
 MAX_TOTAL_BYTES = 8 * 1024 ** 3
 MAX_RATIO = 200  # uncompressed / compressed per member: more is a zip bomb, not a dataset

@@ -53,7 +53,7 @@ def test_upload_map_two_columns_save_profile_import_see_kpis(server, page, tmp_p
     wait_for_app(page)
     page.get_by_role("heading", name="Datenimport").wait_for()
 
-    _choose(page, "Welche Daten enthält die Datei?", "Auftraege")
+    _choose(page, "Welche Daten enthält die Datei?", "Aufträge")
     uploader = page.locator("[data-testid='stFileUploader'] input[type=file]")
     expect(uploader).to_have_count(1)  # the uploader of the chosen entity (the old one is gone)
     uploader.set_input_files(str(export))

@@ -87,7 +87,8 @@ def test_session_token_must_be_ours(tmp_path):
 def test_suggestion_leaves_unusual_headers_for_the_user(folder):
     upload = svc.save_upload(folder, "orders", "Export.csv", ORDERS, 200)
     suggested = svc.suggestion("orders", list(svc.read_upload(upload).columns))
-    assert suggested == {"customer_id": "Kunde", "order_date": "Datum", "quantity": "Menge", "revenue": "Umsatz"}
+    assert suggested == {"order_id": "Bestellnr", "customer_id": "Kunde", "order_date": "Datum", "quantity": "Menge",
+                         "revenue": "Umsatz"}
 
 
 def test_build_mapping_from_choices(folder):

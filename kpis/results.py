@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from core import formatting
+from core.values import as_float
 from kpis.definitions import ADDITIVE, KpiDefinition, Unit
 from kpis.formulas import evaluate
 
@@ -72,22 +73,13 @@ def arrange(frames: list[pd.DataFrame], order: Sequence[str], keys: Sequence[str
 
 def explain(kpi: KpiDefinition, row: Mapping[str, object], lang: str = "de") -> str:
     """How a value came about: ``5.289 von 45.211 Kontakten haben reagiert`` (de) / ``5,289 of 45,211 ...``."""
-    value = formatting.by_unit(_num(row.get("value")), kpi.unit.value, lang)
+    value = formatting.by_unit(as_float(row.get("value")), kpi.unit.value, lang)
     if kpi.explain is None:
         return f"{kpi.name.get(lang)}: {value}"
     fields = {"value": value}
     for part in kpi.parts:
-        raw = _num(row.get(part.name))
+        raw = as_float(row.get(part.name))
         money = kpi.unit is Unit.CURRENCY and part.name == "numerator"
         fields[part.name] = formatting.number(raw, lang, 2 if money else 0)
     return kpi.explain.get(lang).format(**fields)
 
-
-def _num(value: object) -> float | None:
-    if value is None or value is pd.NA:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number

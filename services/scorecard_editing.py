@@ -6,7 +6,6 @@ A broken edit raises a located error and writes nothing: the previous version st
 """
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 
 import pandas as pd
@@ -14,6 +13,7 @@ from sqlalchemy import Engine
 
 from core.errors import InputError, Problem
 from core.query import Period
+from core.values import as_float
 from scorecards.loader import parse_scorecard, to_yaml
 from scorecards.model import Scorecard, Thresholds
 from services.scorecard_view import LoadedScorecard, known_kpis
@@ -32,15 +32,6 @@ def editor_frame(card: Scorecard) -> pd.DataFrame:
     return frame
 
 
-def _number(value) -> float | None:
-    if value is None or value is pd.NA:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
-
 
 def apply_edits(card: Scorecard, edited: pd.DataFrame) -> Scorecard:
     """The card with the edited targets, baselines, thresholds and weights (matched by objective and
@@ -49,7 +40,7 @@ def apply_edits(card: Scorecard, edited: pd.DataFrame) -> Scorecard:
     values: dict[tuple[str, str], dict] = {}
     for i, row in enumerate(edited.to_dict("records")):
         key = (str(row.get("objective")), str(row.get("kpi")))
-        parsed = {c: _number(row.get(c)) for c in EDIT_COLUMNS[2:]}
+        parsed = {c: as_float(row.get(c)) for c in EDIT_COLUMNS[2:]}
         for column in ("target", "green", "amber", "weight"):
             if parsed[column] is None:
                 problems.append(Problem(f"row {i + 1} ({key[1]}).{column}", "is empty or not a number",
@@ -97,8 +88,8 @@ def save_manual(engine: Engine, client_id: int, before: pd.DataFrame, after: pd.
     old = before.set_index("period")
     for row in after.to_dict("records"):
         for kpi in ids:
-            new = _number(row.get(kpi))
-            prev = _number(old.at[row["period"], kpi]) if row["period"] in old.index else None
+            new = as_float(row.get(kpi))
+            prev = as_float(old.at[row["period"], kpi]) if row["period"] in old.index else None
             if new == prev:
                 continue
             if new is None:

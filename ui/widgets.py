@@ -35,3 +35,23 @@ def page_link(page: str, label: str, icon: str | None = None, query_params: dict
 
     if page_allowed(page):
         st.page_link(page, label=label, icon=icon, query_params=query_params)
+
+
+def require_client(ctx):
+    """The selected client, or the empty state that leads to creating one (and the page stops)."""
+    if ctx.client is None:
+        empty_state(t("shell.no_client", ctx.lang), "ui/pages/settings_page.py", t("nav.settings", ctx.lang))
+        st.stop()
+    return ctx.client
+
+
+def require_dataset(ctx):
+    """The client's current dataset version, or the empty state that leads to the import."""
+    from services.analytics import current_dataset
+
+    client = require_client(ctx)
+    info = current_dataset(ctx.engine, client.id)
+    if info is None:
+        empty_state(t("views.overview.no_data", ctx.lang), "ui/pages/import_page.py", t("nav.import", ctx.lang))
+        st.stop()
+    return info

@@ -17,11 +17,10 @@ from kpis.catalogue import load_catalogue
 from kpis.definitions import Kind
 from kpis.results import explain
 from services import scorecard_view as sv
-from services.analytics import current_dataset
 from ui import cache
 from ui.filters import describe, filter_bar, from_url, to_url
 from ui.state import context
-from ui.widgets import empty_state
+from ui.widgets import require_client, require_dataset
 
 TABLE_UNITS = {"ratio": RATIO, "currency": MONEY, "count": COUNT}
 BREAKDOWNS = ("channel", "segment", "region")
@@ -29,14 +28,8 @@ BREAKDOWNS = ("channel", "segment", "region")
 ctx = context()
 lang = ctx.lang
 st.title(t("views.kpi.title", lang))
-if ctx.client is None:
-    empty_state(t("shell.no_client", lang), "ui/pages/settings_page.py", t("nav.settings", lang))
-    st.stop()
-client = ctx.client
-info = current_dataset(ctx.engine, client.id)
-if info is None:
-    empty_state(t("views.overview.no_data", lang), "ui/pages/import_page.py", t("nav.import", lang))
-    st.stop()
+client = require_client(ctx)
+info = require_dataset(ctx)
 
 catalogue = load_catalogue()
 ids = [k.id for k in catalogue if k.kind is Kind.COMPUTED]

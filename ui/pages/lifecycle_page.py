@@ -14,24 +14,17 @@ from core.i18n import t
 from lifecycle.cohorts import cohort_matrix
 from lifecycle.reality import compare
 from services import scorecard_view as sv
-from services.analytics import current_dataset
 from storage.scorecards import manual_frame
 from ui import cache
 from ui.filters import describe, filter_bar
 from ui.state import context
-from ui.widgets import empty_state
+from ui.widgets import empty_state, require_client, require_dataset
 
 ctx = context()
 lang = ctx.lang
 st.title(t("lifecycle.title", lang))
-if ctx.client is None:
-    empty_state(t("shell.no_client", lang), "ui/pages/settings_page.py", t("nav.settings", lang))
-    st.stop()
-client = ctx.client
-info = current_dataset(ctx.engine, client.id)
-if info is None:
-    empty_state(t("views.overview.no_data", lang), "ui/pages/import_page.py", t("nav.import", lang))
-    st.stop()
+client = require_client(ctx)
+info = require_dataset(ctx)
 
 state = filter_bar("lc", lang, cache.filter_choices(client.id, info.version), recent_months=12)
 filters, gran = state.filters, state.granularity.value

@@ -11,15 +11,12 @@ from storage.scorecards import manual_frame
 from ui import cache
 from ui.scorecard_widgets import badge, badge_md, kpi_tile
 from ui.state import context
-from ui.widgets import empty_state
+from ui.widgets import empty_state, require_client
 
 ctx = context()
 lang = ctx.lang
 st.title(t("views.overview.title", lang))
-if ctx.client is None:
-    empty_state(t("shell.no_client", lang), "ui/pages/settings_page.py", t("nav.settings", lang))
-    st.stop()
-client = ctx.client
+client = require_client(ctx)
 st.caption(t("views.overview.caption", lang, client=client.name))
 
 info = current_dataset(ctx.engine, client.id)

@@ -10,28 +10,21 @@ from core.formatting import percent
 from core.i18n import t
 from scorecards.strategy_map import strategy_map
 from services import scorecard_view as sv
-from services.analytics import current_dataset
 from storage.scorecards import manual_frame
 from ui import cache, scorecard_tabs
 from ui.auth_gate import current_principal
 from ui.scorecard_widgets import badge, badge_md, kpi_table
 from ui.filters import from_url, to_url
 from ui.state import context
-from ui.widgets import empty_state
+from ui.widgets import empty_state, require_client, require_dataset
 
 ctx = context()
 lang = ctx.lang
 st.title(t("scorecard.title", lang))
-if ctx.client is None:
-    empty_state(t("shell.no_client", lang), "ui/pages/settings_page.py", t("nav.settings", lang))
-    st.stop()
-client = ctx.client
+client = require_client(ctx)
 principal = current_principal()
 require(principal, "scorecard.view", client.id)
-info = current_dataset(ctx.engine, client.id)
-if info is None:
-    empty_state(t("views.overview.no_data", lang), "ui/pages/import_page.py", t("nav.import", lang))
-    st.stop()
+info = require_dataset(ctx)
 
 loaded = sv.load_card(ctx.engine, client.id)
 card = loaded.card

@@ -1,30 +1,40 @@
 """The KPI engine: compute catalogue KPIs on canonical data with DuckDB.
 
-One DuckDB connection per call; DataFrames are registered (zero-copy), Paths read as Parquet.
-All parts of all requested KPIs that share an entity and a grouping are computed in one scan
-(``kpis.sql``); the formulas then run on the small aggregated table.
+One cursor of a process-wide in-memory DuckDB per call (opening a database costs tens of
+milliseconds); DataFrames are registered (zero-copy), Paths read as Parquet (only the entities the
+KPIs read). All parts of all requested KPIs that share an entity and a grouping are computed in
+one scan (``kpis.sql``); the formulas then run on the small aggregated table. A stored dataset's
+pre-aggregates (``kpis.aggregates``) answer every KPI they can exactly, before any raw row is read.
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
 import pandas as pd
 
 from core.errors import InputError, Problem
 from core.query import Filters, Granularity
 from data.schema import CUSTOMER_DIMENSIONS, load_schema
+from kpis.aggregates import answer, find_aggregates, stored_answer
 from kpis.catalogue import Catalogue, load_catalogue
 from kpis.definitions import Agg, Kind, KpiDefinition, Part
 from kpis.results import arrange, assemble, external_rows
 from kpis.sql import Scan, compile_scan, quote
 
+if TYPE_CHECKING:
+    import duckdb
+
 Source = Mapping[str, "pd.DataFrame | Path"]
 _SQL_TYPES = {"id": "VARCHAR", "text": "VARCHAR", "category": "VARCHAR", "date": "TIMESTAMP",
               "number": "DOUBLE", "integer": "BIGINT", "boolean": "BOOLEAN"}
 FILTER_ALIASES = {"campaign": "campaign_id"}
+THREADS = 2  # a consultant's laptop or a small server: 2 cores
+_DB: duckdb.DuckDBPyConnection | None = None
+_DB_LOCK = threading.Lock()
 
 
 def resolve_kpis(kpi_ids: Iterable[str] | str, catalogue: Catalogue | None = None) -> tuple[KpiDefinition, ...]:
@@ -53,46 +63,116 @@ def dimension_column(kpi: KpiDefinition, name: str, columns: Iterable[str]) -> s
 def compute(source: Source, kpi_ids: Iterable[str] | str, by: Iterable[str] = (),
             period: Granularity | str | None = None, filters: Filters | None = None,
             external: Mapping[str, float] | None = None, catalogue: Catalogue | None = None) -> pd.DataFrame:
-    """The KPI table for ``kpi_ids`` sliced by ``by`` and ``period``; see ``kpis.results`` for columns."""
+    """The KPI table for ``kpi_ids`` sliced by ``by`` and ``period``; see ``kpis.results`` for columns.
+
+    When ``source`` is a stored dataset with current pre-aggregates (``kpis.aggregates``), every KPI
+    they answer exactly is rolled up from them; the others are computed from the raw rows."""
+    return _compute(source, kpi_ids, by, period, filters, external, catalogue, use_aggregates=True)
+
+
+def compute_from_raw(source: Source, kpi_ids: Iterable[str] | str, by: Iterable[str] = (),
+                     period: Granularity | str | None = None, filters: Filters | None = None,
+                     external: Mapping[str, float] | None = None, catalogue: Catalogue | None = None) -> pd.DataFrame:
+    """``compute`` from the raw rows only, ignoring any pre-aggregates (the cold path)."""
+    return _compute(source, kpi_ids, by, period, filters, external, catalogue, use_aggregates=False)
+
+
+def _compute(source: Source, kpi_ids, by, period, filters, external, catalogue, use_aggregates: bool) -> pd.DataFrame:
     kpis = resolve_kpis(kpi_ids, catalogue)
     by = tuple(dict.fromkeys(by))
     gran = Granularity(period).value if period else None
     filters = filters or Filters()
     keys = [*by, *(["period"] if gran else [])]
-    con = duckdb.connect()
+    computed = [k for k in kpis if k.kind is Kind.COMPUTED]
+    stored = find_aggregates(source) if use_aggregates else None
+    if stored is not None and stored.columns():
+        _check_dimensions(computed, by, filters, stored.columns())
+        whole = stored_answer(stored, kpis, by, gran, filters, keys, external)
+        if whole is not None:
+            return whole
+    con = connection()
     try:
-        columns = _register(con, source)
-        computed = [k for k in kpis if k.kind is Kind.COMPUTED]
-        _check_dimensions(computed, by, filters, columns)
-        per_keys = {(k.entity, p.per) for k in computed for p in k.parts if p.per}
-        scans: dict[Scan, list[tuple[KpiDefinition, Part]]] = {}
-        for kpi in computed:
-            for part in kpi.parts:
-                if part.agg is Agg.COUNT_DISTINCT and not part.per and (kpi.entity, part.field) in per_keys:
-                    # distinct keys = keys with a matching row: answered by the per-key scan already made
-                    part = replace(part, agg=Agg.COUNT, field=None, per=part.field)
-                scans.setdefault(_scan(kpi, part, by, gran, filters, columns[kpi.entity]), []).append((kpi, part))
-        results: dict[tuple[str, str], tuple[pd.DataFrame, str]] = {}
-        for scan, members in scans.items():
-            unique = list(dict.fromkeys(replace(p, name="") for _, p in members))  # same aggregate once
-            frame = _run(con, scan, tuple(unique), filters)
-            for kpi, part in members:
-                results[(kpi.id, part.name)] = (frame, f"p{unique.index(replace(part, name=''))}")
+        answered: dict[str, pd.DataFrame] = {}
+        if stored is not None and stored.columns():
+            answered = answer(con, stored, computed, by, gran, filters, keys, stored.columns())
+        raw = [k for k in computed if k.id not in answered]
+        results = {}
+        if raw or not answered:
+            columns = register_sources(con, source, _entities(computed))
+            _check_dimensions(computed, by, filters, columns)
+            results = _compute_scans(con, raw, by, gran, filters, columns)
     finally:
         con.close()
     frames = []
     for kpi in kpis:
         if kpi.kind is Kind.EXTERNAL:
             frames.append(external_rows(kpi, keys, external))
-            continue
-        frames.append(assemble(kpi, _join_parts(kpi, results, by, gran), keys))
+        elif kpi.id in answered:
+            frames.append(assemble(kpi, answered[kpi.id], keys))
+        else:
+            frames.append(assemble(kpi, _join_parts(kpi, results, by, gran), keys))
     return arrange(frames, [k.id for k in kpis], keys)
 
 
-def _register(con: duckdb.DuckDBPyConnection, source: Source) -> dict[str, set[str]]:
-    """A view per canonical entity; missing entities are empty, missing optional columns NULL."""
+def _compute_scans(con: duckdb.DuckDBPyConnection, computed: list[KpiDefinition], by: tuple[str, ...],
+                   gran: str | None, filters: Filters, columns: dict[str, set[str]]) -> dict:
+    """Every part of ``computed`` from the raw rows: one query per scan (entity and grouping)."""
+    per_keys = {(k.entity, p.per) for k in computed for p in k.parts if p.per}
+    scans: dict[Scan, list[tuple[KpiDefinition, Part]]] = {}
+    for kpi in computed:
+        for part in kpi.parts:
+            if part.agg is Agg.COUNT_DISTINCT and not part.per and (kpi.entity, part.field) in per_keys:
+                # distinct keys = keys with a matching row: answered by the per-key scan already made
+                part = replace(part, agg=Agg.COUNT, field=None, per=part.field)
+            scans.setdefault(_scan(kpi, part, by, gran, filters, columns[kpi.entity]), []).append((kpi, part))
+    work = list(scans.items())
+    uniques = {scan: list(dict.fromkeys(replace(p, name="") for _, p in members)) for scan, members in work}
+    frames = {scan: _run(con, scan, tuple(uniques[scan]), filters) for scan, _ in work}
+    results: dict[tuple[str, str], tuple[pd.DataFrame, str]] = {}
+    for scan, members in work:
+        for kpi, part in members:
+            results[(kpi.id, part.name)] = (frames[scan], f"p{uniques[scan].index(replace(part, name=''))}")
+    return results
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """A new connection (cursor) to the process's in-memory DuckDB: opening a database costs tens
+    of milliseconds, a cursor almost nothing. Views and registered frames are per cursor."""
+    global _DB
+    with _DB_LOCK:
+        if _DB is None:
+            import duckdb  # not at import time: answers from the aggregates need no database
+
+            _DB = duckdb.connect(config={"threads": THREADS})
+        return _DB.cursor()
+
+
+def register_sources(con: duckdb.DuckDBPyConnection, source: Source,
+                     only: set[str] | None = None) -> dict[str, set[str]]:
+    """A view per canonical entity (see ``_register``); returns the columns of each."""
+    return _register(con, source, only)
+
+
+def _parquet_columns(path: Path) -> list[str]:
+    """The column names from the Parquet footer (no scan)."""
+    import pyarrow.parquet as pq
+
+    return list(pq.read_schema(path).names)
+
+
+def _entities(kpis: list[KpiDefinition]) -> set[str]:
+    """The entities the KPIs read: their own, customers (for the customer dimensions), exists targets."""
+    out = {k.entity for k in kpis} | {p.exists.entity for k in kpis for p in k.parts if p.exists}
+    return out | {"customers"} if out else out
+
+
+def _register(con: duckdb.DuckDBPyConnection, source: Source, only: set[str] | None = None) -> dict[str, set[str]]:
+    """A view per canonical entity (those in ``only``, when given); missing entities are empty,
+    missing optional columns NULL."""
     out = {}
     for name, schema in load_schema().items():
+        if only is not None and name not in only:
+            continue
         src = source.get(name)
         if src is None or isinstance(src, pd.DataFrame) and not len(src.columns):
             src = pd.DataFrame({f.name: pd.Series(dtype=f.type.pandas_dtype) for f in schema.fields})
@@ -103,10 +183,10 @@ def _register(con: duckdb.DuckDBPyConnection, source: Source) -> dict[str, set[s
         else:
             path = str(Path(src)).replace("'", "''")
             relation = f"read_parquet('{path}')"
-            present = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
+            present = _parquet_columns(Path(src))
         missing = [f for f in schema.fields if f.name not in present]
         extra = "".join(f", NULL::{_SQL_TYPES[f.type.value]} AS {quote(f.name)}" for f in missing)
-        con.execute(f"CREATE VIEW {quote(name)} AS SELECT *{extra} FROM {relation}")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {quote(name)} AS SELECT *{extra} FROM {relation}")
         out[name] = set(present) | {f.name for f in missing}
     return out
 
@@ -153,7 +233,11 @@ def _run(con: duckdb.DuckDBPyConnection, scan: Scan, parts: tuple[Part, ...], fi
     if "$end" in sql:
         params["end"] = pd.Timestamp(filters.end).to_pydatetime()
     frame = con.execute(sql, params).df()
-    return frame.rename(columns={f"d{i}": name for i, (name, _) in enumerate(scan.dims)})
+    frame.columns = [scan.dims[int(c[1:])][0] if c[0] == "d" and c[1:].isdigit() else c for c in frame.columns]
+    for c in frame.columns:  # plain objects: the per-KPI slicing is cheaper; arrange types them once
+        if frame[c].dtype == "str":
+            frame[c] = frame[c].astype(object)
+    return frame
 
 
 def _join_parts(kpi: KpiDefinition, results: dict, by: tuple[str, ...], gran: str | None) -> pd.DataFrame:
@@ -167,7 +251,8 @@ def _join_parts(kpi: KpiDefinition, results: dict, by: tuple[str, ...], gran: st
         keys = [c for c in (*by, "period") if c in frame.columns]
         cols = {col: part.name for part in kpi.parts
                 for f, col in [results[(kpi.id, part.name)]] if f is frame}
-        piece = frame[keys + list(cols)].rename(columns=cols)
+        piece = frame[keys + list(cols)]
+        piece.columns = keys + list(cols.values())
         if merged is None:
             merged = piece
         elif keys:

@@ -3,12 +3,14 @@
 Layout: ``<store_root>/<client_id>/v<version>/<entity>.parquet`` and
 ``rejected/<entity>.parquet`` beside them; the metadata row lives in the ``datasets`` table.
 ``save_dataset`` writes into a hidden temp folder, fsyncs, runs the ``AFTER_WRITE`` hooks on
-it (pre-aggregation), renames it into place, then inserts the row and its audit entry in one
-transaction. On any failure the new folder is removed; earlier versions are never touched.
+it (pre-aggregation: ``aggregates/`` beside the files), renames it into place, then inserts the
+row and its audit entry in one transaction. On any failure the new folder is removed; earlier
+versions are never touched. A failing pre-aggregation does not fail the import (KPIs read raw rows).
 Mapping profiles (a client's saved manifests, table ``mapping_profiles``) live here too.
 """
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import time
@@ -27,8 +29,21 @@ from storage import audit
 from storage.db import now, reading, transaction
 from storage.schema import datasets, mapping_profiles
 
+
+def pre_aggregate(folder: Path) -> None:
+    """The default hook: the KPI cubes and exact tables beside the Parquet files (``kpis.aggregates``).
+    They only make answers faster: if building them fails, the import goes on without them (logged)."""
+    from kpis.aggregates import FOLDER, build_aggregates
+
+    try:
+        build_aggregates(folder)
+    except Exception:  # noqa: BLE001 - the engine reads the raw rows when there are no aggregates
+        logging.getLogger(__name__).exception("pre-aggregation failed for %s; KPIs read the raw rows", folder)
+        shutil.rmtree(folder / FOLDER, ignore_errors=True)
+
+
 #: called with the temp folder after the Parquet files are written, before it is renamed into place
-AFTER_WRITE: list[Callable[[Path], None]] = []
+AFTER_WRITE: list[Callable[[Path], None]] = [pre_aggregate]
 ENTITY_ORDER = ("customers", "campaigns", "campaign_contacts", "opportunities", "orders", "service_tickets",
                 "surveys")
 

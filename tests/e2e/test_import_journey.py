@@ -83,7 +83,7 @@ def test_upload_map_two_columns_save_profile_import_see_kpis(server, page, tmp_p
     metrics = page.locator("[data-testid='stMetric']")
     metrics.filter(has_text="Umsatz").filter(has_text="35,50 €").wait_for()
     metrics.filter(has_text="Verkaufte Produkte").filter(has_text="6").wait_for()
-    assert page.get_by_role("link", name="Alle Kennzahlen ansehen").is_visible()
+    expect(page.get_by_role("link", name="Alle Kennzahlen ansehen")).to_be_visible()
     page.set_viewport_size({"width": 1400, "height": 1400})
     page.screenshot(path="/tmp/import-done.png")
 

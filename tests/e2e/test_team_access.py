@@ -16,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import ROOT, AppServer, _free_port, wait_for_app
 from tests.team.conftest import PASSWORDS, seed_team
@@ -114,7 +115,7 @@ def test_admin_reaches_b_by_url(team, page):
     _sign_in(page, "admin")
     page.get_by_text("Angemeldet als admin").wait_for()
     box = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox'] input").first
-    assert box.input_value() == "Beta Bau AG"
+    expect(box).to_have_value("Beta Bau AG")
     assert "is not one of yours" not in page.locator("body").inner_text()
 
 

@@ -34,7 +34,7 @@ def _join(browser, url: str, code: str, name: str):
     phone.set_default_timeout(30_000)
     phone.goto(f"{url}/vote?code={code}")
     wait_for_app(phone)
-    assert phone.get_by_label("Code").input_value() == code  # prefilled from the link
+    expect(phone.get_by_label("Code")).to_have_value(code)  # prefilled from the link
     phone.get_by_label("Ihr Name").fill(name)
     phone.get_by_role("button", name="Teilnehmen").click()
     phone.get_by_text(f"Hallo {name}").wait_for()
@@ -78,8 +78,8 @@ def test_facilitator_and_two_participants_run_a_question(server, browser):
     # the live panel re-reads the votes every two seconds
     fac.get_by_text("Anna Test → 1 · Initial").wait_for(timeout=10_000)
     fac.get_by_text("Ben Test → 5 · Optimierend").wait_for(timeout=10_000)
-    assert fac.get_by_text("6 von 6 haben abgestimmt").is_visible()
-    assert fac.get_by_text("Die Meinungen gehen auseinander").is_visible()  # spread 4
+    expect(fac.get_by_text("6 von 6 haben abgestimmt")).to_be_visible()
+    expect(fac.get_by_text("Die Meinungen gehen auseinander")).to_be_visible()  # spread 4
 
     fac.locator("button", has_text="3 · Definiert").first.click()
     wait_for_app(fac)

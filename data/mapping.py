@@ -63,10 +63,21 @@ def suggest_columns(headers: list[str], entity: EntitySchema) -> dict[str, str]:
 # --- typing ------------------------------------------------------------------------------
 
 def parse_numbers(text: pd.Series, decimal: str | None = None, thousands: str | None = None) -> pd.Series:
-    """Text -> float64 (NaN where empty or unparsable). Detects decimal comma vs point per column."""
-    s = text.astype("string").str.replace("[ \t\u00a0\u202f€$%]|EUR|CHF", "", regex=True)  # RE2-safe: no \\s
+    """Text -> float64 (NaN where empty or unparsable). Detects decimal comma vs point per column.
+
+    Each distinct value is parsed once (exports repeat few values); the format is detected
+    from the values in row order, as if the whole column were parsed."""
+    codes, uniques = _factorize(text)
+    return pd.Series(_expand(_number_values(uniques, codes, decimal, thousands), codes, np.nan), index=text.index,
+                     dtype="float64")
+
+
+def _number_values(s: pd.Series, codes: np.ndarray, decimal: str | None, thousands: str | None) -> np.ndarray:
+    """float64 per entry of ``s`` (distinct texts); ``codes`` maps rows to entries, for format detection."""
+    s = s.str.replace("[ \t\u00a0\u202f€$%]|EUR|CHF", "", regex=True)  # RE2-safe: no \\s
     if decimal is None:
-        decimal, thousands = detect_number_format(s, thousands)
+        decimal, thousands = detect_number_format(_in_row_order(s, codes, s.str.contains(r"[.,]", regex=True)),
+                                                  thousands)
     if thousands is None:
         thousands = "." if decimal == "," else ","
     if thousands:
@@ -76,7 +87,27 @@ def parse_numbers(text: pd.Series, decimal: str | None = None, thousands: str | 
     trailing = s.str.endswith("-").fillna(False)
     if trailing.any():  # trailing minus (SAP exports): "12,50-"
         s = s.mask(trailing, "-" + s.str.slice(0, -1))
-    return pd.to_numeric(s.mask(s == ""), errors="coerce").astype("float64")
+    return pd.to_numeric(s.mask(s == ""), errors="coerce").astype("float64").to_numpy()
+
+
+def _factorize(text: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(codes per row, -1 for empty; the distinct values as text, in order of appearance)."""
+    codes, uniques = pd.factorize(text.astype("string"), use_na_sentinel=True)
+    return codes, pd.Series(uniques, dtype="string")
+
+
+def _expand(values: np.ndarray, codes: np.ndarray, missing) -> np.ndarray:
+    """Per-distinct-value results back onto the rows (code -1 -> ``missing``)."""
+    return np.append(values, np.array([missing], dtype=values.dtype))[codes]
+
+
+def _in_row_order(uniques: pd.Series, codes: np.ndarray, flags: pd.Series, limit: int = 5000) -> pd.Series:
+    """The first ``limit`` rows whose distinct value is flagged, as the rows would list them."""
+    flag = flags.fillna(False).to_numpy(dtype=bool)
+    if not flag.any():
+        return uniques.iloc[0:0]
+    rows = np.flatnonzero(np.append(flag, False)[codes])[:limit]
+    return uniques.iloc[codes[rows]].reset_index(drop=True)
 
 
 def detect_number_format(s: pd.Series, thousands: str | None = None) -> tuple[str, str | None]:
@@ -101,13 +132,20 @@ def detect_number_format(s: pd.Series, thousands: str | None = None) -> tuple[st
 
 def parse_dates(text: pd.Series, date_format: str | None = None) -> pd.Series:
     """Text -> datetime64[us] (NaT where empty or unparsable). Tries the given format, then
-    ISO and German formats, each on the values still unparsed."""
-    s = text.astype("string").str.strip().str.replace(r"(Z|[+-]\d\d:?\d\d)$", "", regex=True)
+    ISO and German formats, each on the values still unparsed (each distinct value once)."""
+    codes, uniques = _factorize(text)
+    return pd.Series(_expand(_date_values(uniques, codes, date_format), codes, np.datetime64("NaT")),
+                     index=text.index, dtype="datetime64[us]")
+
+
+def _date_values(s: pd.Series, codes: np.ndarray, date_format: str | None) -> np.ndarray:
+    """datetime64[us] per entry of ``s`` (distinct texts); ``codes`` maps rows to entries (US detection)."""
+    s = s.str.strip().str.replace(r"(Z|[+-]\d\d:?\d\d)$", "", regex=True)
     s = s.str.replace(r"(:\d\d)\.\d+$", r"\1", regex=True)  # fractional seconds
     values = np.full(len(s), np.datetime64("NaT"), dtype="datetime64[us]")
     todo = (s.notna() & (s != "")).fillna(False).to_numpy(dtype=bool)
     formats = ((date_format,) if date_format else ()) + DATE_FORMATS
-    if not date_format and _us_dates(s):
+    if not date_format and _us_dates(_in_row_order(s, codes, s.str.contains("/", regex=False))):
         formats = ("%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p") + formats
     for fmt in formats:
         idx = np.flatnonzero(todo)
@@ -118,7 +156,7 @@ def parse_dates(text: pd.Series, date_format: str | None = None) -> pd.Series:
         if ok.any():
             values[idx[ok]] = parsed.to_numpy(dtype="datetime64[us]")[ok]
             todo[idx[ok]] = False
-    return pd.Series(values, index=s.index, dtype="datetime64[us]")
+    return values
 
 
 def _us_dates(s: pd.Series) -> bool:
@@ -149,9 +187,25 @@ def _translate(raw: pd.Series, table: dict[str, Any]) -> pd.Series:
 
 
 def clean_text(raw: pd.Series) -> pd.Series:
-    """Trimmed text; empty and whitespace-only cells become <NA>."""
-    s = raw.astype("string").str.strip()
-    return s.mask(s == "")
+    """Trimmed text; empty and whitespace-only cells become <NA>. A column with nothing to trim
+    keeps its original (Arrow) buffers: no copy of millions of strings."""
+    raw = raw.astype("string")
+    s = raw.str.strip()
+    size = _total_bytes(raw)
+    if size is not None and _total_bytes(s) == size:  # trimming only removes characters: none removed
+        s = raw
+    empty = s == ""
+    return s.mask(empty) if empty.any() else s
+
+
+def _total_bytes(s: pd.Series) -> int | None:
+    """UTF-8 bytes over all cells of an Arrow-backed text column (None for other storage)."""
+    if getattr(s.dtype, "storage", None) != "pyarrow":
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.sum(pc.binary_length(pa.array(s.array))).as_py() or 0
 
 
 def normalise_value(value: Any) -> str:
@@ -194,6 +248,13 @@ def apply_mapping(raw: pd.DataFrame, mapping: EntityMapping, entity: EntitySchem
             text = pd.Series("true" if value is True else "false" if value is False else str(value),
                              index=base.index, dtype="string")
         elif f.name in columns and columns[f.name] in base.columns:
+            if f.type in _CODED and f.name not in mapping.values:  # type each distinct value once
+                typed, bad, values = _type_coded(base[columns[f.name]], f.type, mapping)
+                if len(values):
+                    problems.append(problem_frame(entity.name, source_name, base.index[bad], columns[f.name], values,
+                                                  f"not a valid {_TYPE_WORD[f.type]}", f.name))
+                out[f.name] = _fill_default(typed, f, mapping)
+                continue
             text = clean_text(base[columns[f.name]])
         else:
             text = pd.Series(pd.NA, index=base.index, dtype="string")
@@ -208,9 +269,7 @@ def apply_mapping(raw: pd.DataFrame, mapping: EntityMapping, entity: EntitySchem
             src = columns.get(f.name, f.name)
             problems.append(problem_frame(entity.name, source_name, text.index[bad], src, text[bad],
                                           f"not a valid {_TYPE_WORD[f.type]}", f.name))
-        if f.default is not None:
-            typed = typed.fillna(_type(pd.Series([str(f.default)], dtype="string"), f.type, mapping).iloc[0])
-        out[f.name] = typed
+        out[f.name] = _fill_default(typed, f, mapping)
     for k in mapping.keep:
         if k in base.columns:
             out[k] = clean_text(base[k])
@@ -227,6 +286,33 @@ def apply_mapping(raw: pd.DataFrame, mapping: EntityMapping, entity: EntitySchem
 _TYPE_WORD = {FieldType.NUMBER: "number", FieldType.INTEGER: "whole number", FieldType.DATE: "date",
               FieldType.BOOLEAN: "yes/no value", FieldType.ID: "id", FieldType.TEXT: "text",
               FieldType.CATEGORY: "value"}
+
+
+_CODED = (FieldType.NUMBER, FieldType.INTEGER, FieldType.DATE, FieldType.BOOLEAN)
+
+
+def _fill_default(typed: pd.Series, f, mapping: EntityMapping) -> pd.Series:
+    if f.default is None:
+        return typed
+    return typed.fillna(_type(pd.Series([str(f.default)], dtype="string"), f.type, mapping).iloc[0])
+
+
+def _type_coded(column: pd.Series, ftype: FieldType, mapping: EntityMapping) -> tuple[pd.Series, np.ndarray, pd.Series]:
+    """(typed column, mask of rows whose text is not a valid value, their trimmed texts), the same as
+    ``_type(clean_text(column))`` but trimming and parsing each distinct cell once."""
+    codes, uniques = _factorize(column)
+    text = clean_text(uniques)
+    if ftype is FieldType.BOOLEAN:
+        typed = parse_booleans(text)
+    elif ftype is FieldType.DATE:
+        typed = pd.Series(_date_values(text, codes, mapping.date_format), dtype="datetime64[us]")
+    else:
+        typed = pd.Series(_number_values(text, codes, mapping.decimal, mapping.thousands), dtype="float64")
+        if ftype is FieldType.INTEGER:
+            typed = typed.where(typed == np.floor(typed)).astype("Int64")
+    bad = np.append((text.notna() & typed.isna()).to_numpy(dtype=bool), False)[codes]
+    rows = pd.api.extensions.take(typed.array, codes, allow_fill=True)
+    return pd.Series(rows, index=column.index), bad, text.iloc[codes[bad]].reset_index(drop=True)
 
 
 def _type(text: pd.Series, ftype: FieldType, mapping: EntityMapping) -> pd.Series:

@@ -98,6 +98,20 @@ def detect_encoding(path: Path) -> str:
     return "utf-8"
 
 
+def _guess_encoding(path: Path) -> str:
+    """``detect_encoding`` from the first 256 kB: ``utf-8`` stays a guess until pyarrow has read
+    (and UTF-8-checked) every cell; a BOM or a bad byte in the head decide at once."""
+    with path.open("rb") as fh:
+        head = fh.read(256 * 1024)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head)  # not final: a cut multi-byte character is fine
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
 def _head_lines(path: Path, encoding: str) -> list[str]:
     with path.open("r", encoding=encoding, errors="replace", newline="") as fh:
         text = fh.read(256 * 1024)
@@ -153,8 +167,11 @@ def clean_headers(names: list[object]) -> list[str]:
     return out
 
 
-def _read_csv(path: Path, options: ReadOptions) -> pd.DataFrame:
-    encoding = options.encoding or detect_encoding(path)
+def _read_csv(path: Path, options: ReadOptions, encoding: str | None = None) -> pd.DataFrame:
+    """``encoding``: a guess to confirm (``utf-8`` when the head decodes): if pyarrow, which checks
+    every cell is UTF-8, refuses the file, the whole file is checked as before."""
+    guess = encoding is None and options.encoding is None
+    encoding = options.encoding or encoding or _guess_encoding(path)
     default_delim = "\t" if path.suffix.lower() == ".tsv" and not options.delimiter else options.delimiter
     try:
         lines = _head_lines(path, encoding)
@@ -167,7 +184,14 @@ def _read_csv(path: Path, options: ReadOptions) -> pd.DataFrame:
     if len(header) > MAX_COLUMNS:
         raise fail(path, f"{len(header)} columns, more than {MAX_COLUMNS}", hint="export only the needed columns")
     quoted = any('"' in ln for ln in lines)
-    frame = _read_csv_arrow(path, encoding, delimiter, header_idx, header, quoted)
+    try:
+        frame = _read_csv_arrow(path, encoding, delimiter, header_idx, header, quoted)
+    except DataImportError:
+        frame = None
+        if not (guess and encoding == "utf-8") or detect_encoding(path) == encoding:
+            raise
+    if frame is None and guess and encoding == "utf-8" and (actual := detect_encoding(path)) != encoding:
+        return _read_csv(path, options, actual)
     if frame is None:
         frame = _read_csv_pandas(path, encoding, delimiter, header_idx, header)
     frame.index = pd.RangeIndex(header_idx + 2, header_idx + 2 + len(frame), name="row")
@@ -188,10 +212,10 @@ def _read_csv_arrow(path: Path, encoding: str, delimiter: str, header_idx: int, 
         table = pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(encoding=encoding.replace("utf-8-sig", "utf8"), skip_rows=header_idx + 1,
-                                           column_names=header, block_size=8 << 20),
+                                           column_names=header, block_size=_block_size(path)),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=quoted,
                                              invalid_row_handler=on_invalid),
-            convert_options=pacsv.ConvertOptions(column_types={h: pa.string() for h in header},
+            convert_options=pacsv.ConvertOptions(column_types={h: pa.large_string() for h in header},
                                                  null_values=[""], strings_can_be_null=True,
                                                  quoted_strings_can_be_null=True),
         )
@@ -204,6 +228,11 @@ def _read_csv_arrow(path: Path, encoding: str, delimiter: str, header_idx: int, 
         return None  # e.g. a byte the encoding lacks: let pandas try and name the problem
     # cells are trimmed by the mapper; whitespace-only cells count as empty there
     return table.to_pandas(types_mapper={pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype()}.get)
+
+
+def _block_size(path: Path) -> int:
+    """About 16 blocks per file (pyarrow parses blocks in parallel), between 1 and 8 MB."""
+    return int(min(8 << 20, max(1 << 20, path.stat().st_size // 16)))
 
 
 def _find_line(path: Path, encoding: str, text: str, after: int) -> int | None:

@@ -195,9 +195,9 @@ def validate(entity: EntitySchema, raw: pd.DataFrame, frame: pd.DataFrame, parse
     else:
         bad_rows = problems["row"].dropna().to_numpy(dtype="int64")
         reasons = problems.groupby("row")["reason"].agg(lambda s: "; ".join(dict.fromkeys(s)))
-    bad = np.isin(frame.index.to_numpy(), bad_rows)
-    valid = frame[~bad].reset_index(drop=True)
-    rejected_raw = raw[raw.index.isin(bad_rows)].copy()
+    bad = np.isin(frame.index.to_numpy(), bad_rows) if len(bad_rows) else np.zeros(len(frame), dtype=bool)
+    valid = (frame[~bad] if bad.any() else frame).reset_index(drop=True)  # a clean file: no copy
+    rejected_raw = (raw[raw.index.isin(bad_rows)] if len(bad_rows) else raw.iloc[0:0]).copy()
     rejected_raw.insert(0, "row", rejected_raw.index.to_numpy())
     rejected_raw["reason"] = reasons.reindex(rejected_raw.index).astype("string").to_numpy()
     report = ValidationReport(problems, {entity.name: len(frame)}, {entity.name: int(bad.sum())})

@@ -108,10 +108,9 @@ def diff(engine: Engine, client_id: int, round_id: int, answers: pd.DataFrame, l
 
 def merge(engine: Engine, client_id: int, round_id: int, changes: pd.DataFrame, actor: str,
           source: str = "questionnaire.xlsx") -> MergeResult:
-    """Write the confirmed ``changes`` (a ``diff`` frame) as consensus ratings, with the version read."""
+    """Write the confirmed ``changes`` (a ``diff`` frame) as consensus ratings, with the version read, in ONE
+    transaction together with the summary audit entry: a conflict on any row merges nothing."""
     from services.workshop import validate_vote
-    from storage import audit
-    from storage.db import transaction
 
     _rnd, model = _round_model(engine, client_id, round_id)
     current = current_answers(engine, client_id, round_id).set_index("question_id")
@@ -128,15 +127,12 @@ def merge(engine: Engine, client_id: int, round_id: int, changes: pd.DataFrame, 
         plan.append((qid, value, na, "" if is_missing(note) else str(note),
                      None if is_missing(version) else int(version),
                      _cell(current, qid, "rationale"), _cell(current, qid, "evidence")))
-    written = []
-    for qid, value, na, note, version, rationale, evidence in plan:
-        repo.set_rating(engine, client_id, round_id, qid, value, not_applicable=na,
-                        rationale=rationale or t("reporting.rationale", "de", file=source), note=note,
-                        evidence=evidence or "", expected_version=version, actor=actor)
-        written.append(qid)
-    if written:
-        with transaction(engine) as conn:
-            audit.record(conn, client_id=client_id, actor=actor, action="questionnaire.import",
-                         entity="assessment_round", entity_key=str(round_id),
-                         after={"file": source, "questions": written, "skipped": skipped})
+    rows = [{"question_id": qid, "value": value, "not_applicable": na,
+             "rationale": rationale or t("reporting.rationale", "de", file=source), "note": note,
+             "evidence": evidence or "", "expected_version": version}
+            for qid, value, na, note, version, rationale, evidence in plan]
+    written = [r["question_id"] for r in rows]
+    if rows:  # all rows and the summary audit entry in one transaction: all or nothing
+        repo.set_ratings(engine, client_id, round_id, rows, actor=actor,
+                         summary={"file": source, "questions": written, "skipped": skipped})
     return MergeResult(tuple(written), tuple(skipped))

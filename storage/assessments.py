@@ -296,30 +296,37 @@ def _versioned_write(engine: Engine, client_id: int, table, key: dict, values: d
     Returns the new version. Raises ConflictError with the current row when someone else wrote first.
     """
     where = [table.c.client_id == client_id] + [table.c[k] == v for k, v in key.items()]
-    entity_key = "/".join(str(v) for v in key.values())
     try:
         with transaction(engine) as conn:
-            current = conn.execute(select(table).where(*where)).mappings().first()
-            current = dict(current) if current else None
-            if current is None and expected_version is None:
-                new_version = 1
-                conn.execute(table.insert().values(client_id=client_id, **key, **values, updated_at=now(),
-                                                   updated_by=actor or "", version=1))
-            elif current is not None and current["version"] == expected_version:
-                new_version = expected_version + 1
-                done = conn.execute(update(table).where(*where, table.c.version == expected_version)
-                                    .values(**values, updated_at=now(), updated_by=actor or "", version=new_version))
-                if done.rowcount != 1:
-                    raise _conflict(entity, entity_key, _reread(conn, table, where))
-            else:
-                raise _conflict(entity, entity_key, current)
-            before = {k: current[k] for k in values} if current else None
-            audit.record(conn, client_id=client_id, actor=actor, action=action, entity=entity,
-                         entity_key=entity_key, before=before, after=dict(values))
-            return new_version
+            return _write_on(conn, client_id, table, key, values, expected_version, actor, action, entity)
     except IntegrityError:  # two first writes at once: the other one won
         with reading(engine) as conn:
-            raise _conflict(entity, entity_key, _reread(conn, table, where)) from None
+            raise _conflict(entity, "/".join(str(v) for v in key.values()), _reread(conn, table, where)) from None
+
+
+def _write_on(conn: Connection, client_id: int, table, key: dict, values: dict, expected_version: int | None,
+              actor: str, action: str, entity: str) -> int:
+    """The versioned write inside the caller's transaction, with its audit entry."""
+    where = [table.c.client_id == client_id] + [table.c[k] == v for k, v in key.items()]
+    entity_key = "/".join(str(v) for v in key.values())
+    current = conn.execute(select(table).where(*where)).mappings().first()
+    current = dict(current) if current else None
+    if current is None and expected_version is None:
+        new_version = 1
+        conn.execute(table.insert().values(client_id=client_id, **key, **values, updated_at=now(),
+                                           updated_by=actor or "", version=1))
+    elif current is not None and current["version"] == expected_version:
+        new_version = expected_version + 1
+        done = conn.execute(update(table).where(*where, table.c.version == expected_version)
+                            .values(**values, updated_at=now(), updated_by=actor or "", version=new_version))
+        if done.rowcount != 1:
+            raise _conflict(entity, entity_key, _reread(conn, table, where))
+    else:
+        raise _conflict(entity, entity_key, current)
+    before = {k: current[k] for k in values} if current else None
+    audit.record(conn, client_id=client_id, actor=actor, action=action, entity=entity,
+                 entity_key=entity_key, before=before, after=dict(values))
+    return new_version
 
 
 def _reread(conn: Connection, table, where) -> dict | None:
@@ -348,6 +355,39 @@ def set_rating(engine: Engine, client_id: int, round_id: int, question_id: str, 
               "rationale": rationale or "", "note": note or "", "evidence": evidence or ""}
     return _versioned_write(engine, client_id, ratings, {"round_id": round_id, "question_id": question_id}, values,
                             expected_version, actor, "rating.set", "rating")
+
+
+def set_ratings(engine: Engine, client_id: int, round_id: int, rows: list[dict], actor: str = "",
+                summary: dict | None = None) -> list[int]:
+    """Several consensus ratings in ONE transaction (the offline questionnaire merge): all or none.
+
+    ``rows`` hold question_id, value, not_applicable, rationale, note, evidence, expected_version.
+    A conflict on any row rolls back every row and raises ConflictError naming that question.
+    ``summary`` is recorded as one extra ``questionnaire.import`` audit entry in the same transaction.
+    """
+    _check_round(engine, client_id, round_id)
+    for row in rows:
+        if row.get("value") is None and not row.get("not_applicable"):
+            raise InputError("A consensus rating needs a value or 'not applicable'.",
+                             [Problem(f"rating {row['question_id']}", "no value")])
+    versions = []
+    try:
+        with transaction(engine) as conn:
+            for row in rows:
+                na = bool(row.get("not_applicable"))
+                values = {"value": None if na else float(row["value"]), "not_applicable": na,
+                          "rationale": row.get("rationale") or "", "note": row.get("note") or "",
+                          "evidence": row.get("evidence") or ""}
+                versions.append(_write_on(conn, client_id, ratings,
+                                          {"round_id": round_id, "question_id": row["question_id"]}, values,
+                                          row.get("expected_version"), actor, "rating.set", "rating"))
+            if summary is not None:
+                audit.record(conn, client_id=client_id, actor=actor, action="questionnaire.import",
+                             entity="assessment_round", entity_key=str(round_id), after=summary)
+    except IntegrityError:  # a first write raced with another one: nothing of this merge stays
+        raise ConflictError("A rating was changed by someone else in the meantime; nothing was merged.",
+                            hint="reload, compare again, then merge") from None
+    return versions
 
 
 def ratings_frame(engine: Engine, client_id: int, round_id: int) -> pd.DataFrame:

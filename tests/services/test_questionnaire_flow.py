@@ -138,6 +138,25 @@ def test_a_rating_changed_after_the_diff_is_a_conflict(engine, client, rnd):
     assert repo.ratings_frame(engine, client.id, rnd.id).set_index("question_id").at["strategy_goals", "value"] == 3.0
 
 
+def test_a_conflict_on_one_row_merges_nothing(engine, client, rnd):
+    """The merge is one transaction: a conflict on the second question leaves the first unwritten too."""
+    book = _export(engine, client, rnd)
+    ws, rows = book["Fragebogen"], _rows(book["Fragebogen"])
+    ws.cell(rows["strategy_goals"], 4).value = 5
+    ws.cell(rows["strategy_segments"], 4).value = 5
+    answers = questionnaire.read(engine, client.id, rnd.id, _save(book))
+    diff = questionnaire.diff(engine, client.id, rnd.id, answers)
+    assert set(diff["question_id"]) == {"strategy_goals", "strategy_segments"}
+    before = repo.ratings_frame(engine, client.id, rnd.id).set_index("question_id")
+    late = diff.set_index("question_id").at["strategy_segments", "version"]
+    repo.set_rating(engine, client.id, rnd.id, "strategy_segments", 2.0, expected_version=int(late), actor="kollege")
+    with pytest.raises(ConflictError, match="strategy_segments"):
+        questionnaire.merge(engine, client.id, rnd.id, diff, actor="berater")
+    after = repo.ratings_frame(engine, client.id, rnd.id).set_index("question_id")
+    assert after.loc["strategy_goals", "value"] == before.loc["strategy_goals", "value"]
+    assert not [e for e in entries(engine, client.id) if e["action"] == "questionnaire.import"]
+
+
 def test_blank_answer_and_n_a(engine, client, rnd):
     book = _export(engine, client, rnd)
     ws, rows = book["Fragebogen"], _rows(book["Fragebogen"])

@@ -236,12 +236,13 @@ def history(engine: Engine, client_id: int, round_id: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def benchmark(engine: Engine, model_id: str, client_id: int | None = None, min_others: int = 1) -> pd.DataFrame | None:
+def benchmark(engine: Engine, model_id: str, client_id: int | None = None, min_others: int = 2) -> pd.DataFrame | None:
     """domain_id, average, clients: the mean domain score over the latest scored round of every client
     (the asking client included).
 
-    None unless at least ``min_others`` clients other than ``client_id`` have such a round. The
-    frame carries counts only, never which clients contributed.
+    None unless at least ``min_others`` clients other than ``client_id`` have such a round (two by
+    default: with only one other client its scores could be read back from the average). The frame
+    carries counts only, never which clients contributed.
     """
     from storage.clients import list_clients
 

@@ -179,10 +179,14 @@ def test_benchmark_is_anonymous_and_needs_another_client(engine, client):
     other = create_client(engine, "Geheim Holding AG")
     theirs = workshop.start_round(engine, other.id, "crm_default", "Runde der anderen", [])
     _rate_all(engine, other.id, theirs, model, 4)
+    # one other client only: its scores could be read back from the average, so no benchmark yet
+    assert workshop.benchmark(engine, "crm_default", client.id) is None
+    third = create_client(engine, "Dritte KG")
+    _rate_all(engine, third.id, workshop.start_round(engine, third.id, "crm_default", "Runde 3", []), model, 3)
     bench = workshop.benchmark(engine, "crm_default", client.id)
     assert list(bench.columns) == ["domain_id", "average", "clients"]
-    assert bench["average"].tolist() == pytest.approx([3.0] * len(model.top_groups))  # (2 + 4) / 2
-    assert bench["clients"].tolist() == [2] * len(model.top_groups)
+    assert bench["average"].tolist() == pytest.approx([3.0] * len(model.top_groups))  # (2 + 4 + 3) / 3
+    assert bench["clients"].tolist() == [3] * len(model.top_groups)
     shown = bench.to_csv()
     assert "Geheim" not in shown and "Runde der anderen" not in shown
     assert str(other.id) not in bench["domain_id"].tolist()

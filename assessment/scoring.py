@@ -108,10 +108,6 @@ def _group_dict(g: GroupScore) -> dict:
             "not_applicable": g.not_applicable, "children": [_group_dict(c) for c in g.children]}
 
 
-def empty_answers() -> pd.DataFrame:
-    return normalise_answers(pd.DataFrame(columns=list(ANSWER_COLUMNS)))
-
-
 def normalise_answers(answers: pd.DataFrame) -> pd.DataFrame:
     """The answers frame with the canonical columns and dtypes (value float, N/A boolean)."""
     df = answers.copy()

@@ -88,15 +88,6 @@ def prepare(rows: int, root: Path = DATA_DIR, xlsx: bool = True, log=print) -> B
     return data
 
 
-def frames_of(data: BenchData) -> dict[str, pd.DataFrame]:
-    """The canonical frames of the dataset (as the store reads them back)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    mapper = {pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype()}.get
-    return {name: pq.read_table(p).to_pandas(types_mapper=mapper) for name, p in data.paths(data.raw).items()}
-
-
 def _generate(data: BenchData, log) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq

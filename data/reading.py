@@ -255,13 +255,3 @@ def _read_csv_pandas(path: Path, encoding: str, delimiter: str, header_idx: int,
                    hint="check the encoding, delimiter and quotes") from None
 
 
-def read_text_sample(data: bytes, encoding: str | None = None) -> str:
-    """Decode the first bytes of an upload for a preview (BOM, UTF-8, else cp1252)."""
-    if encoding:
-        return data.decode(encoding, errors="replace")
-    if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")

@@ -116,12 +116,6 @@ class WorkbookBuilder:
         self._next_row[name] = 0
         return ws
 
-    def write_title(self, name: str, text: str, size: int = 14) -> None:
-        ws = self.sheet(name)
-        row = self._next_row[name]
-        ws.write_string(row, 0, text, self.fmt(bold=True, font_size=size))
-        self._next_row[name] = row + 2
-
     # -- tables --------------------------------------------------------------------------------
     def add_table(self, name: str, frame: pd.DataFrame, columns: Sequence[Column],
                   title: str = "", freeze: bool = True) -> TableRange:

@@ -90,9 +90,6 @@ class RoundState:
     def question_row(self, question_id: str | None = None) -> dict:
         return self.questions.loc[question_id or self.current_question_id].to_dict()
 
-    def votes_for(self, question_id: str | None = None) -> pd.DataFrame:
-        return self.votes[self.votes["question_id"] == (question_id or self.current_question_id)]
-
 
 def question_table(model: MaturityModel, votes: pd.DataFrame, ratings: pd.DataFrame) -> pd.DataFrame:
     """Per question: position, domain_id, votes, not_applicable, median, mean, spread, discuss and the

@@ -59,10 +59,6 @@ class Gate:
     def actor(self) -> str:
         return self.principal.username if self.principal else ""
 
-    @property
-    def signed_out(self) -> bool:
-        return self.team_mode and self.principal is None
-
 
 def listen_address() -> str | None:
     """Streamlit's ``server.address``; AppTest runs without a server, which counts as loopback."""

@@ -11,6 +11,7 @@ from charts.radar import radar
 from core.formatting import day, number
 from core.i18n import t
 from services import workshop
+from ui import cache
 from storage.assessments import Round, votes_frame
 from ui.assessment_widgets import value_text
 
@@ -97,7 +98,7 @@ def _history(ctx, rnd: Round, lang: str) -> None:
 
 def _benchmark(ctx, rnd: Round, table: pd.DataFrame, lang: str) -> None:
     st.subheader(t("assessment.page.benchmark", lang))
-    bench = workshop.benchmark(ctx.engine, rnd.model_id, ctx.client.id)
+    bench = cache.maturity_benchmark(rnd.model_id, ctx.client.id)
     if bench is None:
         st.caption(t("assessment.page.benchmark_empty", lang))
         return

@@ -87,3 +87,13 @@ def maturity(client_id: int):
 
     rounds = list_rounds(engine(), client_id)
     return latest_maturity(client_id, rounds[0].id if rounds else None)
+
+
+@st.cache_data(show_spinner=False, ttl=300, max_entries=_ENTRIES)
+def maturity_benchmark(model_id: str, client_id: int):
+    """The anonymised cross-client average: it scores every client's latest round, so it is not
+    recomputed on each rerun of the assessment page; five minutes old at most."""
+    from services.workshop import benchmark
+    from ui.state import engine
+
+    return benchmark(engine(), model_id, client_id)

@@ -64,6 +64,7 @@ def run_scorecard(args) -> int:
     actuals = compute(dataset.frames, list(card.engine_kpi_ids), period=card.granularity, external=external)
     manual = read_manual(args.manual) if args.manual else None
     result = evaluate(card, actuals, args.period, manual=manual, history_periods=max(args.history, 1))
+    _require_data_for(actuals, args.period, args.data)  # after evaluate: it names a wrong granularity first
     if args.format == "json":
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -128,3 +129,18 @@ def render_table(result, units: dict[str, str], names: dict[str, object], lang: 
     widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
     return "\n".join(r if isinstance(r, str) else "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()
                      for r in rows).rstrip()
+
+
+def _require_data_for(actuals, period: str, source: str) -> None:
+    """A period the data does not cover is a mistake, not an all-grey scorecard (the period-less
+    external values, e.g. data completeness, would otherwise roll up to a misleading overall)."""
+    from core.errors import InputError, Problem
+
+    dated = actuals.dropna(subset=["period", "value"])
+    if (dated["period"].astype(str) == period).any():
+        return
+    labels = sorted(dated["period"].astype(str).unique())
+    covered = f"{labels[0]} .. {labels[-1]}" if labels else "no period at all"
+    raise InputError(f"{source}: no KPI of the scorecard has data for {period}",
+                     [Problem("--period", f"{period!r} is outside the data ({covered})")],
+                     hint="choose a period the data covers")

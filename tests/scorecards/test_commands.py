@@ -63,6 +63,12 @@ def test_a_month_for_a_quarterly_scorecard_is_refused(demo_dir, capsys):
     assert "period '2025-03' is a month, but scorecard 'crm_default' is set per quarter" in capsys.readouterr().err
 
 
+def test_a_period_outside_the_data_is_refused_not_shown_grey(demo_dir, capsys):
+    assert cli.main(["scorecard", "--data", str(demo_dir), "--period", "2031-Q1"]) == 2
+    err = capsys.readouterr().err
+    assert "no KPI of the scorecard has data for 2031-Q1" in err and "(2023-Q1 .. 2025-Q4)" in err
+
+
 def test_unknown_scorecard_and_bad_period(capsys):
     assert cli.main(["scorecard", "--data", ".", "--scorecard", "nope", "--period", "2024-Q1"]) == 2
     assert "no scorecard 'nope'" in capsys.readouterr().err

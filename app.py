@@ -44,8 +44,9 @@ SECTIONS = {"cockpit": "nav.section_cockpit", "assessment": "nav.section_assessm
 
 def main() -> None:
     st.set_page_config(page_title="CRM-Cockpit", page_icon=":material/insights:", layout="wide")
+    switch = t("shell.language_switch", st.session_state.get("lang") or "de")
     lang = st.sidebar.segmented_control(
-        "Sprache / Language", LANGUAGES, default="de", key="lang", bind="query-params",
+        switch, LANGUAGES, default="de", key="lang", bind="query-params",
         required=True,  # no format_func: the bound URL parameter then holds the code (?lang=en)
     ) or "de"
     settings = state.load_settings()

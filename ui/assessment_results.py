@@ -98,7 +98,7 @@ def _history(ctx, rnd: Round, lang: str) -> None:
 
 def _benchmark(ctx, rnd: Round, table: pd.DataFrame, lang: str) -> None:
     st.subheader(t("assessment.page.benchmark", lang))
-    bench = cache.maturity_benchmark(rnd.model_id, ctx.client.id)
+    bench = cache.maturity_benchmark(ctx.client.id, rnd.model_id)
     if bench is None:
         st.caption(t("assessment.page.benchmark_empty", lang))
         return

@@ -90,7 +90,7 @@ def maturity(client_id: int):
 
 
 @st.cache_data(show_spinner=False, ttl=300, max_entries=_ENTRIES)
-def maturity_benchmark(model_id: str, client_id: int):
+def maturity_benchmark(client_id: int, model_id: str):
     """The anonymised cross-client average: it scores every client's latest round, so it is not
     recomputed on each rerun of the assessment page; five minutes old at most."""
     from services.workshop import benchmark

@@ -71,5 +71,5 @@ def test_every_cached_loader_is_keyed_by_client_and_dataset_version():
     for f in cached:
         args = [a.arg for a in f.args.args]
         assert args[0] == "client_id", f.name
-        if f.name != "latest_maturity":  # assessment rounds are per client, not per dataset
+        if f.name not in {"latest_maturity", "maturity_benchmark"}:  # assessments are per client, not per dataset
             assert args[1] == "dataset_version", f.name

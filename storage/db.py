@@ -7,6 +7,8 @@ restart. ``transaction(engine)`` is the only way to write; database failures bec
 """
 from __future__ import annotations
 
+import logging
+import re
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -21,6 +23,8 @@ from core.errors import StorageError
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
+log = logging.getLogger(__name__)
+_SECRET = re.compile(r"(?i)(://[^:/@\s]*:)\S*@|(password\s*=\s*)('[^']*'|\S+)")
 
 
 def now() -> datetime:
@@ -111,8 +115,17 @@ def reading(engine: Engine) -> Iterator[Connection]:
 
 
 def _storage_error(exc: Exception) -> StorageError:
-    detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:300]
-    return StorageError(
-        f"The database is not reachable or refused the operation: {detail}",
-        hint="nothing was saved; check DATABASE_URL / that the server runs, then retry",
-    )
+    """A ``StorageError`` whose text may reach a page: it never holds the driver's message (host,
+    port, user, file paths, SQL); that goes to the log with any password masked."""
+    orig = getattr(exc, "orig", exc)
+    log.warning("database error (%s): %s", type(orig).__name__, hide_secrets(str(orig).strip()[:500]))
+    if isinstance(exc, OperationalError):
+        return StorageError("The database is not reachable or busy.",
+                            hint="nothing was saved; check DATABASE_URL / that the server runs, then retry")
+    return StorageError(f"The database refused the operation ({type(orig).__name__}).",
+                        hint="nothing was saved; the server log names the cause")
+
+
+def hide_secrets(text: str) -> str:
+    """``text`` with passwords of URLs (``://user:secret@``) and of ``password=...`` masked."""
+    return _SECRET.sub(lambda m: f"{m.group(1)}***@" if m.group(1) else f"{m.group(2)}***", text)

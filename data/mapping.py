@@ -16,13 +16,9 @@ import numpy as np
 import pandas as pd
 
 from data.manifest import EntityMapping
-from data.schema import EntitySchema, FieldType
+from data.schema import EntitySchema, FieldType, OutcomeWords, outcome_words
 
 PROBLEM_COLUMNS = ["entity", "file", "row", "column", "field", "value", "reason"]
-TRUE_WORDS = ("true", "wahr", "ja", "j", "yes", "y", "1", "x", "won", "gewonnen", "closed won", "erfolgreich",
-              "ok", "1.0", "-1", "closed_won", "closedwon")
-FALSE_WORDS = ("false", "falsch", "nein", "n", "no", "0", "lost", "verloren", "closed lost", "0.0", "closed_lost",
-               "closedlost", "")
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d.%m.%Y %H:%M",
                 "%d.%m.%Y %H:%M:%S", "%Y-%m-%d %H:%M", "%d.%m.%y", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%Y", "%Y%m%d")
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
@@ -169,9 +165,10 @@ def _us_dates(s: pd.Series) -> bool:
     return bool((second > 12).any() and not (first > 12).any())
 
 
-def parse_booleans(text: pd.Series) -> pd.Series:
-    """Text -> boolean (NA where empty or not a yes/no word)."""
-    lookup = {w: True for w in TRUE_WORDS} | {w: False for w in FALSE_WORDS if w}
+def parse_booleans(text: pd.Series, words: OutcomeWords | None = None) -> pd.Series:
+    """Text -> boolean (NA where empty or not a yes/no word). ``words``: the entity's
+    ``outcome_words`` (default: those of the shipped ``config/entities.yaml``)."""
+    lookup = (words if words is not None else outcome_words()).lookup()
     codes, uniques = pd.factorize(text.astype("string"), use_na_sentinel=True)
     words = pd.Series(uniques, dtype="string").str.strip().str.lower().map(lookup)
     table = pd.array(list(words) + [pd.NA], dtype="boolean")  # code -1 (empty) -> NA
@@ -249,11 +246,11 @@ def apply_mapping(raw: pd.DataFrame, mapping: EntityMapping, entity: EntitySchem
                              index=base.index, dtype="string")
         elif f.name in columns and columns[f.name] in base.columns:
             if f.type in _CODED and f.name not in mapping.values:  # type each distinct value once
-                typed, bad, values = _type_coded(base[columns[f.name]], f.type, mapping)
+                typed, bad, values = _type_coded(base[columns[f.name]], f.type, mapping, entity.outcome_words)
                 if len(values):
                     problems.append(problem_frame(entity.name, source_name, base.index[bad], columns[f.name], values,
                                                   f"not a valid {_TYPE_WORD[f.type]}", f.name))
-                out[f.name] = _fill_default(typed, f, mapping)
+                out[f.name] = _fill_default(typed, f, mapping, entity.outcome_words)
                 continue
             text = clean_text(base[columns[f.name]])
         else:
@@ -263,13 +260,13 @@ def apply_mapping(raw: pd.DataFrame, mapping: EntityMapping, entity: EntitySchem
                                               f"required column {f.name!r} is missing", f.name))
         if f.name in mapping.values:
             text = _translate(text, mapping.values[f.name])
-        typed = _type(text, f.type, mapping)
+        typed = _type(text, f.type, mapping, entity.outcome_words)
         bad = text.notna() & typed.isna()
         if bad.any():
             src = columns.get(f.name, f.name)
             problems.append(problem_frame(entity.name, source_name, text.index[bad], src, text[bad],
                                           f"not a valid {_TYPE_WORD[f.type]}", f.name))
-        out[f.name] = _fill_default(typed, f, mapping)
+        out[f.name] = _fill_default(typed, f, mapping, entity.outcome_words)
     for k in mapping.keep:
         if k in base.columns:
             out[k] = clean_text(base[k])
@@ -291,19 +288,20 @@ _TYPE_WORD = {FieldType.NUMBER: "number", FieldType.INTEGER: "whole number", Fie
 _CODED = (FieldType.NUMBER, FieldType.INTEGER, FieldType.DATE, FieldType.BOOLEAN)
 
 
-def _fill_default(typed: pd.Series, f, mapping: EntityMapping) -> pd.Series:
+def _fill_default(typed: pd.Series, f, mapping: EntityMapping, words: OutcomeWords | None = None) -> pd.Series:
     if f.default is None:
         return typed
-    return typed.fillna(_type(pd.Series([str(f.default)], dtype="string"), f.type, mapping).iloc[0])
+    return typed.fillna(_type(pd.Series([str(f.default)], dtype="string"), f.type, mapping, words).iloc[0])
 
 
-def _type_coded(column: pd.Series, ftype: FieldType, mapping: EntityMapping) -> tuple[pd.Series, np.ndarray, pd.Series]:
+def _type_coded(column: pd.Series, ftype: FieldType, mapping: EntityMapping,
+                words: OutcomeWords | None = None) -> tuple[pd.Series, np.ndarray, pd.Series]:
     """(typed column, mask of rows whose text is not a valid value, their trimmed texts), the same as
     ``_type(clean_text(column))`` but trimming and parsing each distinct cell once."""
     codes, uniques = _factorize(column)
     text = clean_text(uniques)
     if ftype is FieldType.BOOLEAN:
-        typed = parse_booleans(text)
+        typed = parse_booleans(text, words)
     elif ftype is FieldType.DATE:
         typed = pd.Series(_date_values(text, codes, mapping.date_format), dtype="datetime64[us]")
     else:
@@ -315,7 +313,7 @@ def _type_coded(column: pd.Series, ftype: FieldType, mapping: EntityMapping) -> 
     return pd.Series(rows, index=column.index), bad, text.iloc[codes[bad]].reset_index(drop=True)
 
 
-def _type(text: pd.Series, ftype: FieldType, mapping: EntityMapping) -> pd.Series:
+def _type(text: pd.Series, ftype: FieldType, mapping: EntityMapping, words: OutcomeWords | None = None) -> pd.Series:
     if ftype is FieldType.NUMBER:
         return parse_numbers(text, mapping.decimal, mapping.thousands)
     if ftype is FieldType.INTEGER:
@@ -324,7 +322,7 @@ def _type(text: pd.Series, ftype: FieldType, mapping: EntityMapping) -> pd.Serie
     if ftype is FieldType.DATE:
         return parse_dates(text, mapping.date_format)
     if ftype is FieldType.BOOLEAN:
-        return parse_booleans(text)
+        return parse_booleans(text, words)
     return text.astype("string")
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from data.schema import load_schema
-from data.validation import RULES
+from data.validation import rule_mask
 
 
 def entity_quality(name: str, frame: pd.DataFrame) -> dict:
@@ -31,12 +31,9 @@ def entity_quality(name: str, frame: pd.DataFrame) -> dict:
         key = frame[schema.key]
         duplicates = int((key.duplicated(keep="first") & key.notna()).sum())
     implausible = np.zeros(rows, dtype=bool)
-    for rule in RULES:
-        if rule.entity == name and all(c in frame for c in (rule.field,)):
-            try:
-                implausible = implausible | rule.check(frame).to_numpy(dtype=bool)
-            except KeyError:
-                continue
+    for rule in schema.plausibility:
+        if all(c in frame for c in rule.columns):
+            implausible = implausible | rule_mask(rule, frame).to_numpy(dtype=bool)
     return {"rows": rows, "completeness": round(completeness, 4), "field_completeness": per_field,
             "duplicate_keys": duplicates, "implausible": int(implausible.sum())}
 

@@ -2,55 +2,31 @@
 
 The ``ValidationReport`` lists one problem per row and column (pandera style): entity, file,
 row (the source line as the user sees it in Excel, header = line 1), column, field, value,
-reason. The rules below are data; each returns the mask of offending rows of one entity.
+reason. The plausibility rules are data (``config/entities.yaml``); ``rule_mask`` interprets one.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 
 from data.mapping import PROBLEM_COLUMNS, empty_problems, parse_booleans, problem_frame
-from data.schema import EntitySchema
+from data.schema import EntitySchema, PlausibilityCheck, PlausibilityRule
 
 
-@dataclass(frozen=True)
-class Rule:
-    entity: str
-    field: str
-    reason: str
-    check: Callable[[pd.DataFrame], pd.Series]  # True where the row breaks the rule
-
-
-def _lt(a: str, b: str) -> Callable[[pd.DataFrame], pd.Series]:
-    return lambda f: (f[a] < f[b]).fillna(False)
-
-
-def _negative(col: str) -> Callable[[pd.DataFrame], pd.Series]:
-    return lambda f: (f[col] < 0).fillna(False)
-
-
-def _outside(col: str, low: float, high: float) -> Callable[[pd.DataFrame], pd.Series]:
-    return lambda f: ((f[col] < low) | (f[col] > high)).fillna(False)
-
-
-RULES: tuple[Rule, ...] = (
-    Rule("campaigns", "cost", "negative cost", _negative("cost")),
-    Rule("campaigns", "end_date", "end_date before start_date", _lt("end_date", "start_date")),
-    Rule("campaign_contacts", "cost", "negative cost", _negative("cost")),
-    Rule("opportunities", "amount", "negative amount", _negative("amount")),
-    Rule("opportunities", "closed_at", "closed_at before created_at", _lt("closed_at", "created_at")),
-    Rule("orders", "quantity", "negative quantity", _negative("quantity")),
-    Rule("orders", "revenue", "negative revenue", _negative("revenue")),
-    Rule("service_tickets", "cost", "negative cost", _negative("cost")),
-    Rule("service_tickets", "resolved_at", "resolved_at before opened_at", _lt("resolved_at", "opened_at")),
-    Rule("service_tickets", "satisfaction", "satisfaction outside 1-5", _outside("satisfaction", 1, 5)),
-    Rule("surveys", "score", "score outside 0-10", _outside("score", 0, 10)),
-    Rule("customers", "churned_at", "churned_at given but churned is not yes",
-         lambda f: (f["churned_at"].notna() & ~f["churned"].fillna(False)).astype(bool)),
-)
+def rule_mask(rule: PlausibilityRule, frame: pd.DataFrame) -> pd.Series:
+    """True where the row breaks the declared rule (``plausibility`` of ``config/entities.yaml``)."""
+    first = frame[rule.columns[0]]
+    if rule.check is PlausibilityCheck.NOT_NEGATIVE:
+        broken = first < 0
+    elif rule.check is PlausibilityCheck.NOT_BEFORE:
+        broken = first < frame[rule.columns[1]]
+    elif rule.check is PlausibilityCheck.BETWEEN:
+        broken = (first < rule.minimum) | (first > rule.maximum)
+    else:  # ONLY_IF_TRUE
+        broken = first.notna() & ~frame[rule.columns[1]].fillna(False)
+    return broken.fillna(False).astype(bool)
 
 
 @dataclass(frozen=True, eq=False)
@@ -130,13 +106,11 @@ def check_rules(entity: EntitySchema, frame: pd.DataFrame, source: str,
                 raw: pd.DataFrame | None = None) -> pd.DataFrame:
     """Problems from the rules and duplicate keys (no parse problems)."""
     found: list[pd.DataFrame] = []
-    for rule in RULES:
-        if rule.entity != entity.name:
-            continue
-        mask = rule.check(frame).to_numpy(dtype=bool)
+    for rule in entity.plausibility:
+        mask = rule_mask(rule, frame).to_numpy(dtype=bool)
         if mask.any():
             column, values = _located(frame, raw, rule.field, mask)
-            found.append(problem_frame(entity.name, source, frame.index[mask], column, values, rule.reason,
+            found.append(problem_frame(entity.name, source, frame.index[mask], column, values, rule.message.en,
                                        rule.field))
     if entity.key and entity.key in frame:
         key = frame[entity.key]
@@ -176,7 +150,7 @@ def derive_fields(entity: EntitySchema, frame: pd.DataFrame) -> pd.DataFrame:
     if entity.name == "customers" and "churned" not in sources and frame["churned"].isna().all():
         frame = frame.assign(churned=frame["churned_at"].notna().astype("boolean"))
     elif entity.name == "opportunities" and "won" not in sources and frame["won"].isna().all():
-        frame = frame.assign(won=parse_booleans(frame["stage"]))
+        frame = frame.assign(won=parse_booleans(frame["stage"], entity.outcome_words))
     frame.attrs["sources"] = sources
     return frame
 

@@ -82,6 +82,7 @@ class EntitySchema:
     fields: tuple[FieldSpec, ...]
     outcome_words: OutcomeWords = OutcomeWords()
     plausibility: tuple[PlausibilityRule, ...] = ()  # this entity's rules, in file order
+    dimension_aliases: tuple[tuple[str, str], ...] = ()  # (dimension asked for, this entity's column)
 
     def field(self, name: str) -> FieldSpec:
         for f in self.fields:
@@ -150,7 +151,9 @@ def read_schema(raw: object, check: Checker) -> dict[str, EntitySchema]:
         check.add("outcome_words", "needs true_words and false_words: yes/no fields read them",
                   "yes/no fields: " + ", ".join(yes_no[:5]))
     rules = _plausibility(check, root, out)
-    return {n: replace(e, outcome_words=words, plausibility=tuple(r for r in rules if r.entity == n))
+    aliases = _dimension_aliases(check, root, out)
+    return {n: replace(e, outcome_words=words, plausibility=tuple(r for r in rules if r.entity == n),
+                       dimension_aliases=aliases.get(n, ()))
             for n, e in out.items()}
 
 
@@ -230,6 +233,31 @@ def _plausibility(check: Checker, root: dict, entities: dict[str, EntitySchema])
         if name and kind and columns and all(isinstance(c, str) for c in columns):
             rules.append(PlausibilityRule(name, tuple(columns), kind, message, low, high))
     return rules
+
+
+def _dimension_aliases(check: Checker, root: dict, entities: dict[str, EntitySchema]
+                       ) -> dict[str, tuple[tuple[str, str], ...]]:
+    """``dimension_aliases: {entity: {dimension: column}}``: a filter or breakdown dimension that the
+    entity holds under another column (``opportunities: {channel: source_channel}``)."""
+    out: dict[str, tuple[tuple[str, str], ...]] = {}
+    d = check.mapping(root.get("dimension_aliases"), "dimension_aliases") if "dimension_aliases" in root else {}
+    for name, pairs in d.items():
+        path = f"dimension_aliases.{name}"
+        if name not in entities:
+            check.add(path, f"{name!r} is not an entity", "entities: " + ", ".join(entities))
+            continue
+        fields = entities[name].field_names
+        found = []
+        for dim, column in check.mapping(pairs, path).items():
+            dpath = f"{path}.{dim}"
+            if dim in fields:
+                check.add(dpath, f"{dim!r} is a field of {name} already", "an alias names what the entity lacks")
+            elif not isinstance(column, str) or column not in fields:
+                check.add(dpath, f"{column!r} is not a field of {name}", "fields: " + ", ".join(fields))
+            else:
+                found.append((str(dim), column))
+        out[str(name)] = tuple(found)
+    return out
 
 
 def entity(name: str) -> EntitySchema:

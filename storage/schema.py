@@ -216,6 +216,17 @@ rate_events = Table(  # sign-in and join-code attempts, for throttling
     Index("ix_rate_events_key_at", "key", "at"),
 )
 
+web_sessions = Table(  # team-mode sign-ins of built-in accounts, behind the cockpit_session cookie
+    "web_sessions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),  # sha256 hex of the cookie; never the token
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),  # created_at + the absolute limit
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
 Index("ix_votes_round", votes.c.round_id, votes.c.question_id)
 Index("ix_ratings_round", ratings.c.round_id)
 Index("ix_audit_client_at", audit_log.c.client_id, audit_log.c.at)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from assessment.model import MaturityModel
 from assessment.scoring import normalise_answers
+from core.cells import neutralise_frame
 from core.errors import InputError, Problem
 
 NA_WORDS = {"n/a", "na", "n.a.", "k.a.", "k. a.", "nicht anwendbar", "not applicable"}
@@ -39,10 +40,12 @@ def write_template(model: MaturityModel, out: str | Path, participants: list[str
                    lang: str = "de") -> Path:
     out = Path(out)
     sheet = template(model, participants, lang)
-    if out.suffix.lower() == ".xlsx":
-        sheet.to_excel(out, index=False)  # texts come from our model files, never start with '='
-    else:
-        sheet.to_csv(out, index=False, sep=";", encoding="utf-8-sig")
+    if out.suffix.lower() == ".xlsx":  # every text a string cell, whatever it starts with
+        with pd.ExcelWriter(out, engine="xlsxwriter",
+                            engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False}}) as xl:
+            sheet.to_excel(xl, index=False)
+    else:  # participant names and texts that could start a formula get a leading quote
+        neutralise_frame(sheet).to_csv(out, index=False, sep=";", encoding="utf-8-sig")
     return out
 
 

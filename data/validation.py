@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from core.cells import neutralise_frame, neutralise_texts
 from data.mapping import PROBLEM_COLUMNS, empty_problems, parse_booleans, problem_frame
 from data.schema import EntitySchema, PlausibilityCheck, PlausibilityRule
 
@@ -68,20 +69,12 @@ class ValidationReport:
         return "\n".join(lines)
 
 
-def neutralise(text: pd.Series) -> pd.Series:
-    """Text that a spreadsheet would run as a formula (``=``, ``+``, ``@``, tab, CR, ``-`` not
-    followed by a digit) gets a leading apostrophe (OWASP CSV injection)."""
-    s = text.astype("string")
-    risky = s.str.match(r"^([=+@\t\r]|-[^0-9.,])").fillna(False)
-    return s.mask(risky, "'" + s)
+neutralise = neutralise_texts  # the one rule of core.cells, under the name services.import_session imports
 
 
 def write_report_csv(report: "ValidationReport", path) -> None:
     """The failure table as a UTF-8 CSV (with BOM, so Excel shows umlauts), formulas neutralised."""
-    table = report.to_frame()
-    for col in ("file", "column", "value", "reason"):
-        table[col] = neutralise(table[col])
-    table.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    neutralise_frame(report.to_frame()).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
 
 
 def merge_reports(reports: list[ValidationReport]) -> ValidationReport:

@@ -1,9 +1,10 @@
-"""Cell values for exports: formula-injection neutralisation (OWASP CSV injection) and typed writes.
+"""Cell values for exports: typed writes and the formula-safe CSV (OWASP CSV injection).
 
-Text that starts with ``=``, ``+``, ``-``, ``@``, tab or CR must never become a formula. In a
-workbook every text goes through ``write_string`` (never ``write``), so it is stored as a string
-cell whatever it starts with; the workbook is also opened with ``strings_to_formulas=False`` as
-a second guard. In CSV there are no cell types, so such texts get a leading single quote.
+Which texts could start a formula is decided in one place, ``core.cells.is_risky``. In a
+workbook every text goes through ``write_text`` (``write_string``, never ``write``), so it is
+stored as a string cell whatever it starts with, and a risky one carries Excel's quote prefix;
+the workbook is also opened with ``strings_to_formulas=False`` as a further guard. In CSV there
+are no cell types, so risky texts get a leading single quote.
 
 Numbers stay numbers (``write_number``), dates become Excel dates (``write_datetime`` with a date
 format), NaN/None/NaT become blank cells.
@@ -11,44 +12,29 @@ format), NaN/None/NaT become blank cells.
 from __future__ import annotations
 
 import math
+import re
 import numbers
 from datetime import date, datetime
 from typing import Any, Callable, Sequence
 
 import pandas as pd
 
-RISKY_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from core.cells import is_risky, neutralise_frame
+
 CSV_DIALECT = {"de": (";", ","), "en": (",", ".")}  # separator, decimal mark
-
-
-def is_risky(text: str) -> bool:
-    """True when a spreadsheet program could read ``text`` as a formula."""
-    return text.startswith(RISKY_PREFIXES)
-
-
-def neutralise(text: str) -> str:
-    """The CSV form of a text: a leading quote when it could start a formula."""
-    return "'" + text if is_risky(text) else text
-
-
-def _neutralise_column(series: pd.Series) -> pd.Series:
-    if not (pd.api.types.is_string_dtype(series) or series.dtype == object):
-        return series
-    text = series.astype("string")
-    risky = text.str.match(r"^[=+\-@\t\r]", na=False)
-    return text.mask(risky, "'" + text)
+MAX_SHEET_NAME = 31
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
 def safe_csv(frame: pd.DataFrame, lang: str = "de") -> bytes:
     """CSV bytes for download: UTF-8 with BOM; ``;`` and decimal comma for 'de', ``,`` and '.' for 'en'.
 
-    Text cells that could start a formula are prefixed with a single quote (headers too).
+    Text cells that could start a formula are prefixed with a single quote, headers too
+    (``core.cells.neutralise_frame``).
     """
     sep, decimal = CSV_DIALECT.get(lang, CSV_DIALECT["de"])
-    out = frame.apply(_neutralise_column)
-    out.columns = [neutralise(str(c)) for c in frame.columns]
-    text = out.to_csv(sep=sep, decimal=decimal, index=False, lineterminator="\r\n",
-                      date_format="%d.%m.%Y" if lang == "de" else "%Y-%m-%d")
+    text = neutralise_frame(frame).to_csv(sep=sep, decimal=decimal, index=False, lineterminator="\r\n",
+                                          date_format="%d.%m.%Y" if lang == "de" else "%Y-%m-%d")
     return ("\ufeff" + text).encode("utf-8")
 
 
@@ -70,8 +56,14 @@ def plain(series: pd.Series) -> list[Any]:
     return series.astype(object).where(series.notna(), None).tolist()
 
 
-def write_value(ws, row: int, col: int, value: object, fmt=None, text_fmt=None) -> None:
-    """Write one value by its Python type: text as string cell, numbers, dates, blanks."""
+def write_text(ws, row: int, col: int, text: str, fmt=None, quoted=None) -> None:
+    """A string cell; ``quoted`` (``fmt`` with Excel's quote prefix) when ``text`` could start a formula."""
+    ws.write_string(row, col, text, quoted if quoted is not None and is_risky(text) else fmt)
+
+
+def write_value(ws, row: int, col: int, value: object, fmt=None, text_fmt=None, quoted=None) -> None:
+    """Write one value by its Python type: text as string cell (``quoted`` format when risky),
+    numbers, dates, blanks."""
     if is_missing(value):
         if fmt is not None:
             ws.write_blank(row, col, None, fmt)
@@ -80,13 +72,13 @@ def write_value(ws, row: int, col: int, value: object, fmt=None, text_fmt=None) 
         ws.write_boolean(row, col, value, fmt)
     elif isinstance(value, numbers.Real):  # numpy numbers too
         if math.isinf(value):
-            ws.write_string(row, col, str(value), text_fmt or fmt)
+            write_text(ws, row, col, str(value), text_fmt or fmt)
         else:
             ws.write_number(row, col, float(value), fmt)
     elif isinstance(value, (datetime, date)):
         ws.write_datetime(row, col, _naive(value), fmt)
     else:
-        ws.write_string(row, col, str(value), text_fmt or fmt)
+        write_text(ws, row, col, str(value), text_fmt or fmt, quoted)
 
 
 def _naive(value: date | datetime) -> date | datetime:
@@ -105,7 +97,7 @@ def write_rows(ws, first_row: int, first_col: int, columns: Sequence[list[Any]],
     """Write column lists row by row (constant_memory needs row order) with one typed writer per column.
 
     ``writers[i](row, col, value)`` is called for every non-missing value; the caller picks
-    ``write_string`` for text columns, so text never reaches ``write``'s formula detection.
+    ``write_text`` for text columns, so text never reaches ``write``'s formula detection.
     """
     width = len(columns)
     for offset, row_values in enumerate(zip(*columns)):
@@ -122,3 +114,18 @@ def excel_serial(series: pd.Series) -> pd.Series:
     if getattr(dates.dt, "tz", None) is not None:
         dates = dates.dt.tz_localize(None)
     return (dates - pd.Timestamp("1899-12-30")) / pd.Timedelta(days=1)
+
+
+def sheet_name(text: str, taken: Sequence[str] = ()) -> str:
+    """A valid, unique sheet name: no ``[]:*?/\\``, no edge apostrophes, at most 31 characters."""
+    base = _BAD_SHEET_CHARS.sub("_", str(text)).strip().strip("'").strip() or "Sheet"
+    if base.lower() == "history":  # reserved by Excel
+        base = "History_"
+    base = base[:MAX_SHEET_NAME]
+    lower = {name.lower() for name in taken}
+    name, n = base, 1
+    while name.lower() in lower:
+        n += 1
+        suffix = f" ({n})"
+        name = base[:MAX_SHEET_NAME - len(suffix)] + suffix
+    return name

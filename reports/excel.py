@@ -2,8 +2,9 @@
 
 Sheets with Excel tables (header row, filter, banded rows), frozen header, widths, number
 formats per column kind, print setup, traffic-light conditional formats, native charts built
-from the written ranges, a cover sheet and a hidden stamp sheet. Every text is written with
-``write_string`` (see ``reports.cells``). Nothing here knows what a KPI or a domain is.
+from the written ranges, a cover sheet and a hidden stamp sheet. Every text is a string cell; one
+that could start a formula (``core.cells.is_risky``) gets Excel's quote prefix (``reports.cells``).
+Nothing here knows what a KPI or a domain is.
 """
 from __future__ import annotations
 
@@ -16,29 +17,13 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
+from core.cells import is_risky, risky_mask
 from core.i18n import t
-from reports.cells import excel_serial, plain, write_rows, write_value
+from reports.cells import excel_serial, plain, sheet_name, write_rows, write_text, write_value
 from reports.columns import (STATUS_COLOURS, STATUSES, UNIT_KINDS, ChartKind, Column, Kind, auto_width,
                              number_format, status_label, unique_labels)
 
-MAX_SHEET_NAME = 31
-_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 TABLE_STYLE = "Table Style Medium 2"
-
-
-def sheet_name(text: str, taken: Sequence[str] = ()) -> str:
-    """A valid, unique sheet name: no ``[]:*?/\\``, no edge apostrophes, at most 31 characters."""
-    base = _BAD_SHEET_CHARS.sub("_", str(text)).strip().strip("'").strip() or "Sheet"
-    if base.lower() == "history":  # reserved by Excel
-        base = "History_"
-    base = base[:MAX_SHEET_NAME]
-    lower = {name.lower() for name in taken}
-    name, n = base, 1
-    while name.lower() in lower:
-        n += 1
-        suffix = f" ({n})"
-        name = base[:MAX_SHEET_NAME - len(suffix)] + suffix
-    return name
 
 
 def _header_text(text: str) -> str:
@@ -81,6 +66,7 @@ class WorkbookBuilder:
         self._sheets: dict[str, Any] = {}
         self._next_row: dict[str, int] = {}
         self._formats: dict[tuple, Any] = {}
+        self._props: dict[int, tuple] = {}  # id(format) -> its properties, for the quoted twin
         self._tables = 0
         self._with_table: set[str] = set()
         self._widths: dict[tuple[str, int], float] = {}
@@ -90,7 +76,15 @@ class WorkbookBuilder:
         key = tuple(sorted(props.items()))
         if key not in self._formats:
             self._formats[key] = self.wb.add_format(props)
+            self._props[id(self._formats[key])] = key
         return self._formats[key]
+
+    def quoted(self, fmt=None):
+        """``fmt`` plus Excel's quote prefix: the cell stays text even when a user edits it."""
+        return self.fmt(**dict(self._props.get(id(fmt), ())), quote_prefix=True)
+
+    def text(self, ws, row: int, col: int, text: str, fmt=None) -> None:  # quote prefix when risky
+        write_text(ws, row, col, text, fmt, self.quoted(fmt))
 
     def kind_format(self, kind: Kind):
         code = number_format(kind, self.lang)
@@ -126,7 +120,7 @@ class WorkbookBuilder:
         ws = self.sheet(name)
         start = self._next_row[name]
         if title:
-            ws.write_string(start, 0, title, self.fmt(bold=True, font_size=12))
+            self.text(ws, start, 0, title, self.fmt(bold=True, font_size=12))
             start += 1
         header = start
         first_table = name not in self._with_table
@@ -149,11 +143,12 @@ class WorkbookBuilder:
             ws.add_table(header, 0, last_row, len(columns) - 1, {
                 "name": f"T{self._tables}_{re.sub(r'[^A-Za-z0-9_]', '_', name)[:40]}",
                 "style": TABLE_STYLE, "autofilter": True, "banded_rows": True,
-                "columns": [{"header": label} for label in labels]})
+                "columns": [{"header": label, "header_format": self.quoted()} if is_risky(label)
+                            else {"header": label} for label in labels]})
         else:
             head_fmt = self.fmt(bold=True, bg_color="#1F4E78", font_color="#FFFFFF", border=1)
             for i, label in enumerate(labels):
-                ws.write_string(header, i, label, head_fmt)
+                self.text(ws, header, i, label, head_fmt)
             if columns and n and first_table:  # one filter per sheet
                 ws.autofilter(header, 0, last_row, len(columns) - 1)
         write_rows(ws, header + 1, 0, data_cols, writers)
@@ -173,10 +168,12 @@ class WorkbookBuilder:
             labels = {s: status_label(s, self.lang) for s in STATUSES}
             values = plain(series.astype("string").replace(labels))
             fmt = self.fmt(align="center", valign="top")
-            return values, lambda r, c, v: ws.write_string(r, c, str(v), fmt)
+            return values, lambda r, c, v: ws.write_string(r, c, str(v), fmt)  # our own labels
         if kind == Kind.TEXT:
             fmt = self.kind_format(kind)
-            return plain(series), lambda r, c, v: ws.write_string(r, c, str(v), fmt)
+            quoted = self.quoted(fmt)
+            fmts = [quoted if risky else fmt for risky in risky_mask(series).tolist()]
+            return plain(series), lambda r, c, v: ws.write_string(r, c, str(v), fmts[r - first_row])
         if kind == Kind.DATE:
             fmt = self.kind_format(kind)  # Excel serial days (vectorised), shown with the date format
             return plain(excel_serial(series)), lambda r, c, v: ws.write_number(r, c, v, fmt)
@@ -244,33 +241,33 @@ class WorkbookBuilder:
         ws.hide_gridlines(2)
         ws.set_column(0, 0, 34)
         ws.set_column(1, 1, 48)
-        ws.write_string(0, 0, title, self.fmt(bold=True, font_size=20, font_color="#1F4E78"))
+        self.text(ws, 0, 0, title, self.fmt(bold=True, font_size=20, font_color="#1F4E78"))
         row = 2
-        label_fmt = self.fmt(bold=True)
+        label_fmt, left = self.fmt(bold=True), self.fmt(align="left")
         for label, value in lines:
-            ws.write_string(row, 0, label, label_fmt)
-            write_value(ws, row, 1, value, self.kind_format(Kind.DATE) if hasattr(value, "year") else None,
-                        self.fmt(align="left"))
+            self.text(ws, row, 0, label, label_fmt)
+            write_value(ws, row, 1, value, self.kind_format(Kind.DATE) if hasattr(value, "year") else None, left,
+                        self.quoted(left))
             row += 1
         if figures:
             row += 1
-            ws.write_string(row, 0, t("report.key_figures", self.lang), self.fmt(bold=True, font_size=13))
+            self.text(ws, row, 0, t("report.key_figures", self.lang), self.fmt(bold=True, font_size=13))
             row += 1
             for label, value, kind in figures:
-                ws.write_string(row, 0, label, label_fmt)
+                self.text(ws, row, 0, label, label_fmt)
                 if kind == Kind.STATUS:
-                    ws.write_string(row, 1, status_label(str(value), self.lang), self.fmt(align="left"))
+                    ws.write_string(row, 1, status_label(str(value), self.lang), left)
                     self.status_colours(name, row, 1, row, 1)
                 else:
-                    write_value(ws, row, 1, value, self.fmt(num_format=number_format(kind, self.lang) or "@",
-                                                             align="left"), self.fmt(align="left"))
+                    number = self.fmt(num_format=number_format(kind, self.lang) or "@", align="left")
+                    write_value(ws, row, 1, value, number, left, self.quoted(left))
                 row += 1
         if stamp_lines:
             row += 1
             small = self.fmt(font_color="#595959", font_size=9)
             for label, value in stamp_lines:
-                ws.write_string(row, 0, label, small)
-                ws.write_string(row, 1, str(value), small)
+                self.text(ws, row, 0, label, small)
+                self.text(ws, row, 1, str(value), small)
                 row += 1
         self._next_row[name] = row + 1
 
@@ -279,8 +276,8 @@ class WorkbookBuilder:
         ws = self.sheet("stamp")
         ws.set_column(0, 1, 40)
         for row, (key, value) in enumerate(stamp.items()):
-            ws.write_string(row, 0, str(key))
-            ws.write_string(row, 1, "" if value is None else str(value))
+            self.text(ws, row, 0, str(key))
+            self.text(ws, row, 1, "" if value is None else str(value))
         if hidden:
             ws.hide()
         self.wb.set_properties({"title": self.title, "company": self.client, "author": "CRM-Cockpit",

@@ -10,7 +10,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reports.cells import is_risky, neutralise, safe_csv
+from core.cells import is_risky, neutralise
+from reports.cells import safe_csv
 from reports.columns import Kind, number_format
 from reports.excel import sheet_name
 

@@ -24,7 +24,7 @@ HEAVY = ("duckdb", "reportlab", "openpyxl", "xlsxwriter", "sqlalchemy", "pyarrow
 def views(data: BenchData, repeat: int, log=print) -> list[Row]:
     from core.query import Filters
     from kpis.engine import compute, compute_from_raw
-    from lifecycle.commands import compute_view
+    from lifecycle.views import compute_view
     from services.scorecard_view import EXTERNAL_KPIS
     from benchmarks.kpi_bench import computed_ids
 

@@ -281,3 +281,9 @@ def _exists(check: Checker, raw: Any, path: str, entity: str | None, fields: dic
     if other and key and ofield and than:
         return Exists(other, key, ofield, than)
     return None
+
+
+def known_kpis() -> dict[str, str]:
+    """The catalogue's KPI ids with their default direction (what the scorecard loader's
+    ``known_kpis`` argument expects)."""
+    return {k.id: k.direction.value for k in load_catalogue()}

@@ -263,7 +263,7 @@ def content_from_files(data_path: str | Path | None = None, model_path: str | Pa
     from assessment.loader import load_model
     from assessment.scoring import score
     from assessment.sheets import read_answers
-    from scorecards.commands import known_kpis
+    from kpis.catalogue import known_kpis
     from scorecards.loader import find_scorecard
 
     if data_path is None and model_path is None:

@@ -51,7 +51,7 @@ class Maturity:
 
 
 def known_kpis() -> dict[str, str]:
-    from scorecards.commands import known_kpis as catalogue_directions
+    from kpis.catalogue import known_kpis as catalogue_directions
 
     return catalogue_directions()
 

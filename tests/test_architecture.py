@@ -24,7 +24,7 @@ def _imports(path: Path) -> set[str]:
 
 def _core_files() -> list[Path]:
     files = [p for pkg in CORE_PACKAGES for p in (ROOT / pkg).rglob("*.py")]
-    return files + [ROOT / "cli.py"]
+    return files + [ROOT / "cli.py", *sorted((ROOT / "cli").glob("*.py"))]
 
 
 @pytest.mark.parametrize("path", _core_files(), ids=lambda p: str(p.relative_to(ROOT)))
@@ -48,3 +48,50 @@ def test_cli_help_imports_no_heavy_library():
             "print(','.join(m for m in ('pandas','duckdb','streamlit','plotly','openpyxl','sqlalchemy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"cli --help imports {out.stdout.strip()}"
+
+
+# What the domain packages' old ``commands.py`` modules held for library code now lives here
+# (``kpis.catalogue.known_kpis``, ``lifecycle.views.compute_view``), imported at module level.
+MOVED_FROM_COMMANDS = ["cli.py", "kpis/catalogue.py", "lifecycle/views.py"]
+
+
+def _local_imports(path: Path) -> list[str]:
+    """``file:line module`` of every import inside a function (or lambda) body."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = set()
+    for func in ast.walk(tree):
+        if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            for node in ast.walk(func):
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    name = node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
+                    found.add(f"{path.name}:{node.lineno} {name}")
+    return sorted(found)
+
+
+def _modules_outside_cli() -> list[Path]:
+    """Every module of the project but the ``cli/`` package, its entry point and the tests."""
+    skip = {"cli", "tests"}
+    tops = [p for p in ROOT.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name not in skip]
+    return [*(f for top in tops for f in top.rglob("*.py")), *(f for f in ROOT.glob("*.py") if f.name != "cli.py")]
+
+
+def test_only_the_cli_package_imports_lazily_and_nothing_imports_it():
+    """Item 4 of issue 13: the command modules left the domain packages for ``cli/``; what library
+    code used from them moved to module-level homes; the library never reaches back into ``cli``."""
+    leftovers = sorted(str(p.relative_to(ROOT)) for pkg in CORE_PACKAGES for p in (ROOT / pkg).glob("commands.py"))
+    assert leftovers == [], f"command modules outside cli/: {leftovers}"
+    local = [hit for name in MOVED_FROM_COMMANDS for hit in _local_imports(ROOT / name)]
+    assert local == [], f"function-local imports outside cli/: {local}"
+    assert _local_imports(ROOT / "cli" / "scorecard.py"), "the cli package is where imports wait for the command"
+    reaching = sorted(str(p.relative_to(ROOT)) for p in _modules_outside_cli() if "cli" in _imports(p))
+    assert reaching == [], f"{reaching} import the cli package; move what they need into a domain module"
+
+
+def test_the_lazy_import_checker_would_catch_a_violation(tmp_path):
+    bad = tmp_path / "views.py"
+    bad.write_text("import os\n\n\ndef compute_view():\n    from lifecycle import funnel\n    return funnel\n\n"
+                   "handler = lambda: __import__('x')\n")
+    assert _local_imports(bad) == ["views.py:5 lifecycle"]
+    user = tmp_path / "page.py"
+    user.write_text("from cli.scorecard import render_table\n")
+    assert "cli" in _imports(user)

@@ -64,9 +64,9 @@ def kpi_table(client_id: int, dataset_version: int, kpi_ids: tuple[str, ...], by
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_ENTRIES)
 def lifecycle_view(client_id: int, dataset_version: int, view: str, filters: Filters = Filters(),
                    granularity: str = "month", by: str = "acquisition_channel") -> pd.DataFrame:
-    """One lifecycle view (``lifecycle.commands.VIEWS``: funnel, stages, cohorts, channels, segments,
+    """One lifecycle view (``lifecycle.views.VIEWS``: funnel, stages, cohorts, channels, segments,
     sales, clv) for the filters."""
-    from lifecycle.commands import compute_view
+    from lifecycle.views import compute_view
 
     return compute_view(_source(client_id, dataset_version), view, filters, period=granularity, by=by)
 

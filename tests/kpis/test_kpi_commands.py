@@ -8,8 +8,6 @@ import pytest
 
 import cli
 
-read_dataset = pytest.importorskip("data.dataset", reason="data import not built yet").read_dataset
-
 CONTACTS = """channel;responded;contacted_at;campaign_id
 web;ja;05.01.2024;K1
 web;nein;20.01.2024;K1

@@ -10,10 +10,9 @@ import os
 import pandas as pd
 import pytest
 
+from data import demo
 from kpis.engine import compute
 from kpis.reference import compute_reference
-
-demo = pytest.importorskip("data.demo")
 
 
 def _agree(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:

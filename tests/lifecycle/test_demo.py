@@ -11,13 +11,12 @@ from charts.heatmap import heatmap
 from charts.line import line
 from charts.matrix import matrix
 from core.query import Filters
+from data import demo
 from lifecycle.channels import channel_economics, channel_sales, segment_channel
 from lifecycle.clv import lifetime_value
 from lifecycle.cohorts import cohort_retention
 from lifecycle.funnel import funnel
 from lifecycle.stages import KPIS, stage_kpis
-
-demo = pytest.importorskip("data.demo")
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 import cli
-from scorecards.commands import render_table
+from cli.scorecard import render_table
+from data.demo import generate, write_csv
 from scorecards.evaluation import evaluate
 from scorecards.loader import parse_scorecard
 from scorecards.model import Direction, Thresholds
@@ -21,11 +22,6 @@ CARD = parse_scorecard(ROLLUP["scorecard"], "rollup.yaml")
 
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory):
-    try:
-        from data.demo import generate, write_csv
-        import kpis.engine  # noqa: F401  (the command needs it)
-    except ImportError as exc:  # only while the KPI engine / demo data are not built yet
-        pytest.skip(f"not importable yet: {exc}")
     out = tmp_path_factory.mktemp("demo")
     write_csv(generate(2000, 7), out)
     (out / "manual.csv").write_text("kpi;period;value\ntraining_hours;2025-Q3;4,5\ntraining_hours;2025-Q4;5\n",

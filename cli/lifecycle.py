@@ -5,20 +5,22 @@
                      [--channel web] [--segment A] [--region Nord] [--campaign C1] [--by segment]
                      [--format json|csv|table]
 
-Only argparse here; pandas, DuckDB and the dataset reader (data.dataset.read_dataset) are imported when the command runs.
+Only argparse here; pandas, DuckDB and the dataset reader (data.dataset.read_dataset) are imported when the
+command runs. The views themselves are ``lifecycle.views.compute_view``.
 """
 from __future__ import annotations
 
 import argparse
 import sys
 
-VIEWS = ("funnel", "stages", "cohorts", "channels", "segments", "sales", "clv")
+VIEWS = ("funnel", "stages", "cohorts", "channels", "segments", "sales", "clv")  # lifecycle.views.VIEWS (tested)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("lifecycle", help="customer-lifecycle views: funnel, cohorts, channels, CLV",
                               description="Print a customer-lifecycle view of a dataset.")
-    p.add_argument("--data", required=True, help="dataset: a manifest .yaml, a folder of entity files, or one entity file")
+    p.add_argument("--data", required=True,
+                   help="dataset: a manifest .yaml, a folder of entity files, or one entity file")
     p.add_argument("--view", required=True, choices=VIEWS)
     p.add_argument("--period", default="month", choices=("month", "quarter", "year"), help="period granularity")
     p.add_argument("--from", dest="start", help="first day, inclusive (YYYY-MM-DD or DD.MM.YYYY)")
@@ -47,37 +49,12 @@ def parse_day(text: str | None, flag: str):
     raise InputError(f"{flag}: {text!r} is not a date", hint="use YYYY-MM-DD or DD.MM.YYYY")
 
 
-def compute_view(source, view: str, filters, period: str = "month", by: str = "acquisition_channel"):
-    """The frame of one view (shared by the command and its tests)."""
-    from lifecycle import channels, clv, cohorts, funnel, stages
-
-    table = {
-        "funnel": lambda: funnel.funnel(source, filters),
-        "stages": lambda: stages.stage_kpis(source, filters, period),
-        "cohorts": lambda: cohorts.cohort_retention(source, filters),
-        "channels": lambda: channels.channel_economics(source, filters),
-        "segments": lambda: channels.segment_channel(source, filters),
-        "sales": lambda: channels.channel_sales(source, filters, period),
-        "clv": lambda: clv.lifetime_value(source, filters, by),
-    }
-    return table[view]()
-
-
 def render(frame, fmt: str) -> str:
     if fmt == "json":
         return frame.to_json(orient="records", force_ascii=False, date_format="iso", double_precision=10)
     if fmt == "csv":
         return frame.to_csv(index=False)
     return frame.to_string(index=False) if len(frame) else "(no rows)"
-
-
-def dataset_reader():
-    """``read_dataset(path)`` (its ``.frames`` are the canonical frames): data.dataset, else data.reading."""
-    try:
-        from data.dataset import read_dataset
-    except ImportError:
-        from data.reading import read_dataset
-    return read_dataset
 
 
 def run(args: argparse.Namespace) -> int:
@@ -89,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--from {start} is not before --to {end}", hint="--to is exclusive")
     filters = Filters.of(start, end, channel=args.channel, segment=args.segment, region=args.region,
                          campaign_id=args.campaign_id)
-    read_dataset = dataset_reader()  # only now: bad arguments fail fast
+    from data.dataset import read_dataset  # only now: bad arguments fail fast
+    from lifecycle.views import compute_view
 
     source = read_dataset(args.data).frames
     frame = compute_view(source, args.view, filters, args.period, args.by)

@@ -1,4 +1,4 @@
-"""Command line: ``demo-data``, ``import``, ``datasets`` (see ``cli.py``)."""
+"""Command line: ``demo-data``, ``import``, ``datasets`` (see ``cli/__init__.py``)."""
 from __future__ import annotations
 
 import argparse

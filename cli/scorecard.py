@@ -18,13 +18,6 @@ def add_parser(sub) -> None:
     p.set_defaults(func=run_scorecard)
 
 
-def known_kpis() -> dict[str, str]:
-    """The catalogue's KPI ids with their default direction (the scorecard loader's ``known_kpis``)."""
-    from kpis.catalogue import load_catalogue
-
-    return {k.id: k.direction.value for k in load_catalogue()}
-
-
 def read_manual(path: str):
     """A small CSV of manual values (kpi, period, value; ``,`` or ``;``, decimal point or comma)."""
     import pandas as pd
@@ -46,10 +39,8 @@ def run_scorecard(args) -> int:
     import json
 
     from core.query import Period
-    try:
-        from data.dataset import read_dataset
-    except ImportError:  # the contract named data.reading; either home serves
-        from data.reading import read_dataset
+    from data.dataset import read_dataset
+    from kpis.catalogue import known_kpis
     from kpis.engine import compute
     from scorecards.evaluation import evaluate
     from scorecards.loader import find_scorecard

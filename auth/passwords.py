@@ -8,17 +8,45 @@ from a wrong password by the response time.
 from __future__ import annotations
 
 import secrets
+import threading
+from contextlib import contextmanager
+from typing import Iterator
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from core.errors import InputError, Problem
+from core.settings import load_settings
 
 MIN_LENGTH = 12
 MAX_LENGTH = 1024  # hashing megabytes of "password" is a cheap denial of service
 
 _hasher = PasswordHasher()
 _dummy_hash: str | None = None
+_slots: threading.BoundedSemaphore | None = None
+_slots_lock = threading.Lock()
+
+
+def set_concurrency(limit: int) -> None:
+    """At most ``limit`` argon2 computations at once from now on (default: the setting)."""
+    global _slots
+    if not isinstance(limit, int) or limit < 1:
+        raise InputError(f"argon2 concurrency {limit!r} is not a whole number >= 1.",
+                         [Problem("COCKPIT_ARGON2_CONCURRENCY", f"found {limit!r}")], hint="e.g. 2")
+    with _slots_lock:
+        _slots = threading.BoundedSemaphore(limit)
+
+
+@contextmanager
+def _slot() -> Iterator[None]:
+    """Hold one of the process-wide argon2 slots (waits while all are taken)."""
+    global _slots
+    with _slots_lock:
+        if _slots is None:
+            _slots = threading.BoundedSemaphore(load_settings().argon2_concurrency)
+        slots = _slots  # release the very semaphore acquired, even if set_concurrency replaces it
+    with slots:
+        yield
 
 
 def check_policy(password: str, username: str = "") -> None:
@@ -42,12 +70,14 @@ def check_policy(password: str, username: str = "") -> None:
 def hash_password(password: str, username: str = "") -> str:
     """Check the policy, then return the argon2id hash to store."""
     check_policy(password, username)
-    return _hasher.hash(password)
+    with _slot():
+        return _hasher.hash(password)
 
 
 def fresh_hash(password: str) -> str:
     """A new hash for a password that was just verified (no policy check: it is already in use)."""
-    return _hasher.hash(password)
+    with _slot():
+        return _hasher.hash(password)
 
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
@@ -56,7 +86,8 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
         verify_dummy(password if isinstance(password, str) else "")
         return False
     try:
-        return _hasher.verify(stored_hash, password)
+        with _slot():
+            return _hasher.verify(stored_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
@@ -72,9 +103,10 @@ def needs_rehash(stored_hash: str) -> bool:
 def verify_dummy(password: str) -> None:
     """Spend the time of one verification against a hash no password matches."""
     global _dummy_hash
-    if _dummy_hash is None:
-        _dummy_hash = _hasher.hash(secrets.token_urlsafe(24))
-    try:
-        _hasher.verify(_dummy_hash, password[:MAX_LENGTH])
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        pass
+    with _slot():
+        if _dummy_hash is None:
+            _dummy_hash = _hasher.hash(secrets.token_urlsafe(24))
+        try:
+            _hasher.verify(_dummy_hash, password[:MAX_LENGTH])
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            pass

@@ -7,12 +7,18 @@
 | COCKPIT_DEMO | 1 | load the demo client on first start when the database has no client |
 | COCKPIT_TEAM_MODE | 0 | require sign-in (forced on when the app listens beyond localhost) |
 | COCKPIT_MAX_UPLOAD_MB | 200 | upload size limit |
+| COCKPIT_TRUSTED_PROXIES | (empty) | comma-separated proxy addresses/CIDRs whose X-Forwarded-For is believed |
+| COCKPIT_ARGON2_CONCURRENCY | 2 | password checks at once (each takes 64 MiB); more wait their turn |
+| COCKPIT_MAX_PARTICIPANTS | 60 | names per workshop round that may join with its code |
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from core.errors import ConfigError, Problem
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = ROOT / "config"
@@ -25,6 +31,9 @@ class Settings:
     demo: bool
     team_mode: bool
     max_upload_mb: int
+    trusted_proxies: tuple[str, ...] = ()  # addresses / CIDRs, normalised ("10.0.0.0/8", "::1/128")
+    argon2_concurrency: int = 2
+    max_participants: int = 60
 
     @property
     def dataset_dir(self) -> Path:
@@ -36,6 +45,32 @@ def _flag(name: str, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on", "ja"}
+
+
+def _count(name: str, default: int) -> int:
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"{name}={raw!r} is not a whole number of at least 1.",
+                          [Problem(name, f"expected a whole number >= 1, found {raw!r}")], hint=f"e.g. {name}={default}")
+    return int(raw)
+
+
+def _networks(name: str) -> tuple[str, ...]:
+    """The comma-separated addresses / CIDRs in ``name``, normalised; every bad entry is listed."""
+    out, problems = [], []
+    for i, item in enumerate(p.strip() for p in (os.environ.get(name) or "").split(",")):
+        if not item:
+            continue
+        try:
+            out.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            problems.append(Problem(f"{name}[{i}]", f"{item!r} is not an IP address or CIDR network"))
+    if problems:
+        raise ConfigError(f"{name} has {len(problems)} unusable entr{'ies' if len(problems) > 1 else 'y'}.",
+                          problems, hint=f"e.g. {name}=127.0.0.1,10.0.0.0/8,::1")
+    return tuple(out)
 
 
 def load_settings() -> Settings:
@@ -51,4 +86,7 @@ def load_settings() -> Settings:
         demo=_flag("COCKPIT_DEMO", True),
         team_mode=_flag("COCKPIT_TEAM_MODE", False),
         max_upload_mb=int(os.environ.get("COCKPIT_MAX_UPLOAD_MB") or 200),
+        trusted_proxies=_networks("COCKPIT_TRUSTED_PROXIES"),
+        argon2_concurrency=_count("COCKPIT_ARGON2_CONCURRENCY", 2),
+        max_participants=_count("COCKPIT_MAX_PARTICIPANTS", 60),
     )

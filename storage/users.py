@@ -1,9 +1,12 @@
 """User accounts, their clients, sign-in with throttling, and identity-provider sign-in.
 
 Sign-in with a password (``authenticate``): after ``MAX_FAILURES`` failed attempts within
-``WINDOW`` the account is locked for ``LOCK_FOR``. Failures are counted in ``rate_events``
-under ``login:user:<name>`` (also for names that do not exist, so a lock says nothing about
-whether an account exists) and, for unknown names, under ``login:addr:<address>``. Unknown
+``WINDOW`` the account is locked for ``LOCK_FOR``; after ``MAX_ADDRESS_FAILURES`` from one
+address (``auth.addresses.client_address``) that address is refused too. Every failure counts in
+``rate_events`` under ``login:user:<name>`` (also for names that do not exist, so a lock says
+nothing about whether an account exists) and under ``login:addr:<address>``. The attempt is
+recorded before the password is checked, in a transaction serialised with every other attempt on
+the same name or address (``storage.locking``), so 12 attempts at once see each other. Unknown
 users cost one argon2 verification like known ones. Every change writes an audit entry.
 """
 from __future__ import annotations
@@ -21,6 +24,7 @@ from core.errors import InputError, PermissionDenied
 from storage import audit
 from storage.db import now as utcnow
 from storage.db import reading, transaction
+from storage.locking import serialised
 from storage.schema import audit_log, rate_events, users
 from storage.schema import user_clients as links
 from storage.schema import clients as clients_table
@@ -102,6 +106,7 @@ def set_password(engine: Engine, username: str, password: str, actor: str = "") 
     with transaction(engine) as conn:
         conn.execute(update(users).where(users.c.id == user.id)
                      .values(password_hash=new_hash, failed_logins=0, locked_until=None))
+        conn.execute(delete(rate_events).where(rate_events.c.key == f"login:user:{user.username.casefold()}"[:200]))
         audit.record(conn, client_id=None, actor=actor, action="user.password", entity="user",
                      entity_key=user.username)
 
@@ -142,46 +147,68 @@ def user_audit(engine: Engine, limit: int = 500) -> list[dict]:
 def authenticate(engine: Engine, username: str, password: str, now: datetime | None = None,
                  address: str = "") -> User:
     """The user for a correct user name and password; otherwise PermissionDenied (the same
-    message for an unknown name and a wrong password, another one while locked)."""
+    message for an unknown name and a wrong password, another one while locked).
+
+    The attempt is counted as a failure before the password is checked (in one serialised
+    transaction with the lock check), and the count is taken back if the password was right: so
+    concurrent attempts see each other, also while they wait for an argon2 slot."""
     now = _utc(now or utcnow())
     username = (username or "").strip()
-    user_key, addr_key = f"login:user:{username.casefold()}"[:200], f"login:addr:{address}"[:200]
-    with reading(engine) as conn:
-        row = conn.execute(select(users).where(users.c.username == username)).mappings().first()
-        user = _user(conn, row) if row else None
-        addr_failures = _count(conn, addr_key, now - WINDOW) if address else 0
-        name_failures = _count(conn, user_key, now - WINDOW)
-    locked = (user.locked_until is not None and _utc(user.locked_until) > now) if user else \
-        name_failures >= MAX_FAILURES
-    if locked or addr_failures >= MAX_ADDRESS_FAILURES:
-        raise PermissionDenied("Too many failed sign-ins: this account is locked for a while.",
-                               hint=f"try again in {int(LOCK_FOR.total_seconds() // 60)} minutes "
-                                    "or ask an admin to set a new password")
-    if user is None or not user.active or not user.has_password:
+    keys = [f"login:user:{username.casefold()}"[:200]] + ([f"login:addr:{address}"[:200]] if address else [])
+    row, reserved = _reserve(engine, username, keys, now)
+    if row is not None and row["active"] and row["password_hash"] is not None:
+        right = verify_password(row["password_hash"], password)
+    else:  # unknown, deactivated or without a password: the same cost, the same answer
         verify_dummy(password or "")
-        _record(engine, [user_key] + ([addr_key] if address and user is None else []), now)
+        right = False
+    if not right:
+        _failed(engine, row, keys, now)
         raise PermissionDenied(WRONG)
-    with reading(engine) as conn:
-        stored = conn.execute(select(users.c.password_hash).where(users.c.id == user.id)).scalar_one()
-    if verify_password(stored, password):
-        values: dict = {"failed_logins": 0, "locked_until": None}
-        if needs_rehash(stored):
-            values["password_hash"] = fresh_hash(password)
-        with transaction(engine) as conn:
-            conn.execute(update(users).where(users.c.id == user.id).values(**values))
-            conn.execute(delete(rate_events).where(rate_events.c.key == user_key))
-        return get_user(engine, user.id)
-    with transaction(engine) as conn:
-        conn.execute(insert(rate_events).values(key=user_key, at=now))
-        failures = _count(conn, user_key, now - WINDOW)
-        values = {"failed_logins": users.c.failed_logins + 1}
-        if failures >= MAX_FAILURES:
-            values["locked_until"] = now + LOCK_FOR
-        conn.execute(update(users).where(users.c.id == user.id).values(**values))
-        if failures >= MAX_FAILURES:
+    new_hash = fresh_hash(password) if needs_rehash(row["password_hash"]) else None
+    with serialised(engine, *keys) as conn:
+        conn.execute(delete(rate_events).where(rate_events.c.key == keys[0], rate_events.c.id <= reserved[0]))
+        conn.execute(delete(rate_events).where(rate_events.c.id.in_(reserved)))
+        pending = _count(conn, keys[0], now - WINDOW)  # attempts that began after this one
+        values: dict = {"failed_logins": pending}
+        if pending < MAX_FAILURES:
+            values["locked_until"] = None
+        if new_hash:
+            values["password_hash"] = new_hash
+        conn.execute(update(users).where(users.c.id == row["id"]).values(**values))
+    return get_user(engine, row["id"])
+
+
+def _reserve(engine: Engine, username: str, keys: list[str], now: datetime) -> tuple[dict | None, list[int]]:
+    """Refuse a locked account or address; otherwise record the attempt as a failure under every
+    key and return the user row (None for an unknown name) and the ids of the recorded events."""
+    with serialised(engine, *keys) as conn:
+        row = conn.execute(select(users).where(users.c.username == username).with_for_update()).mappings().first()
+        conn.execute(delete(rate_events).where(rate_events.c.key.in_(keys), rate_events.c.at <= now - WINDOW))
+        counts = [_count(conn, key, now - WINDOW) for key in keys]
+        until = _utc(row["locked_until"]) if row is not None and row["locked_until"] else None
+        if counts[0] >= MAX_FAILURES or (until is not None and until > now) or \
+                (len(counts) > 1 and counts[1] >= MAX_ADDRESS_FAILURES):
+            raise PermissionDenied("Too many failed sign-ins: this account is locked for a while.",
+                                   hint=f"try again in {int(LOCK_FOR.total_seconds() // 60)} minutes "
+                                        "or ask an admin to set a new password")
+        ids = [conn.execute(insert(rate_events).values(key=key, at=now).returning(rate_events.c.id)).scalar_one()
+               for key in keys]
+        return (dict(row) if row is not None else None), ids
+
+
+def _failed(engine: Engine, row: dict | None, keys: list[str], now: datetime) -> None:
+    """The recorded attempt stays a failure; the account locks when it reached ``MAX_FAILURES``."""
+    with serialised(engine, *keys) as conn:
+        failures = _count(conn, keys[0], now - WINDOW)
+        if row is None:
+            return
+        until = conn.execute(select(users.c.locked_until).where(users.c.id == row["id"]).with_for_update()).scalar()
+        lock = failures >= MAX_FAILURES and not (until is not None and _utc(until) > now)
+        values = {"failed_logins": users.c.failed_logins + 1, **({"locked_until": now + LOCK_FOR} if lock else {})}
+        conn.execute(update(users).where(users.c.id == row["id"]).values(**values))
+        if lock:
             audit.record(conn, client_id=None, actor="", action="user.locked", entity="user",
-                         entity_key=user.username, after={"until": (now + LOCK_FOR).isoformat()})
-    raise PermissionDenied(WRONG)
+                         entity_key=row["username"], after={"until": (now + LOCK_FOR).isoformat()})
 
 
 def rate_limited(engine: Engine, key: str, limit: int, window: timedelta, now: datetime | None = None) -> bool:
@@ -260,12 +287,6 @@ def _user(conn: Connection, row) -> User:
 def _count(conn: Connection, key: str, since: datetime) -> int:
     return conn.execute(select(func.count()).select_from(rate_events)
                         .where(rate_events.c.key == key, rate_events.c.at > since)).scalar_one()
-
-
-def _record(engine: Engine, keys: list[str], at: datetime) -> None:
-    with transaction(engine) as conn:
-        conn.execute(delete(rate_events).where(rate_events.c.key.in_(keys), rate_events.c.at <= at - WINDOW))
-        conn.execute(insert(rate_events), [{"key": k, "at": at} for k in keys])
 
 
 def _utc(value: datetime) -> datetime:

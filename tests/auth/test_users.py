@@ -125,6 +125,19 @@ def test_many_unknown_names_from_one_address_block_that_address(engine, anna):
     assert authenticate(engine, "anna", PW, now=_minutes(1), address="10.0.0.10").id == anna.id
 
 
+def test_wrong_passwords_of_real_accounts_count_for_the_address_too(engine):
+    names = [f"user{i}" for i in range(MAX_ADDRESS_FAILURES // 4)]
+    for name in names:
+        create_user(engine, name, "manager", password=PW)
+    for name in names:  # four wrong passwords each: no account locks, the address collects 20
+        for minute in range(4):
+            _fail(engine, name, minute, address="127.0.0.1")
+    assert all(get_user(engine, name).locked_until is None for name in names)
+    with pytest.raises(PermissionDenied, match="locked"):  # loopback is an address like any other
+        authenticate(engine, "user0", PW, now=_minutes(5), address="127.0.0.1")
+    assert authenticate(engine, "user0", PW, now=_minutes(5), address="10.0.0.10").username == "user0"
+
+
 def test_deactivated_or_passwordless_users_cannot_sign_in(engine, anna):
     create_user(engine, "olga", "manager", oidc_subject="sub-olga")
     deactivate(engine, "anna", actor="root")

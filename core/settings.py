@@ -10,6 +10,7 @@
 | COCKPIT_TRUSTED_PROXIES | (empty) | comma-separated proxy addresses/CIDRs whose X-Forwarded-For is believed |
 | COCKPIT_ARGON2_CONCURRENCY | 2 | password checks at once (each takes 64 MiB); more wait their turn |
 | COCKPIT_MAX_PARTICIPANTS | 60 | names per workshop round that may join with its code |
+| COCKPIT_MAX_XLSX_UNPACKED_MB | 300 | an .xlsx whose parts unpack to more is refused before reading (memory ~4-5x this) |
 """
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()  # addresses / CIDRs, normalised ("10.0.0.0/8", "::1/128")
     argon2_concurrency: int = 2
     max_participants: int = 60
+    max_xlsx_unpacked_mb: int = 300
 
     @property
     def dataset_dir(self) -> Path:
@@ -89,4 +91,5 @@ def load_settings() -> Settings:
         trusted_proxies=_networks("COCKPIT_TRUSTED_PROXIES"),
         argon2_concurrency=_count("COCKPIT_ARGON2_CONCURRENCY", 2),
         max_participants=_count("COCKPIT_MAX_PARTICIPANTS", 60),
+        max_xlsx_unpacked_mb=_count("COCKPIT_MAX_XLSX_UNPACKED_MB", 300),
     )

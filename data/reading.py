@@ -12,7 +12,6 @@ the file (and the line when known).
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import re
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import DataImportError, Problem
+from data.encoding import byte_at, first_bad_utf8, first_nul, guess_encoding, line_at, utf8_text_at
 
 MAX_COLUMNS = 2000
 DEFAULT_MAX_BYTES = 500 * 1024 * 1024
@@ -81,37 +81,6 @@ def drop_blank_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 # --- CSV ---------------------------------------------------------------------------------
 
-def detect_encoding(path: Path) -> str:
-    """``utf-8-sig`` for a BOM, ``utf-8`` when every byte decodes, else ``cp1252``."""
-    with path.open("rb") as fh:
-        head = fh.read(4)
-        if head.startswith(codecs.BOM_UTF8):
-            return "utf-8-sig"
-        fh.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        try:
-            while chunk := fh.read(4 * 1024 * 1024):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "cp1252"
-    return "utf-8"
-
-
-def _guess_encoding(path: Path) -> str:
-    """``detect_encoding`` from the first 256 kB: ``utf-8`` stays a guess until pyarrow has read
-    (and UTF-8-checked) every cell; a BOM or a bad byte in the head decide at once."""
-    with path.open("rb") as fh:
-        head = fh.read(256 * 1024)
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head)  # not final: a cut multi-byte character is fine
-    except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8"
-
-
 def _head_lines(path: Path, encoding: str) -> list[str]:
     with path.open("r", encoding=encoding, errors="replace", newline="") as fh:
         text = fh.read(256 * 1024)
@@ -168,10 +137,9 @@ def clean_headers(names: list[object]) -> list[str]:
 
 
 def _read_csv(path: Path, options: ReadOptions, encoding: str | None = None) -> pd.DataFrame:
-    """``encoding``: a guess to confirm (``utf-8`` when the head decodes): if pyarrow, which checks
-    every cell is UTF-8, refuses the file, the whole file is checked as before."""
-    guess = encoding is None and options.encoding is None
-    encoding = options.encoding or encoding or _guess_encoding(path)
+    """The encoding is decided on the whole file (``decide_encoding``); a file that is neither
+    UTF-8 nor cp1252 throughout is refused at its first offending byte, never re-decoded."""
+    encoding = options.encoding or encoding or decide_encoding(path)
     default_delim = "\t" if path.suffix.lower() == ".tsv" and not options.delimiter else options.delimiter
     try:
         lines = _head_lines(path, encoding)
@@ -184,18 +152,66 @@ def _read_csv(path: Path, options: ReadOptions, encoding: str | None = None) -> 
     if len(header) > MAX_COLUMNS:
         raise fail(path, f"{len(header)} columns, more than {MAX_COLUMNS}", hint="export only the needed columns")
     quoted = any('"' in ln for ln in lines)
-    try:
-        frame = _read_csv_arrow(path, encoding, delimiter, header_idx, header, quoted)
-    except DataImportError:
-        frame = None
-        if not (guess and encoding == "utf-8") or detect_encoding(path) == encoding:
-            raise
-    if frame is None and guess and encoding == "utf-8" and (actual := detect_encoding(path)) != encoding:
-        return _read_csv(path, options, actual)
+    frame = _read_csv_arrow(path, encoding, delimiter, header_idx, header, quoted)
+    if frame is None and encoding.replace("_", "-").lower() in ("utf-8", "utf8", "utf-8-sig"):
+        bad = first_bad_utf8(path)  # pyarrow checks every cell: find where the file stops being UTF-8
+        if bad is not None:
+            if options.encoding is None and encoding == "utf-8" and utf8_text_at(path) is None:
+                return _read_csv(path, options, "cp1252")  # plain ASCII up to a cp1252 byte: cp1252 throughout
+            raise _not_utf8(path, bad, explicit=options.encoding is not None)
     if frame is None:
         frame = _read_csv_pandas(path, encoding, delimiter, header_idx, header)
     frame.index = pd.RangeIndex(header_idx + 2, header_idx + 2 + len(frame), name="row")
+    refuse_nul(path, frame, header_idx + 1)
     return frame
+
+
+def decide_encoding(path: Path) -> str:
+    """``utf-8-sig`` / ``utf-8`` / ``cp1252`` for the whole file. UTF-8 from the head stays a guess
+    until pyarrow has checked every cell (``_read_csv``); cp1252 is taken only when the file holds
+    no UTF-8 text anywhere, else the file mixes encodings and is refused with both places named."""
+    encoding = guess_encoding(path)
+    if encoding == "utf-16":
+        raise fail(path, "the file is UTF-16 encoded", 1, hint="save it as 'CSV UTF-8' (Excel) or UTF-8 text")
+    if encoding == "cp1252" and (utf8 := utf8_text_at(path)) is not None:
+        bad = first_bad_utf8(path) or 0
+        raise _mixed(path, bad, utf8)
+    return encoding
+
+
+def _not_utf8(path: Path, bad: int, explicit: bool) -> DataImportError:
+    if not explicit and (utf8 := utf8_text_at(path)) is not None:
+        return _mixed(path, bad, utf8)
+    return fail(path, f"byte 0x{byte_at(path, bad):02X} at offset {bad} is not UTF-8", line_at(path, bad),
+                hint="save the file as UTF-8, or set encoding: cp1252 for this file in the manifest")
+
+
+def _mixed(path: Path, bad: int, utf8: int) -> DataImportError:
+    return fail(path, f"mixed encodings: byte 0x{byte_at(path, bad):02X} at offset {bad} is not UTF-8, but line "
+                f"{line_at(path, utf8)} (offset {utf8}) is UTF-8 text; reading it all as cp1252 would garble "
+                "every UTF-8 character", line_at(path, bad),
+                hint="fix that line or save the whole file again as UTF-8 ('CSV UTF-8' in Excel)")
+
+
+def refuse_nul(path: Path, frame: pd.DataFrame, header_line: int = 1, limit: int = 20) -> None:
+    """Refuse a file holding NUL characters (a damaged or binary export), naming row and column."""
+    at = first_nul(path)
+    if at is None:
+        return
+    problems = [Problem(f"{path.name}: row {header_line}, column {c!r}", "NUL character (\\x00) in the header")
+                for c in frame.columns if "\x00" in str(c)]
+    found = []  # (row, column position, column) of the first cells holding a NUL
+    for i, column in enumerate(frame.columns):
+        cells = frame.iloc[:, i]
+        hits = cells.index[cells.str.contains("\x00", regex=False, na=False).to_numpy(dtype=bool)]
+        found += [(r, i, column) for r in hits[:limit]]
+    problems += [Problem(f"{path.name}: row {r}, column {c!r}", "NUL character (\\x00) in the value")
+                 for r, _, c in sorted(found)]
+    problems = problems[:limit] or [Problem(f"{path.name}: line {line_at(path, at)}",
+                                            f"NUL character (\\x00) at offset {at}")]
+    raise DataImportError(f"{path.name}: NUL characters (\\x00) in the file, first at {problems[0].where}",
+                          problems, hint="the export is damaged or not plain text: remove the NUL characters "
+                          "or export the file again")
 
 
 def _read_csv_arrow(path: Path, encoding: str, delimiter: str, header_idx: int, header: list[str], quoted: bool):
@@ -220,7 +236,7 @@ def _read_csv_arrow(path: Path, encoding: str, delimiter: str, header_idx: int, 
                                                  quoted_strings_can_be_null=True),
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
-        if bad:
+        if bad:  # a row with the wrong field count
             row = bad[0]
             line = _find_line(path, encoding, row.text, header_idx)
             raise fail(path, f"expected {row.expected_columns} fields, found {row.actual_columns}", line,

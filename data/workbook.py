@@ -1,7 +1,9 @@
 """Reading .xlsx workbooks with python-calamine, after checking the zip container.
 
-Before any parsing the container is inspected: entry count, total unpacked size and the
-compression ratio (zip bombs), and macro parts (``vbaProject.bin``) are refused. Cells are
+Before any parsing the container is inspected: entry count and compression ratio (zip bombs),
+macro parts (``vbaProject.bin``), and the sum of the parts' unpacked sizes against
+``COCKPIT_MAX_XLSX_UNPACKED_MB`` (default 300: reading takes about 4-5x the unpacked size in
+memory, so the app stays under 2 GB). Cells are
 turned into text the way a user sees them (``12.0`` -> ``12``, dates -> ISO), so that the mapper
 types every source the same way. The frame's index is Excel's row number.
 """
@@ -15,17 +17,18 @@ import numpy as np
 import pandas as pd
 
 from core.errors import DataImportError
+from core.settings import load_settings
 from data.reading import MAX_COLUMNS, SNIFF_LINES, ReadOptions, clean_headers, fail
 
-XLSX_MAX_UNCOMPRESSED = 2 * 1024 * 1024 * 1024
 XLSX_MAX_RATIO = 120
 XLSX_MAX_ENTRIES = 10_000
 
 
 # --- XLSX --------------------------------------------------------------------------------
 
-def check_xlsx_container(path: Path, max_uncompressed: int = XLSX_MAX_UNCOMPRESSED) -> None:
-    """Refuse files that are not a zip, hold macros, or would decompress into a bomb."""
+def check_xlsx_container(path: Path, max_unpacked_mb: int | None = None) -> None:
+    """Refuse files that are not a zip, hold macros, would decompress into a bomb, or unpack to
+    more than ``max_unpacked_mb`` (default: the ``COCKPIT_MAX_XLSX_UNPACKED_MB`` setting)."""
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -36,9 +39,6 @@ def check_xlsx_container(path: Path, max_uncompressed: int = XLSX_MAX_UNCOMPRESS
                    "refused as a possible zip bomb", hint="export the sheet as CSV instead")
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
-    if total > max_uncompressed:
-        raise fail(path, f"unpacks to {total / 1e6:.0f} MB, more than {max_uncompressed / 1e6:.0f} MB; "
-                   "refused as a possible zip bomb", hint="export the sheet as CSV instead")
     for info in infos:
         if info.file_size > 1_000_000 and info.file_size / max(info.compress_size, 1) > XLSX_MAX_RATIO:
             raise fail(path, f"entry {info.filename} compresses {info.file_size / max(info.compress_size, 1):.0f}:1; "
@@ -46,6 +46,11 @@ def check_xlsx_container(path: Path, max_uncompressed: int = XLSX_MAX_UNCOMPRESS
     if total > 1_000_000 and total / packed > XLSX_MAX_RATIO:
         raise fail(path, f"compression ratio {total / packed:.0f}:1; refused as a possible zip bomb",
                    hint="export the sheet as CSV instead")
+    limit = max_unpacked_mb if max_unpacked_mb is not None else load_settings().max_xlsx_unpacked_mb
+    if total > limit * 1024 * 1024:
+        raise fail(path, f"the workbook unpacks to {total / 2**20:.0f} MB (sum of its parts), more than the limit "
+                   f"of {limit} MB", hint="export the sheet as CSV (read in bounded memory), split the workbook, "
+                   "or raise COCKPIT_MAX_XLSX_UNPACKED_MB (reading needs about 4-5x the unpacked size in memory)")
     if any(i.filename.lower().endswith("vbaproject.bin") for i in infos):
         raise fail(path, "the workbook contains macros", hint="save it as a plain .xlsx without macros")
     check_xml_prologs(path, infos)

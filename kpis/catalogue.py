@@ -1,8 +1,7 @@
 """Load and validate the KPI catalogue (``config/kpis.yaml``) into frozen ``KpiDefinition``s.
 
-Checked in stages, every problem collected with its path (``kpis[3].parts.numerator.where.chanel``):
-shape (keys, types, enums), then meaning (entities and fields exist, formulas use only known parts
-and allowed syntax, ids unique).
+Checked in stages, every problem collected with its path (``kpis[3].parts.numerator.where.chanel``): shape
+(keys, types, enums), then meaning (entities and fields exist, formulas use known parts and allowed syntax, ids unique).
 """
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ from typing import Any
 
 from core.settings import CONFIG_DIR
 from core.yamlio import Checker, load_yaml
-from data.schema import CUSTOMER_DIMENSIONS, FieldType, load_schema
+from data.schema import CUSTOMER_DIMENSIONS, EntitySchema, FieldType, load_schema
 from kpis.definitions import (COMPARISONS, ActiveSpan, Agg, Condition, Direction, Duration, Exists, Kind,
                               KpiDefinition, Part, Perspective, Stage, Unit)
 from kpis.formulas import check_formula
@@ -45,7 +44,6 @@ class Catalogue:
             if k.id == kpi_id:
                 return k
         raise KeyError(kpi_id)
-
     def by_stage(self, stage: Stage | str) -> tuple[KpiDefinition, ...]:
         return tuple(k for k in self.kpis if Stage(stage) in k.stages)
 
@@ -63,23 +61,30 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
     return _load(Path(path) if path else KPIS_FILE)
 
 
-def parse_catalogue(raw: Any, source: str = "kpis.yaml") -> Catalogue:
-    check = Checker(source)
+def parse_catalogue(raw: Any, source: str = "kpis.yaml", schema: dict[str, EntitySchema] | None = None) -> Catalogue:
+    """Check the parsed catalogue against ``schema`` (default: the shipped entities); ConfigError lists all."""
+    catalogue = read_catalogue(raw, check := Checker(source), schema)
+    check.done()
+    return catalogue
+
+
+def read_catalogue(raw: Any, check: Checker, schema: dict[str, EntitySchema] | None = None) -> Catalogue:
+    """The catalogue as far as it is valid; problems go to ``check`` (``definitions`` raises them)."""
+    schema = load_schema() if schema is None else schema
     root = check.mapping(raw, "")
     check.unknown_keys(root, ("kpis",), "")
     kpis, ids = [], []
     for i, item in enumerate(check.sequence(root.get("kpis"), "kpis")):
         path = f"kpis[{i}]"
-        kpi = _kpi(check, check.mapping(item, path), path)
+        kpi = _kpi(check, check.mapping(item, path), path, schema)
         if kpi is not None:
             kpis.append(kpi)
             ids.append((kpi.id, f"{path}.id"))
     check.unique(ids, "KPI id")
-    check.done()
     return Catalogue(tuple(kpis))
 
 
-def _kpi(check: Checker, d: dict, path: str) -> KpiDefinition | None:
+def _kpi(check: Checker, d: dict, path: str, schema: dict[str, EntitySchema]) -> KpiDefinition | None:
     if not d:
         return None
     check.unknown_keys(d, KPI_KEYS, path)
@@ -97,7 +102,6 @@ def _kpi(check: Checker, d: dict, path: str) -> KpiDefinition | None:
             if key in d:
                 check.add(check.join(path, key), "not allowed for kind external (the caller supplies the value)")
         return KpiDefinition(**common)
-    schema = load_schema()
     entity = check.choice(d, "entity", path, list(schema))
     fields = {f.name: f.type for f in schema[entity].fields} if entity else {}
     kept = tuple(str(k) for k in check.sequence(d.get("kept", []), f"{path}.kept"))

@@ -47,8 +47,15 @@ class MaturityLinks:
 
 
 def parse_links(raw: object, source: str = "maturity_links.yaml") -> MaturityLinks:
-    """Validate the parsed YAML; every problem is reported at once as a ConfigError."""
-    check = Checker(source)
+    """Validate the parsed YAML; every problem is reported at once as a ConfigError. That the
+    domains and KPIs exist is checked by ``definitions`` (against the models and the catalogue)."""
+    links = read_links(raw, check := Checker(source))
+    check.done()
+    return links
+
+
+def read_links(raw: object, check: Checker) -> MaturityLinks:
+    """The links as far as they are valid; problems go to ``check``."""
     root = check.mapping(raw, "")
     check.unknown_keys(root, ("rules", "links"), "")
     rules = check.mapping(root.get("rules", {}), "rules")
@@ -71,8 +78,7 @@ def parse_links(raw: object, source: str = "maturity_links.yaml") -> MaturityLin
                 ids.append(kpi_id)
         check.unique(((k, check.join(path, i)) for i, k in enumerate(ids)), "KPI id")
         links.append((str(domain), tuple(dict.fromkeys(ids))))
-    check.done()
-    return MaturityLinks(tuple(links), float(high), float(low))
+    return MaturityLinks(tuple(links), float(high or 4.0), float(low or 2.0))
 
 
 @lru_cache(maxsize=4)

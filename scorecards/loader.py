@@ -4,12 +4,13 @@ Checked in stages like every definition: shape (types, required keys, enums), th
 (ids unique, KPI ids known to the catalogue or declared as manual KPIs, ``causes`` pointing at
 existing objectives and never at the objective itself, thresholds and baseline on the side the
 direction demands). Every problem is collected with its path and raised as one ConfigError.
+Each KPI reference is resolved to its definition: name, unit, kind (computed, external, manual), stages.
 Feedback loops in the strategy map (A causes B, B causes A) are allowed; self-links are not.
 """
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import yaml
 
@@ -18,8 +19,10 @@ from core.i18n import Text
 from core.query import Granularity
 from core.settings import CONFIG_DIR
 from core.yamlio import Checker, load_yaml, parse_yaml
+from kpis.definitions import KpiDefinition
 from scorecards.model import (Direction, ManualKpi, Objective, Perspective, RollupThresholds, Scorecard,
                               ScorecardKpi, Source, Thresholds)
+from scorecards.references import KnownKpis, did_you_mean, known_ids, resolved
 
 SCORECARDS_DIR = CONFIG_DIR / "scorecards"
 UNITS = ("ratio", "percent_points", "currency", "days", "hours", "count", "score")
@@ -31,14 +34,13 @@ _OBJECTIVE_KEYS = ("id", "name", "description", "perspective", "weight", "causes
 _KPI_KEYS = ("kpi", "name", "target", "baseline", "thresholds", "direction", "weight", "source")
 _EMPTY = Text("", "")
 
-KnownKpis = Mapping[str, "Direction | str"] | Iterable[str] | None
-
-
 def load_scorecard(path: str | Path, known_kpis: KnownKpis = None) -> Scorecard:
     """Read a scorecard file; raise ConfigError listing every problem.
 
-    ``known_kpis``: the catalogue ids (a set), or a mapping id -> default direction; None skips
-    the "KPI exists" check (then every KPI must state its direction).
+    ``known_kpis``: the KPI ``Catalogue`` the card is checked and resolved against (name, unit,
+    kind, stages, direction of each KPI); or, as before, the ids the card may name (a set, or a
+    mapping id -> default direction), resolved against the shipped catalogue; None skips the
+    "KPI exists" check (then every KPI must state its direction).
     """
     p = Path(path)
     return _build(load_yaml(p), p.name, str(p), known_kpis)
@@ -79,7 +81,13 @@ def find_scorecard(scorecard_id: str, directory: str | Path = SCORECARDS_DIR,
 
 
 def _build(raw: Any, source: str, location: str, known_kpis: KnownKpis) -> Scorecard:
-    check = Checker(source)
+    card = read_scorecard(raw, check := Checker(source), location, known_kpis)
+    check.done()
+    return card
+
+
+def read_scorecard(raw: Any, check: Checker, location: str, known_kpis: KnownKpis) -> Scorecard:
+    """The scorecard as far as it is valid; problems go to ``check`` (``definitions`` raises them)."""
     doc = check.mapping(raw, "")
     check.unknown_keys(doc, _TOP_KEYS, "")
     card_id = check.ident(doc, "id", "")
@@ -87,7 +95,7 @@ def _build(raw: Any, source: str, location: str, known_kpis: KnownKpis) -> Score
     description = check.text(doc, "description", "", required=False)
     granularity = check.enum(doc, "granularity", "", Granularity, required=False, default=Granularity.QUARTER)
     rollup = _rollup(check, doc)
-    catalogue = _catalogue(known_kpis)
+    catalogue, definitions = known_ids(known_kpis)
 
     perspectives = tuple(_perspective(check, p, f"perspectives[{i}]")
                          for i, p in enumerate(_list(check, doc, "perspectives", required=True)))
@@ -99,8 +107,8 @@ def _build(raw: Any, source: str, location: str, known_kpis: KnownKpis) -> Score
     raw_objectives = _list(check, doc, "objectives", required=True)
     perspective_ids = [p.id for p in perspectives]
     manual_by_id = {m.id: m for m in manual}
-    objectives = tuple(_objective(check, o, f"objectives[{i}]", perspective_ids, catalogue, manual_by_id)
-                       for i, o in enumerate(raw_objectives))
+    objectives = tuple(_objective(check, o, f"objectives[{i}]", perspective_ids, catalogue, manual_by_id,
+                                  definitions) for i, o in enumerate(raw_objectives))
     check.unique(((o.id, f"objectives[{i}].id") for i, o in enumerate(objectives)), "objective id")
     check.unique(((k.kpi, f"objectives[{i}].kpis[{j}].kpi") for i, o in enumerate(objectives)
                   for j, k in enumerate(o.kpis)), "KPI")
@@ -112,18 +120,9 @@ def _build(raw: Any, source: str, location: str, known_kpis: KnownKpis) -> Score
                 check.add(path, f"objective {o.id!r} cannot cause itself", "remove the self-link")
             elif cause not in objective_ids:
                 check.add(path, f"unknown objective {cause!r}", f"one of {sorted(objective_ids)}")
-    check.done()
     return Scorecard(id=card_id, name=name, granularity=granularity, perspectives=perspectives,
                      objectives=objectives, manual_kpis=manual, rollup=rollup, description=description,
                      source=location)
-
-
-def _catalogue(known_kpis: KnownKpis) -> dict[str, Direction | None] | None:
-    if known_kpis is None:
-        return None
-    if isinstance(known_kpis, Mapping):
-        return {str(k): (Direction(v) if v else None) for k, v in known_kpis.items()}
-    return {str(k): None for k in known_kpis}
 
 
 def _list(check: Checker, d: dict, key: str, required: bool) -> list:
@@ -167,7 +166,7 @@ def _manual(check: Checker, raw: Any, path: str, catalogue: dict | None) -> Manu
 
 
 def _objective(check: Checker, raw: Any, path: str, perspective_ids: list[str], catalogue: dict | None,
-               manual: dict[str, ManualKpi]) -> Objective:
+               manual: dict[str, ManualKpi], definitions: dict[str, KpiDefinition]) -> Objective:
     d = check.mapping(raw, path)
     check.unknown_keys(d, _OBJECTIVE_KEYS, path)
     perspective = check.str(d, "perspective", path)
@@ -184,14 +183,15 @@ def _objective(check: Checker, raw: Any, path: str, perspective_ids: list[str], 
     raw_kpis = check.sequence(value, check.join(path, "kpis")) if value is not None else []
     if isinstance(d.get("kpis"), list) and not raw_kpis:
         check.add(check.join(path, "kpis"), "an objective needs at least one KPI")
-    kpis = tuple(_kpi(check, k, f"{path}.kpis[{j}]", catalogue, manual) for j, k in enumerate(raw_kpis))
+    kpis = tuple(_kpi(check, k, f"{path}.kpis[{j}]", catalogue, manual, definitions) for j, k in enumerate(raw_kpis))
     return Objective(id=check.ident(d, "id", path), name=check.text(d, "name", path), perspective=perspective,
                      kpis=kpis, weight=check.number(d, "weight", path, required=False, default=1.0, minimum=0,
                                                     exclusive_min=True),
                      causes=tuple(causes), description=check.text(d, "description", path, required=False))
 
 
-def _kpi(check: Checker, raw: Any, path: str, catalogue: dict | None, manual: dict[str, ManualKpi]) -> ScorecardKpi:
+def _kpi(check: Checker, raw: Any, path: str, catalogue: dict | None, manual: dict[str, ManualKpi],
+         definitions: dict[str, KpiDefinition]) -> ScorecardKpi:
     d = check.mapping(raw, path)
     check.unknown_keys(d, _KPI_KEYS, path)
     kpi_id = check.ident(d, "kpi", path)
@@ -202,8 +202,9 @@ def _kpi(check: Checker, raw: Any, path: str, catalogue: dict | None, manual: di
         check.add(check.join(path, "kpi"), f"manual KPI {kpi_id!r} is not declared",
                   "declare it under manual_kpis (id, name, unit, direction)")
     elif source is Source.ENGINE and kpi_id is not None and catalogue is not None and kpi_id not in catalogue:
-        check.add(check.join(path, "kpi"), f"unknown KPI {kpi_id!r}",
-                  "use an id of the KPI catalogue (python cli.py kpi list) or declare it under manual_kpis")
+        check.add(check.join(path, "kpi"), f"{kpi_id!r} is not in the catalogue",
+                  did_you_mean(kpi_id, catalogue) or "use an id of the KPI catalogue (python cli.py kpi list) "
+                  "or declare it under manual_kpis")
 
     default = declared_manual.direction if declared_manual else (catalogue or {}).get(kpi_id)
     direction = check.enum(d, "direction", path, Direction, required=default is None, default=default)
@@ -222,8 +223,11 @@ def _kpi(check: Checker, raw: Any, path: str, catalogue: dict | None, manual: di
                       f"baseline {baseline:g} must be {side} the target {target:g} for {direction.value}")
     name = check.text(d, "name", path) if "name" in d else None
     return ScorecardKpi(kpi=kpi_id, target=target if target is not None else 0.0, direction=direction,
-                        thresholds=thresholds, weight=weight, baseline=baseline, source=source, name=name,
-                        thresholds_declared="thresholds" in d, direction_declared="direction" in d)
+                        thresholds=thresholds, weight=weight, baseline=baseline, source=source,
+                        thresholds_declared="thresholds" in d, direction_declared="direction" in d,
+                        name_declared=name is not None,
+                        **resolved(name, declared_manual if source is Source.MANUAL else None,
+                                   definitions.get(kpi_id) if source is Source.ENGINE else None))
 
 
 def _thresholds(check: Checker, d: dict, path: str, target: float | None, direction: Direction) -> Thresholds:
@@ -250,7 +254,7 @@ def to_dict(card: Scorecard) -> dict:
 
     def kpi(k: ScorecardKpi) -> dict:
         out: dict[str, Any] = {"kpi": k.kpi}
-        if k.name is not None:
+        if k.name_declared and k.name is not None:
             out["name"] = text(k.name)
         out["target"] = k.target
         if k.baseline is not None:

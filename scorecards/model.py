@@ -33,6 +33,27 @@ class Source(str, Enum):
     MANUAL = "manual"
 
 
+class KpiKind(str, Enum):
+    """What supplies a scorecard KPI's value: the KPI engine (a catalogue formula), the caller (a
+    catalogue KPI of ``kind: external``: data completeness, maturity index), or a person per period."""
+
+    COMPUTED = "computed"
+    EXTERNAL = "external"
+    MANUAL = "manual"
+
+
+@dataclass(frozen=True)
+class KpiInfo:
+    """A scorecard KPI resolved to its full definition (the card's name wins over the catalogue's)."""
+
+    id: str
+    name: Text
+    unit: str
+    kind: KpiKind
+    stages: tuple[str, ...]
+    direction: Direction
+
+
 @dataclass(frozen=True)
 class Thresholds:
     """Traffic-light limits in the KPI's own unit (not in percent of target).
@@ -74,9 +95,18 @@ class ScorecardKpi:
     weight: float = 1.0
     baseline: float | None = None
     source: Source = Source.ENGINE
-    name: Text | None = None          # overrides the catalogue name when given
+    name: Text | None = None          # the card's own name, else the catalogue's (None: unknown KPI)
     thresholds_declared: bool = True  # False: derived from the target (to_yaml leaves them out)
     direction_declared: bool = True   # False: taken from the catalogue (to_yaml leaves it out)
+    name_declared: bool = False       # True: the card names the KPI itself (to_yaml writes it)
+    unit: str = "score"               # resolved by the loader: the catalogue's or the manual KPI's unit
+    kind: KpiKind = KpiKind.COMPUTED
+    stages: tuple[str, ...] = ()      # lifecycle stages of the catalogue KPI (kpis.definitions.Stage values)
+
+    @property
+    def info(self) -> KpiInfo:
+        return KpiInfo(self.kpi, self.name or Text(self.kpi, self.kpi), self.unit, self.kind, self.stages,
+                       self.direction)
 
 
 @dataclass(frozen=True)
@@ -127,7 +157,29 @@ class Scorecard:
 
     @property
     def engine_kpi_ids(self) -> tuple[str, ...]:
-        return tuple(k.kpi for k in self.kpis if k.source is Source.ENGINE)
+        """The catalogue KPIs, what ``kpis.engine.compute`` takes (computed, and external ones whose
+        values it is given): every KPI but the manual ones."""
+        return tuple(k.kpi for k in self.kpis if k.kind is not KpiKind.MANUAL)
+
+    @property
+    def computed_kpi_ids(self) -> tuple[str, ...]:
+        """The KPIs the engine computes from the data (catalogue formulas; not external, not manual)."""
+        return tuple(k.kpi for k in self.kpis if k.kind is KpiKind.COMPUTED)
+
+    @property
+    def external_kpi_ids(self) -> tuple[str, ...]:
+        """The catalogue KPIs whose value the caller supplies (data completeness, maturity index)."""
+        return tuple(k.kpi for k in self.kpis if k.kind is KpiKind.EXTERNAL)
+
+    def kpi_info(self, kpi_id: str) -> KpiInfo:
+        """Name, unit, kind, stages and direction of a KPI of this card (KeyError when it has none)."""
+        for k in self.kpis:
+            if k.kpi == kpi_id:
+                return k.info
+        manual = self.manual_kpi(kpi_id)
+        if manual is None:
+            raise KeyError(kpi_id)
+        return KpiInfo(manual.id, manual.name, manual.unit, KpiKind.MANUAL, (), manual.direction)
 
     def objective(self, objective_id: str) -> Objective:
         for o in self.objectives:

@@ -87,3 +87,22 @@ def test_formula_evaluates_columnwise_and_division_by_zero_is_empty() -> None:
             "responses": pd.Series([4.0, 1.0, 0.0])}
     out = evaluate("(promoters - detractors) / responses * 100", cols)
     pd.testing.assert_series_equal(out, pd.Series([25.0, -100.0, float("nan")]))
+
+
+def test_the_catalogue_is_checked_against_the_entities_it_is_given() -> None:
+    """The registry checks a folder's catalogue against that folder's entities.yaml, not the shipped one."""
+    import dataclasses
+
+    from data.schema import load_schema
+
+    shipped = load_schema()
+    orders = shipped["orders"]
+    narrowed = {**shipped, "orders": dataclasses.replace(orders, fields=tuple(f for f in orders.fields
+                                                                               if f.name != "revenue"))}
+    kpi = dict(BASE, id="order_revenue", unit="currency", entity="orders", date_field="order_date",
+               dimensions=["channel"], parts={"revenue": {"agg": "sum", "field": "revenue"}})
+    assert parse_catalogue({"kpis": [kpi]}).get("order_revenue").formula == "revenue"
+    with pytest.raises(ConfigError) as info:
+        parse_catalogue({"kpis": [kpi]}, "kpis.yaml", narrowed)
+    assert [f"{p.where}: {p.message}" for p in info.value.problems] == [
+        "kpis.yaml: kpis[0].parts.revenue.field: 'revenue' is not a field of orders"]

@@ -165,8 +165,8 @@ def vote(engine: Engine, participant: Participant, model: MaturityModel, questio
                    None if not_applicable else float(value), not_applicable=not_applicable, note=note)
 
 
-def join(engine: Engine, code: str, name: str) -> Participant:
-    return repo.join_by_code(engine, code, name)
+def join(engine: Engine, code: str, name: str, *, address: str = "", lang: str = "de") -> Participant:
+    return repo.join_by_code(engine, code, name, address=address, lang=lang)  # throttled: storage.participants
 
 
 def set_consensus(engine: Engine, client_id: int, round_id: int, model: MaturityModel, question_id: str,

@@ -1,9 +1,10 @@
-"""Assessment rounds, participants, votes, consensus ratings and targets (repository).
+"""Assessment rounds, consensus ratings and targets (repository).
 
-Every function takes ``engine`` and ``client_id`` (except the participant's entry by join code and
-token) and every query filters on ``client_id``. Votes are upserts on (round, question,
-participant), so two participants voting at once, or one voting twice, leave exactly one row
-each. Ratings and targets use optimistic versioning: pass the ``version`` you read as
+Participants and their votes (registering, joining by code with its throttles, tokens, votes)
+are in ``storage.participants``; those functions are importable from here too.
+
+Every function takes ``engine`` and ``client_id`` and every query filters on ``client_id``.
+Ratings and targets use optimistic versioning: pass the ``version`` you read as
 ``expected_version`` (``None`` when you believe there is no row yet); if someone changed it first,
 ``ConflictError.current`` carries what the database holds now. Each rating/target change writes
 an audit entry in the same transaction.
@@ -18,10 +19,12 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.errors import ConflictError, InputError, PermissionDenied, Problem
+from core.errors import ConflictError, InputError, Problem
 from storage import audit
 from storage.db import now, reading, transaction
-from storage.schema import assessment_rounds, participants, ratings, targets as targets_table, votes
+from storage.participants import (Participant, add_participant, cast_vote, join_by_code,  # noqa: F401
+                                  list_participants, participant_by_token, votes_frame)  # re-exported for callers
+from storage.schema import assessment_rounds, ratings, targets as targets_table
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in a workshop
 JOIN_CODE_LENGTH = 6
@@ -44,15 +47,6 @@ class Round:
     created_at: datetime
     created_by: str
     version: int
-
-
-@dataclass(frozen=True)
-class Participant:
-    id: int
-    client_id: int
-    round_id: int
-    name: str
-    token: str
 
 
 @dataclass(frozen=True)
@@ -172,120 +166,6 @@ def set_status(engine: Engine, client_id: int, round_id: int, status: str, actor
                      .values(status=status, version=assessment_rounds.c.version + 1))
         audit.record(conn, client_id=client_id, actor=actor, action=f"round.{status}", entity="assessment_round",
                      entity_key=str(round_id))
-
-
-# -- participants ------------------------------------------------------------------------------
-def _insert_participant(conn: Connection, client_id: int, round_id: int, name: str) -> Participant:
-    """Caller converts the IntegrityError of a taken name with ``_name_taken`` (outside the transaction)."""
-    token = secrets.token_urlsafe(24)
-    new_id = conn.execute(participants.insert().values(
-        client_id=client_id, round_id=round_id, name=name, token=token, joined_at=now())
-        .returning(participants.c.id)).scalar_one()
-    return Participant(new_id, client_id, round_id, name, token)
-
-
-def _name_taken(name: str) -> InputError:
-    return InputError(f"The name {name!r} is already taken in this round.",
-                      hint="choose another name, or rejoin with your personal link")
-
-
-def add_participant(engine: Engine, client_id: int, round_id: int, name: str) -> Participant:
-    name = (name or "").strip()
-    if not name:
-        raise InputError("A participant needs a name.")
-    get_round(engine, client_id, round_id)
-    try:
-        with transaction(engine) as conn:
-            return _insert_participant(conn, client_id, round_id, name)
-    except IntegrityError:
-        raise _name_taken(name) from None
-
-
-def join_by_code(engine: Engine, code: str, name: str) -> Participant:
-    """A participant joins an open round with its code; the token lets them rejoin after a refresh."""
-    code, name = (code or "").strip().upper(), (name or "").strip()
-    if not name:
-        raise InputError("Please enter your name.")
-    try:
-        with transaction(engine) as conn:
-            row = conn.execute(select(assessment_rounds.c.id, assessment_rounds.c.client_id, assessment_rounds.c.status,
-                                  assessment_rounds.c.join_expires_at)
-                               .where(assessment_rounds.c.join_code == code)).first()
-            if row is None or row.status != "open" or (_aware(row.join_expires_at) or now()) < now():
-                raise PermissionDenied("This code is not valid (any more).",
-                                       hint="ask the facilitator for the current code")
-            return _insert_participant(conn, row.client_id, row.id, name)
-    except IntegrityError:
-        raise _name_taken(name) from None
-
-
-def participant_by_token(engine: Engine, token: str) -> Participant | None:
-    if not token:
-        return None
-    with reading(engine) as conn:
-        row = conn.execute(select(participants.c.id, participants.c.client_id, participants.c.round_id,
-                                  participants.c.name, participants.c.token)
-                           .where(participants.c.token == token)).first()
-    return Participant(*row) if row else None
-
-
-def list_participants(engine: Engine, client_id: int, round_id: int) -> list[Participant]:
-    with reading(engine) as conn:
-        rows = conn.execute(select(participants.c.id, participants.c.client_id, participants.c.round_id,
-                                   participants.c.name, participants.c.token)
-                            .where(participants.c.client_id == client_id, participants.c.round_id == round_id)
-                            .order_by(participants.c.id))
-        return [Participant(*r) for r in rows]
-
-
-# -- votes -------------------------------------------------------------------------------------
-def _upsert(conn: Connection, table):
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
-
-
-def cast_vote(engine: Engine, client_id: int, round_id: int, question_id: str, participant_id: int,
-              value: float | None, not_applicable: bool = False, note: str = "") -> None:
-    """Store (or replace) one participant's answer to one question; safe under concurrent votes."""
-    if not not_applicable and value is None:
-        raise InputError("A vote needs a value or 'not applicable'.")
-    with transaction(engine) as conn:
-        owner = conn.execute(select(participants.c.id).join(assessment_rounds,
-                                                             assessment_rounds.c.id == participants.c.round_id)
-                             .where(participants.c.id == participant_id, participants.c.round_id == round_id,
-                                    participants.c.client_id == client_id, assessment_rounds.c.status == "open")
-                             ).first()
-        if owner is None:
-            raise PermissionDenied("This participant cannot vote in this round (unknown, or the round is closed).")
-        at = now()
-        stmt = _upsert(conn, votes).values(
-            client_id=client_id, round_id=round_id, question_id=question_id, participant_id=participant_id,
-            value=None if not_applicable else float(value), not_applicable=bool(not_applicable), note=note or "",
-            created_at=at, updated_at=at, version=1)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[votes.c.round_id, votes.c.question_id, votes.c.participant_id],
-            set_={"value": stmt.excluded.value, "not_applicable": stmt.excluded.not_applicable,
-                  "note": stmt.excluded.note, "updated_at": stmt.excluded.updated_at,
-                  "version": votes.c.version + 1})
-        conn.execute(stmt)
-
-
-def votes_frame(engine: Engine, client_id: int, round_id: int) -> pd.DataFrame:
-    """question_id, participant (name), participant_id, value, not_applicable, note, updated_at."""
-    query = (select(votes.c.question_id, participants.c.name.label("participant"), votes.c.participant_id,
-                    votes.c.value, votes.c.not_applicable, votes.c.note, votes.c.updated_at)
-             .join(participants, participants.c.id == votes.c.participant_id)
-             .where(votes.c.client_id == client_id, votes.c.round_id == round_id)
-             .order_by(votes.c.question_id, participants.c.name))
-    with reading(engine) as conn:
-        rows = conn.execute(query).all()
-    frame = pd.DataFrame(rows, columns=["question_id", "participant", "participant_id", "value", "not_applicable",
-                                        "note", "updated_at"])
-    return frame.astype({"question_id": "string", "participant": "string", "participant_id": "int64",
-                         "value": "float64", "not_applicable": "bool", "note": "string"})
 
 
 # -- consensus ratings and targets (optimistic versioning) ------------------------------------

@@ -1,7 +1,7 @@
 """The one YAML loader: safe, bounded, and validating with located problems.
 
 ``load_yaml`` parses (``yaml.safe_load`` semantics, UTF-8) with limits against oversized
-files and alias bombs; ``Checker`` reads the parsed tree field by field and collects every
+files and alias bombs (``MAX_EXPANDED_NODES``: the document as expanded, not its references); ``Checker`` reads the parsed tree field by field and collects every
 problem with its path (``kpis[3].direction``), so a broken file is reported in one go.
 """
 from __future__ import annotations
@@ -14,30 +14,59 @@ from typing import Any, Iterable, TypeVar
 import yaml
 
 from core.errors import ConfigError, Problem, ProblemList
+from core.i18n import Text
 
 MAX_YAML_BYTES = 5 * 1024 * 1024
-MAX_ALIASES = 100
+# An alias costs nothing to parse but everything to walk: a 20-line "billion laughs" document
+# stands for 10^9 values once a consumer (json.dumps, a hash, a copy) expands it. So the bound is
+# on the document as expanded - every value counted as often as aliases repeat it - not on the
+# number of references: a model of 194 questions sharing one options list through an anchor
+# expands to about 15,000 nodes and loads; a 5 MB file without aliases stays well below the bound.
+MAX_EXPANDED_NODES = 1_000_000
 
 E = TypeVar("E", bound=Enum)
 
 
-class _BoundedLoader(yaml.SafeLoader):
-    """SafeLoader that refuses documents with more than MAX_ALIASES alias references."""
+def expanded_size(root: yaml.Node, limit: int = MAX_EXPANDED_NODES) -> int:
+    """Nodes in the document with every alias expanded, counted without expanding anything.
 
-    def __init__(self, stream: str):
-        super().__init__(stream)
-        self._aliases = 0
+    Each distinct node is visited once (an aliased node's size is memoised), so a bomb is
+    measured in the time its source takes to read. Raises yaml.YAMLError at the first node
+    whose expanded size passes ``limit``, or on a node that contains itself (a recursive alias).
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if key in sizes:
+            continue
+        kids = _children(node)
+        if not children_done:
+            if key in open_nodes:
+                raise yaml.YAMLError(f"recursive alias (line {node.start_mark.line + 1}): "
+                                     "a value that contains itself")
+            open_nodes.add(key)
+            stack.append((node, True))
+            stack.extend((kid, False) for kid in kids if id(kid) not in sizes)
+            continue
+        open_nodes.discard(key)
+        size = 1 + sum(sizes[id(kid)] for kid in kids)
+        if size > limit:
+            raise yaml.YAMLError(
+                f"the document expands to more than {limit:,} values through alias references "
+                f"(line {node.start_mark.line + 1}); refusing a possible alias bomb")
+        sizes[key] = size
+    return sizes[id(root)]
 
-    def compose_node(self, parent, index):  # type: ignore[override]
-        if self.check_event(yaml.AliasEvent):
-            self._aliases += 1
-            if self._aliases > MAX_ALIASES:
-                event = self.peek_event()
-                raise yaml.YAMLError(
-                    f"more than {MAX_ALIASES} alias references (line {event.start_mark.line + 1}); "
-                    "refusing a possible alias bomb"
-                )
-        return super().compose_node(parent, index)
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
 
 
 def parse_yaml(text: str, source: str) -> Any:
@@ -46,9 +75,13 @@ def parse_yaml(text: str, source: str) -> Any:
         raise ConfigError(f"{source}: file larger than {MAX_YAML_BYTES // (1024 * 1024)} MB",
                           [Problem(source, "file too large")])
     try:
-        loader = _BoundedLoader(text)
+        loader = yaml.SafeLoader(text)
         try:
-            return loader.get_single_data()
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            expanded_size(node)
+            return loader.construct_document(node)
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
@@ -188,10 +221,8 @@ class Checker:
             return default
         return value
 
-    def text(self, d: dict, key: str, path: str, required: bool = True) -> "Text":
+    def text(self, d: dict, key: str, path: str, required: bool = True) -> Text:
         """A bilingual text: either a mapping {de: ..., en: ...} or a plain string (used for both)."""
-        from core.i18n import Text
-
         value = self.get(d, key, path, required, _MISSING)
         if value is _MISSING:
             return Text("", "")

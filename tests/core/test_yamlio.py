@@ -4,9 +4,10 @@ from __future__ import annotations
 from enum import Enum
 
 import pytest
+import yaml
 
 from core.errors import ConfigError
-from core.yamlio import Checker, load_yaml, parse_yaml
+from core.yamlio import MAX_EXPANDED_NODES, Checker, expanded_size, load_yaml, parse_yaml
 
 
 class Direction(Enum):
@@ -28,6 +29,48 @@ def test_alias_bomb_is_refused():
     with pytest.raises(ConfigError, match="not valid YAML") as err:
         parse_yaml(bomb, "bomb.yaml")
     assert "alias" in err.value.describe()
+
+
+def test_alias_bomb_message_names_the_bound_and_the_line():
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [{', '.join(['*' + p] * 10)}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+    with pytest.raises(ConfigError) as err:
+        parse_yaml(bomb, "bomb.yaml")
+    assert str(err.value.problems[0]) == (
+        f"bomb.yaml: the document expands to more than {MAX_EXPANDED_NODES:,} values through alias references "
+        "(line 6); refusing a possible alias bomb")   # f: 1,111,111 values, the first node over the bound
+
+
+def test_many_references_to_one_anchor_load_and_share_the_value():
+    # 500 references: more than the old limit of 100 alias references, a few thousand values expanded
+    text = "opts: &o [{value: 0, text: nein}, {value: 1, text: ja}]\n" + "".join(
+        f"q{i}: *o\n" for i in range(500))
+    data = parse_yaml(text, "many.yaml")
+    assert len(data) == 501 and data["q499"] == [{"value": 0, "text": "nein"}, {"value": 1, "text": "ja"}]
+
+
+@pytest.mark.parametrize("refs,refused", [(997, False), (999, True)])
+def test_the_bound_is_on_expanded_values(refs, refused):
+    # one list of 1000 scalars (1001 nodes), referenced `refs` times under a mapping:
+    # 1 + (refs + 1) * (1 key + 1001) nodes = 999,997 for 997 references, 1,002,001 for 999
+    text = "base: &b [" + ", ".join(["x"] * 1000) + "]\n" + "".join(f"k{i}: *b\n" for i in range(refs))
+    loader = yaml.SafeLoader(text)
+    node = loader.get_single_node()
+    loader.dispose()
+    if refused:
+        with pytest.raises(ConfigError) as err:
+            parse_yaml(text, "big.yaml")
+        assert "alias bomb" in err.value.describe()
+    else:
+        assert expanded_size(node) == 1 + (refs + 1) * 1002 <= MAX_EXPANDED_NODES
+        assert len(parse_yaml(text, "big.yaml")) == refs + 1
+
+
+@pytest.mark.parametrize("text", ["&a [*a]", "a: &a {b: [1, *a]}"])
+def test_a_value_containing_itself_is_refused(text):
+    with pytest.raises(ConfigError) as err:
+        parse_yaml(text, "loop.yaml")
+    assert "recursive alias" in err.value.describe()
 
 
 def test_python_tags_are_not_executed():

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from assessment.loader import parse_model
 from core.errors import ConfigError, DataImportError
-from core.yamlio import parse_yaml
+from core.yamlio import MAX_EXPANDED_NODES, expanded_size, parse_yaml
 from data.manifest import Manifest, parse_manifest
 from kpis.catalogue import Catalogue, parse_catalogue
 from scorecards.loader import parse_scorecard
@@ -63,3 +63,24 @@ def test_scorecard_parser(text):
         parse_scorecard(text, "fuzz.yaml")
     except ConfigError as exc:
         assert "fuzz.yaml" in exc.describe()
+
+
+@FUZZ
+@given(width=st.integers(1, 12), fans=st.lists(st.integers(1, 14), min_size=1, max_size=9))
+def test_nested_aliases_are_refused_exactly_when_their_expansion_passes_the_bound(width, fans):
+    """Billion-laughs shapes of any depth and fan-out: refused (quickly: FUZZ's deadline) iff the
+    document as expanded has more than MAX_EXPANDED_NODES values; otherwise loaded, counted exactly."""
+    lines = ["a0: &a0 [" + ", ".join(["lol"] * width) + "]"]
+    sizes = [width + 1]
+    for i, fan in enumerate(fans, start=1):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * fan) + "]")
+        sizes.append(1 + fan * sizes[-1])
+    text = "\n".join(lines) + "\n"
+    expected = 1 + sum(1 + size for size in sizes)
+    try:
+        data = parse_yaml(text, "laughs.yaml")
+    except ConfigError as exc:
+        assert expected > MAX_EXPANDED_NODES and "alias bomb" in exc.describe() and "laughs.yaml" in exc.describe()
+    else:
+        assert expected <= MAX_EXPANDED_NODES and len(data) == len(sizes)
+        assert expanded_size(yaml.compose(text, Loader=yaml.SafeLoader)) == expected

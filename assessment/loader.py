@@ -1,8 +1,9 @@
 """Read and validate a maturity model YAML file (schema: ``docs/maturity-models.md``).
 
 Checked in stages like every definition: shape (types, required keys, enums), then meaning
-(ids unique across the whole tree, options with distinct values, stage thresholds inside the
-scale and ascending). Every problem is collected with its path and raised as one ConfigError.
+(ids unique across the whole tree, options with distinct values, stage thresholds ascending and
+inside the range every domain can score under its aggregation rules, activity levels among the
+declared levels). Every problem is collected with its path and raised as one ConfigError.
 """
 from __future__ import annotations
 
@@ -11,16 +12,19 @@ import json
 from pathlib import Path
 from typing import Any
 
-from assessment.model import Aggregation, AnswerOption, Group, Level, MaturityModel, Question
+from assessment.model import (Aggregation, AnswerOption, Group, Level, MaturityModel, Question, Staging,
+                              score_range)
 from core.errors import ConfigError
 from core.i18n import Text
 from core.yamlio import Checker, load_yaml, parse_yaml
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "config" / "models"
 
-_MODEL_KEYS = ("id", "name", "version", "description", "scale", "levels", "discuss_spread", "groups")
+_MODEL_KEYS = ("id", "name", "version", "description", "scale", "levels", "discuss_spread", "staging", "done_at",
+               "groups")
 _GROUP_KEYS = ("id", "name", "description", "weight", "aggregation", "questions", "groups")
-_QUESTION_KEYS = ("id", "text", "help", "evidence", "weight", "not_applicable_allowed", "answers", "options")
+_QUESTION_KEYS = ("id", "text", "help", "evidence", "weight", "not_applicable_allowed", "answers", "options",
+                  "level")
 _OPTION_KEYS = ("value", "text", "label")
 _LEVEL_KEYS = ("level", "name", "threshold")
 _EMPTY = Text("", "")
@@ -59,6 +63,10 @@ def _build(raw: Any, source: str, location: str) -> MaturityModel:
     description = check.text(doc, "description", "", required=False)
     scale = _options(check, doc.get("scale"), "scale", required=False) if "scale" in doc else ()
     discuss = check.number(doc, "discuss_spread", "", required=False, default=None, minimum=0, exclusive_min=True)
+    staging = check.enum(doc, "staging", "", Staging, required=False, default=Staging.THRESHOLDS)
+    done_at = check.number(doc, "done_at", "", required=False)
+    if done_at is not None and staging is not Staging.ACTIVITIES:
+        check.add("done_at", "only used with `staging: activities`")
 
     ids: list[tuple[str, str]] = []
     raw_groups = check.sequence(check.get(doc, "groups", ""), "groups") if "groups" in doc else []
@@ -70,14 +78,22 @@ def _build(raw: Any, source: str, location: str) -> MaturityModel:
     questions = [q for g in groups if g for q in g.iter_questions()]
     values = [v for q in questions for v in q.values] or [o.value for o in scale]
     lo, hi = (min(values), max(values)) if values else (None, None)
-    levels = _levels(check, doc, scale, lo, hi)
+    levels = _levels(check, doc, scale, staging)
+    paths = {qid: path[: -len(".id")] for qid, path in ids if qid}
+    if staging is Staging.ACTIVITIES:
+        _check_activities(check, questions, levels, done_at, paths)
+    else:
+        for q in questions:
+            if q.level is not None:
+                check.add(check.join(paths.get(q.id, q.id), "level"), "a question level needs `staging: activities`")
+        _check_thresholds(check, groups, levels)
     if discuss is None:
         discuss = 2.0 if hi is None or lo is None else (hi - lo) / 2
     check.done()
     digest = hashlib.sha256(json.dumps(raw, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
     return MaturityModel(id=model_id, name=name, version=str(version), groups=groups, levels=levels,
-                         description=description, scale=scale, discuss_spread=discuss,
-                         model_hash=digest[:16], source=location)
+                         description=description, scale=scale, discuss_spread=discuss, staging=staging,
+                         done_at=done_at, model_hash=digest[:16], source=location)
 
 
 def _group(check: Checker, raw: Any, path: str, scale: tuple[AnswerOption, ...],
@@ -122,7 +138,15 @@ def _question(check: Checker, raw: Any, path: str, scale: tuple[AnswerOption, ..
                                         exclusive_min=True) or 1.0,
                     help=check.text(d, "help", path, required=False),
                     evidence=check.text(d, "evidence", path, required=False),
-                    not_applicable_allowed=check.boolean(d, "not_applicable_allowed", path, default=True))
+                    not_applicable_allowed=check.boolean(d, "not_applicable_allowed", path, default=True),
+                    level=_whole(check, d, "level", path))
+
+
+def _whole(check: Checker, d: dict, key: str, path: str) -> int | None:
+    number = check.number(d, key, path, required=False)
+    if number is not None and number != int(number):
+        check.add(check.join(path, key), f"{number!r} must be a whole number")
+    return None if number is None else int(number)
 
 
 def _answers(check: Checker, raw: Any, path: str, scale: tuple[AnswerOption, ...]) -> tuple[AnswerOption, ...]:
@@ -158,9 +182,12 @@ def _options(check: Checker, raw: Any, path: str, required: bool) -> tuple[Answe
     return tuple(sorted(out, key=lambda o: o.value))
 
 
-def _levels(check: Checker, doc: dict, scale: tuple[AnswerOption, ...], lo: float | None,
-            hi: float | None) -> tuple[Level, ...]:
+def _levels(check: Checker, doc: dict, scale: tuple[AnswerOption, ...], staging: Staging) -> tuple[Level, ...]:
+    activities = staging is Staging.ACTIVITIES
     if "levels" not in doc:
+        if activities:
+            check.add("levels", "required with `staging: activities`")
+            return ()
         if not scale:
             check.add("levels", "required when the model declares no `scale`")
             return ()
@@ -173,19 +200,68 @@ def _levels(check: Checker, doc: dict, scale: tuple[AnswerOption, ...], lo: floa
         d = check.mapping(item, p)
         check.unknown_keys(d, _LEVEL_KEYS, p)
         number = check.number(d, "level", p)
-        name = check.text(d, "name", p)
-        threshold = check.number(d, "threshold", p)
         if number is not None and number != int(number):
             check.add(check.join(p, "level"), f"{number!r} must be a whole number")
-        if threshold is not None and lo is not None and hi is not None and not lo <= threshold <= hi:
-            check.add(check.join(p, "threshold"), f"{threshold:g} is outside the scale {lo:g}..{hi:g}")
-        if number is not None and threshold is not None:
+        name = check.text(d, "name", p)
+        if activities:
+            threshold = None
+            if "threshold" in d:
+                check.add(check.join(p, "threshold"), "not used with `staging: activities`",
+                          "a level is reached when every activity up to it is done; drop the threshold")
+        else:
+            threshold = check.number(d, "threshold", p)
+        if number is not None and (activities or threshold is not None):
             out.append(Level(int(number), name, threshold))
     check.unique(((str(lv.number), f"levels[{i}].level") for i, lv in enumerate(out)), "level")
     for a, b in zip(out, out[1:]):
-        if b.number <= a.number or b.threshold <= a.threshold:
-            check.add("levels", f"levels must ascend in number and threshold: level {a.number} "
-                                f"({a.threshold:g}) then level {b.number} ({b.threshold:g})")
+        if b.number <= a.number or (not activities and b.threshold <= a.threshold):
+            what = "number" if activities else "number and threshold"
+            check.add("levels", f"levels must ascend in {what}: level {a.number} "
+                                f"({_g(a.threshold)}) then level {b.number} ({_g(b.threshold)})")
     if items == []:
         check.add("levels", "at least one level is needed")
     return tuple(out)
+
+
+def _check_thresholds(check: Checker, groups: tuple[Group, ...], levels: tuple[Level, ...]) -> None:
+    """Every threshold inside what every domain can score under its aggregation (all questions answered)."""
+    if not groups or any(len(set(q.values)) < 2 for g in groups for q in g.iter_questions()):
+        return  # a question without two distinct options is reported already; its range means nothing
+    ranges = {g.id: score_range(g) for g in groups}
+    floor = min(lo for lo, _ in ranges.values())
+    for i, lv in enumerate(levels):
+        path = f"levels[{i}].threshold"
+        short = [f"{gid!r} ({_span(ranges[gid])}, {g.aggregation.value})" for gid, g in
+                 ((g.id, g) for g in groups) if ranges[gid][1] < lv.threshold - 1e-9]
+        if short:
+            check.add(path, f"{lv.threshold:g} is above what group {', '.join(short)} can score, so level "
+                            f"{lv.number} can never be reached",
+                      "thresholds are on the domain score scale: a `sum` adds its children's ranges, a mean keeps them")
+        elif lv.threshold < floor - 1e-9:
+            low = min(ranges, key=lambda gid: ranges[gid][0])
+            check.add(path, f"{lv.threshold:g} is below anything a domain can score (lowest: group {low!r}, "
+                            f"{_span(ranges[low])})")
+
+
+def _check_activities(check: Checker, questions: list[Question], levels: tuple[Level, ...],
+                      done_at: float | None, paths: dict[str, str]) -> None:
+    """Activity staging: every question names one of the declared levels and can be done."""
+    numbers = [lv.number for lv in levels]
+    for q in questions:
+        path = paths.get(q.id, q.id)
+        if q.level is None:
+            check.add(path, f"activity {q.id!r} has no `level`", "with `staging: activities` every question "
+                                                                   "names the level it belongs to")
+        elif numbers and q.level not in numbers:
+            check.add(check.join(path, "level"), f"{q.level} is not one of the declared levels {numbers}")
+        if done_at is not None and q.options and max(q.values) < done_at - 1e-9:
+            check.add(check.join(path, "options"), f"no option reaches done_at {done_at:g}, so {q.id!r} "
+                                                   "can never be done")
+
+
+def _span(r: tuple[float, float]) -> str:
+    return f"{r[0]:g}..{r[1]:g}"
+
+
+def _g(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"

@@ -1,7 +1,9 @@
 """What follows from the scores: why this staged level, gaps to target, the roadmap, round comparison.
 
 - Explanation: the domains whose score misses the next level's threshold cap the staged level;
-  ``missing`` says by how much.
+  ``missing`` says by how much. Under activity staging (``assessment.activities``) the caps are
+  the domains with activities of the next level still open: ``missing`` counts them, ``open``
+  names them.
 - Gap = target - domain score; priority = gap x domain weight (only positive gaps need action).
 - Roadmap: per domain below its target, every question rated below the target with the answer
   text of the next option above its rating (the recommended practice), ordered by priority.
@@ -11,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from assessment.model import MaturityModel
+from assessment.model import MaturityModel, Staging
+from core.errors import InputError, Problem
 from core.formatting import number
 from core.i18n import Text, t
 
@@ -20,9 +23,10 @@ from core.i18n import Text, t
 class Cap:
     domain_id: str
     name: Text
-    score: float
-    threshold: float   # of the next level
-    missing: float     # threshold - score
+    score: float | None
+    threshold: float   # of the next level (activity staging: the next level's number)
+    missing: float     # threshold - score (activity staging: how many activities are open)
+    open: tuple[str, ...] = ()   # activity staging: the ids of the open activities
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,7 @@ class Explanation:
     staged_level: int | None
     next_level: int | None
     caps: tuple[Cap, ...] = ()
+    staging: Staging = Staging.THRESHOLDS
 
     def text(self, lang: str = "de") -> str:
         """'Level 2, because level 3 needs every domain at 3.00 or more; below that: Service (2.25, 0.75 short).'"""
@@ -37,6 +42,10 @@ class Explanation:
             return t("assessment.explain.none", lang)
         if self.next_level is None:
             return t("assessment.explain.top", lang, level=self.staged_level)
+        if self.staging is Staging.ACTIVITIES:
+            caps = "; ".join(t("assessment.explain.open", lang, name=c.name.get(lang), count=len(c.open))
+                             for c in self.caps)
+            return t("assessment.explain.activities", lang, level=self.staged_level, next=self.next_level, caps=caps)
         caps = "; ".join(t("assessment.explain.cap", lang, name=c.name.get(lang), score=number(c.score, lang, 2),
                            missing=number(c.missing, lang, 2)) for c in self.caps)
         return t("assessment.explain.capped", lang, level=self.staged_level, next=self.next_level,
@@ -45,7 +54,8 @@ class Explanation:
     def to_dict(self, lang: str = "en") -> dict:
         return {"staged_level": self.staged_level, "next_level": self.next_level, "text": self.text(lang),
                 "capped_by": [{"domain": c.domain_id, "score": c.score, "threshold": c.threshold,
-                               "missing": c.missing} for c in self.caps]}
+                               "missing": c.missing, **({"open": list(c.open)} if c.open else {})}
+                              for c in self.caps]}
 
 
 @dataclass(frozen=True)
@@ -92,8 +102,6 @@ def gaps_and_roadmap(model: MaturityModel, groups, questions: Mapping, targets: 
     """Gaps for every domain with a target (highest priority first) and the roadmap items."""
     unknown = sorted(set(targets) - {g.id for g in model.groups})
     if unknown:
-        from core.errors import InputError, Problem
-
         raise InputError("Targets name unknown domains.", [Problem(f"targets: {d}", "not a domain of the model") for d in unknown],
                          hint="domains: " + ", ".join(g.id for g in model.groups))
     gaps = []

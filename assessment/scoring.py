@@ -6,7 +6,9 @@ answers (one row per question and participant: a value or N/A)
   -> group score: the group's aggregation over the children that have a score (weighted mean default);
      N/A questions drop out of numerator and denominator alike
   -> maturity index: weighted mean of the domain (top-level group) scores
-  -> staged level: the highest level whose threshold every domain reaches (weakest link), 1 at least.
+  -> staged level: the highest level whose threshold every domain reaches (weakest link), 1 at least;
+     under ``staging: activities`` the highest level whose activities, and all below, are done
+     (``assessment.activities``).
 Gaps, roadmap and the "why this level" explanation are in ``assessment.roadmap``.
 """
 from __future__ import annotations
@@ -17,7 +19,9 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from assessment.model import Aggregation, Consensus, Group, MaturityModel
+from assessment.activities import activity_level, explain_activities
+from assessment.model import Aggregation, Consensus, Group, MaturityModel, Staging
+from assessment.roadmap import explain, gaps_and_roadmap
 
 ANSWER_COLUMNS = ("question_id", "participant", "value", "not_applicable", "note")
 
@@ -207,7 +211,9 @@ def _score_group(model: MaturityModel, group: Group, ratings: Mapping[str, Quest
             scores.append(c.score)
             weights.append(c.weight)
     score = aggregate(group.aggregation, scores, weights)
-    return GroupScore(id=group.id, score=score, level=model.level_for(score), weight=group.weight,
+    level = activity_level(model, group.iter_questions(), ratings) if model.staging is Staging.ACTIVITIES \
+        else model.level_for(score)
+    return GroupScore(id=group.id, score=score, level=level, weight=group.weight,
                       aggregation=group.aggregation, answered=answered, not_applicable=not_applicable,
                       children=children, question_ids=tuple(q.id for q in group.questions))
 
@@ -218,16 +224,18 @@ def score(model: MaturityModel, answers: pd.DataFrame, ratings: pd.DataFrame | N
     """Score a round: ``answers`` (question_id, participant, value, not_applicable[, note]);
     ``ratings`` optional facilitator consensus (question_id, value, not_applicable);
     ``targets`` optional {domain id: target score} for gaps and roadmap."""
-    from assessment.roadmap import explain, gaps_and_roadmap
-
     rule = Consensus(consensus)
     questions = question_scores(model, answers, ratings, rule)
     by_id = {q.id: q for q in questions}
     groups = tuple(_score_group(model, g, by_id) for g in model.groups)
     scored = [g for g in groups if g.score is not None]
     index = aggregate(Aggregation.WEIGHTED_MEAN, [g.score for g in scored], [g.weight for g in scored])
-    staged = model.level_for(min(g.score for g in scored)) if scored else None
-    explanation = explain(model, groups, staged)
+    if model.staging is Staging.ACTIVITIES:
+        staged = activity_level(model, model.questions(), by_id)
+        explanation = explain_activities(model, groups, by_id, staged)
+    else:
+        staged = model.level_for(min(g.score for g in scored)) if scored else None
+        explanation = explain(model, groups, staged)
     gaps, roadmap = gaps_and_roadmap(model, groups, by_id, targets or {})
     return AssessmentResult(model_id=model.id, model_version=model.version, consensus_rule=rule,
                             maturity_index=index, staged_level=staged, groups=groups, questions=questions,

@@ -31,6 +31,26 @@ def test_validate_broken_model_exits_2_listing_every_problem(tmp_path, capsys):
     assert "bad.yaml: groups[0].questions[0]: question 'q' has no answer options" in err
 
 
+def test_validate_threshold_outside_the_attainable_range_exits_2_naming_the_group(tmp_path, capsys):
+    # a SAMM-like practice: the sum of three 0..1 level questions scores 0..3; a threshold of 4 is out of reach
+    bad = tmp_path / "practice.yaml"
+    opts = "[{value: 0, text: 'no'}, {value: 1, text: 'yes'}]"
+    bad.write_text("id: m\nname: M\nversion: '1'\n"
+                   "levels: [{level: 1, name: A, threshold: 1}, {level: 2, name: B, threshold: 4}]\n"
+                   "groups:\n  - id: practice\n    name: P\n    aggregation: sum\n    questions:\n"
+                   + "".join(f"      - {{id: l{i}, text: Q, options: {opts}}}\n" for i in (1, 2, 3)),
+                   encoding="utf-8")
+    assert cli.main(["assess", "validate", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert ("practice.yaml: levels[1].threshold: 4 is above what group 'practice' (0..3, sum) can score, "
+            "so level 2 can never be reached") in err
+
+
+def test_validate_samm_shaped_model_exits_0(capsys):
+    assert cli.main(["assess", "validate", str(MODELS / "example_samm_shaped.yaml")]) == 0
+    assert capsys.readouterr().out.startswith("valid: samm_shaped_example 0.1 (2 domains, 14 groups, 18 questions")
+
+
 def _write_answers(case, path):
     frame = answers_frame(case["answers"])
     frame["answer"] = [("n/a" if na else f"{v:g}") for v, na in zip(frame["value"], frame["not_applicable"])]

@@ -36,6 +36,8 @@ def check_expectations(result, expect):
         assert got == {k: approx(v) if k != "discuss" else v for k, v in want.items()}, qid
     for gid, want in expect.get("groups", {}).items():
         assert result.group(gid).score == approx(want), gid
+    for gid, want in expect.get("levels", {}).items():
+        assert result.group(gid).level == want, gid
     for gid, (answered, na) in expect.get("counts", {}).items():
         assert (result.group(gid).answered, result.group(gid).not_applicable) == (answered, na), gid
     if "maturity_index" in expect:
@@ -46,6 +48,10 @@ def check_expectations(result, expect):
     if "capped_by" in expect:
         assert {c.domain_id: c.missing for c in result.explanation.caps} == \
             {k: approx(v) for k, v in expect["capped_by"].items()}
+    if "open" in expect:
+        assert {c.domain_id: list(c.open) for c in result.explanation.caps} == expect["open"]
+    if "explanation_en" in expect:
+        assert result.explanation.text("en") == expect["explanation_en"]
     if "gaps" in expect:
         assert {g.domain_id: [g.gap, g.priority] for g in result.gaps} == \
             {k: [approx(a), approx(b)] for k, (a, b) in expect["gaps"].items()}
@@ -122,3 +128,27 @@ def test_to_dict_has_the_contract_keys(default_model):
     assert {"id", "rating", "spread", "discuss", "answers"} <= set(d["questions"][0])
     sales = next(g for g in d["groups"] if g["id"] == "sales")
     assert [c["id"] for c in sales["children"]] == ["sales_automation", "sales_pipeline"]
+
+
+def test_done_at_lets_a_partly_done_activity_count():
+    from assessment.loader import parse_model
+
+    text = """
+id: m
+name: M
+version: "1"
+staging: activities
+done_at: 0.5
+levels: [{level: 0, name: L0}, {level: 1, name: L1}, {level: 2, name: L2}]
+groups:
+  - id: d
+    name: D
+    questions:
+      - {id: a, level: 1, text: A, options: &o [{value: 0, text: x}, {value: 0.5, text: y}, {value: 1, text: z}]}
+      - {id: b, level: 2, text: B, options: *o}
+"""
+    model = parse_model(text, "m.yaml")
+    result = score(model, answers_frame("a Anna 0.5\nb Anna 0"))
+    assert (result.staged_level, result.group("d").level) == (1, 1)     # a is done at 0.5, b is not
+    assert result.to_dict()["explanation"]["capped_by"] == [
+        {"domain": "d", "score": 0.25, "threshold": 2.0, "missing": 1.0, "open": ["b"]}]

@@ -19,7 +19,7 @@ from data.reading import DELIMITERS, SUFFIXES, ReadOptions
 from data.schema import ENTITY_NAMES, EntitySchema, load_schema
 
 KEYS = ("file", "sheet", "delimiter", "encoding", "decimal", "thousands", "date_format", "columns", "values",
-        "constants", "keep", "unpivot")
+        "empty", "constants", "keep", "unpivot")
 DECIMALS = (",", ".")
 THOUSANDS = (".", ",", " ", "'", "")
 READABLE = SUFFIXES
@@ -49,6 +49,7 @@ class EntityMapping:
     constants: dict[str, Any] = field(default_factory=dict)
     keep: tuple[str, ...] = ()
     unpivot: Unpivot | None = None
+    empty: dict[str, tuple[str, ...]] = field(default_factory=dict)  # field -> source values that mean "empty"
 
     def read_options(self, max_bytes: int | None = None) -> ReadOptions:
         opts = ReadOptions(sheet=self.sheet, delimiter=self.delimiter, encoding=self.encoding)
@@ -62,6 +63,8 @@ class EntityMapping:
         for key in ("columns", "values", "constants"):
             if getattr(self, key):
                 out[key] = dict(getattr(self, key))
+        if self.empty:
+            out["empty"] = {k: list(v) for k, v in self.empty.items()}
         if self.keep:
             out["keep"] = list(self.keep)
         if self.unpivot:
@@ -160,6 +163,7 @@ def _entity(check: Checker, name: str, spec: dict, schema: EntitySchema, base: P
     for fld, table in check.mapping(spec.get("values", {}) or {}, f"{name}.values").items():
         _field(check, f"{name}.values.{fld}", str(fld), fields)
         values[str(fld)] = {_key(k): v for k, v in check.mapping(table, f"{name}.values.{fld}").items()}
+    empty = _empty(check, spec.get("empty", {}) or {}, name, fields, values)
     constants = {}
     for fld, value in check.mapping(spec.get("constants", {}) or {}, f"{name}.constants").items():
         _field(check, f"{name}.constants.{fld}", str(fld), fields)
@@ -177,7 +181,25 @@ def _entity(check: Checker, name: str, spec: dict, schema: EntitySchema, base: P
     if file is None:
         return None
     return EntityMapping(name, file, sheet, delimiter, encoding, decimal, thousands, date_format, columns, values,
-                         constants, keep, unpivot)
+                         constants, keep, unpivot, empty)
+
+
+def _empty(check: Checker, spec: Any, name: str, fields: set[str], values: dict) -> dict[str, tuple[str, ...]]:
+    """``empty: {field: [source values]}``: those values become empty cells (like ``value: null``)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for fld, listed in check.mapping(spec, f"{name}.empty").items():
+        path = f"{name}.empty.{fld}"
+        _field(check, path, str(fld), fields)
+        items = [listed] if isinstance(listed, (str, int, float)) else listed
+        if not isinstance(items, list) or any(isinstance(v, (dict, list)) or v is None for v in items):
+            check.add(path, f"expected a list of source values, found {listed!r}", 'e.g. ["Offen", "In Arbeit"]')
+            continue
+        keys = tuple(_key(v) for v in items)
+        both = sorted({k.strip().lower() for k in keys} & {str(k).strip().lower() for k in values.get(str(fld), {})})
+        if both:
+            check.add(path, f"{both} also translated under values.{fld}", "list a value in one place only")
+        out[str(fld)] = keys
+    return out
 
 
 def _check_file(check: Checker, path: str, file: str, base: Path) -> None:

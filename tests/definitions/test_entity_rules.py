@@ -39,7 +39,8 @@ def _contacts(schema: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
 def test_the_mapping_reads_a_yes_no_word_added_only_in_a_copy_of_entities_yaml(entities: Path):
     shipped, problems = _contacts(load_schema())
     assert shipped["responded"].tolist() == [pd.NA, False, True]
-    assert problems["value"].tolist() == ["jawohl"] and problems["reason"].tolist() == ["not a valid yes/no value"]
+    assert problems["value"].tolist() == ["jawohl"] and problems["reason"].tolist() == [
+        "not a valid yes/no value (a value meaning neither, e.g. an open stage, goes under empty:)"]
 
     schema = _edit(entities, "true_words: [", "true_words: [jawohl, ")
     frame, problems = _contacts(schema)

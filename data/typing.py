@@ -1,0 +1,208 @@
+"""Typing text values: text -> number, whole number, date, yes/no, vectorised.
+
+Numbers with decimal comma or point (the format detected per column), ISO and German dates,
+yes/no words from the entity's ``outcome_words``. Each distinct value is parsed once (exports
+repeat few values). Used by ``data.mapping``; a value that cannot be typed becomes ``NA`` and the
+mapper reports it.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from data.manifest import EntityMapping
+from data.schema import FieldType, OutcomeWords, outcome_words
+
+DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d.%m.%Y %H:%M",
+                "%d.%m.%Y %H:%M:%S", "%Y-%m-%d %H:%M", "%d.%m.%y", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%Y", "%Y%m%d")
+
+
+def parse_numbers(text: pd.Series, decimal: str | None = None, thousands: str | None = None) -> pd.Series:
+    """Text -> float64 (NaN where empty or unparsable). Detects decimal comma vs point per column.
+
+    Each distinct value is parsed once (exports repeat few values); the format is detected
+    from the values in row order, as if the whole column were parsed."""
+    codes, uniques = _factorize(text)
+    return pd.Series(_expand(_number_values(uniques, codes, decimal, thousands), codes, np.nan), index=text.index,
+                     dtype="float64")
+
+
+def _number_values(s: pd.Series, codes: np.ndarray, decimal: str | None, thousands: str | None) -> np.ndarray:
+    """float64 per entry of ``s`` (distinct texts); ``codes`` maps rows to entries, for format detection."""
+    s = s.str.replace("[ \t\u00a0\u202f€$%]|EUR|CHF", "", regex=True)  # RE2-safe: no \\s
+    if decimal is None:
+        decimal, thousands = detect_number_format(_in_row_order(s, codes, s.str.contains(r"[.,]", regex=True)),
+                                                  thousands)
+    if thousands is None:
+        thousands = "." if decimal == "," else ","
+    if thousands:
+        s = s.str.replace(thousands, "", regex=False)
+    if decimal == ",":
+        s = s.str.replace(",", ".", regex=False)
+    trailing = s.str.endswith("-").fillna(False)
+    if trailing.any():  # trailing minus (SAP exports): "12,50-"
+        s = s.mask(trailing, "-" + s.str.slice(0, -1))
+    return pd.to_numeric(s.mask(s == ""), errors="coerce").astype("float64").to_numpy()
+
+
+def _factorize(text: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(codes per row, -1 for empty; the distinct values as text, in order of appearance)."""
+    codes, uniques = pd.factorize(text.astype("string"), use_na_sentinel=True)
+    return codes, pd.Series(uniques, dtype="string")
+
+
+def _expand(values: np.ndarray, codes: np.ndarray, missing) -> np.ndarray:
+    """Per-distinct-value results back onto the rows (code -1 -> ``missing``)."""
+    return np.append(values, np.array([missing], dtype=values.dtype))[codes]
+
+
+def _in_row_order(uniques: pd.Series, codes: np.ndarray, flags: pd.Series, limit: int = 5000) -> pd.Series:
+    """The first ``limit`` rows whose distinct value is flagged, as the rows would list them."""
+    flag = flags.fillna(False).to_numpy(dtype=bool)
+    if not flag.any():
+        return uniques.iloc[0:0]
+    rows = np.flatnonzero(np.append(flag, False)[codes])[:limit]
+    return uniques.iloc[codes[rows]].reset_index(drop=True)
+
+
+def detect_number_format(s: pd.Series, thousands: str | None = None) -> tuple[str, str | None]:
+    """(decimal, thousands) from the values present: the last separator of ``1.234,56`` is the
+    decimal; a lone comma is a decimal comma unless it groups thousands (``1,234,567``)."""
+    sample = s.dropna()
+    sample = sample[sample.str.contains(r"[.,]", regex=True)].head(5000)
+    if sample.empty:
+        return ".", thousands
+    both = sample[sample.str.contains(",", regex=False) & sample.str.contains(".", regex=False)]
+    if not both.empty:
+        comma_last = (both.str.rfind(",") > both.str.rfind(".")).mean() >= 0.5
+        return (",", ".") if comma_last else (".", ",")
+    if sample.str.contains(",", regex=False).any():
+        if sample.str.fullmatch(r"-?\d{1,3}(,\d{3}){2,}").any() and sample.str.fullmatch(r"-?\d{1,3}(,\d{3})+").all():
+            return ".", ","
+        return ",", "."
+    if sample.str.fullmatch(r"-?\d{1,3}(\.\d{3}){2,}").any() and sample.str.fullmatch(r"-?\d{1,3}(\.\d{3})+").all():
+        return ",", "."
+    return ".", ","
+
+
+def parse_dates(text: pd.Series, date_format: str | None = None) -> pd.Series:
+    """Text -> datetime64[us] (NaT where empty or unparsable). Tries the given format, then
+    ISO and German formats, each on the values still unparsed (each distinct value once)."""
+    codes, uniques = _factorize(text)
+    return pd.Series(_expand(_date_values(uniques, codes, date_format), codes, np.datetime64("NaT")),
+                     index=text.index, dtype="datetime64[us]")
+
+
+def _date_values(s: pd.Series, codes: np.ndarray, date_format: str | None) -> np.ndarray:
+    """datetime64[us] per entry of ``s`` (distinct texts); ``codes`` maps rows to entries (US detection)."""
+    s = s.str.strip().str.replace(r"(Z|[+-]\d\d:?\d\d)$", "", regex=True)
+    s = s.str.replace(r"(:\d\d)\.\d+$", r"\1", regex=True)  # fractional seconds
+    values = np.full(len(s), np.datetime64("NaT"), dtype="datetime64[us]")
+    todo = (s.notna() & (s != "")).fillna(False).to_numpy(dtype=bool)
+    formats = ((date_format,) if date_format else ()) + DATE_FORMATS
+    if not date_format and _us_dates(_in_row_order(s, codes, s.str.contains("/", regex=False))):
+        formats = ("%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p") + formats
+    for fmt in formats:
+        idx = np.flatnonzero(todo)
+        if not len(idx):
+            break
+        parsed = pd.to_datetime(s.iloc[idx], format=fmt, errors="coerce")
+        ok = parsed.notna().to_numpy()
+        if ok.any():
+            values[idx[ok]] = parsed.to_numpy(dtype="datetime64[us]")[ok]
+            todo[idx[ok]] = False
+    return values
+
+
+def _us_dates(s: pd.Series) -> bool:
+    """True when slash dates in this column read as month/day (some day part exceeds 12, no month part does)."""
+    slash = s[s.str.contains("/", regex=False).fillna(False)].head(5000)
+    if slash.empty:
+        return False
+    parts = slash.str.extract(r"^(\d{1,2})/(\d{1,2})/")
+    first, second = pd.to_numeric(parts[0], errors="coerce"), pd.to_numeric(parts[1], errors="coerce")
+    return bool((second > 12).any() and not (first > 12).any())
+
+
+def parse_booleans(text: pd.Series, words: OutcomeWords | None = None) -> pd.Series:
+    """Text -> boolean (NA where empty or not a yes/no word). ``words``: the entity's
+    ``outcome_words`` (default: those of the shipped ``config/entities.yaml``)."""
+    lookup = (words if words is not None else outcome_words()).lookup()
+    codes, uniques = pd.factorize(text.astype("string"), use_na_sentinel=True)
+    words = pd.Series(uniques, dtype="string").str.strip().str.lower().map(lookup)
+    table = pd.array(list(words) + [pd.NA], dtype="boolean")  # code -1 (empty) -> NA
+    return pd.Series(table[codes], index=text.index, dtype="boolean")
+
+
+def clean_text(raw: pd.Series) -> pd.Series:
+    """Trimmed text; empty and whitespace-only cells become <NA>. A column with nothing to trim
+    keeps its original (Arrow) buffers: no copy of millions of strings."""
+    raw = raw.astype("string")
+    s = raw.str.strip()
+    size = _total_bytes(raw)
+    if size is not None and _total_bytes(s) == size:  # trimming only removes characters: none removed
+        s = raw
+    empty = s == ""
+    return s.mask(empty) if empty.any() else s
+
+
+def _total_bytes(s: pd.Series) -> int | None:
+    """UTF-8 bytes over all cells of an Arrow-backed text column (None for other storage)."""
+    if getattr(s.dtype, "storage", None) != "pyarrow":
+        return None
+    return pc.sum(pc.binary_length(pa.array(s.array))).as_py() or 0
+
+
+def normalise_value(value: Any) -> str:
+    return str(value).strip().lower()
+
+
+TYPE_WORD = {FieldType.NUMBER: "number", FieldType.INTEGER: "whole number", FieldType.DATE: "date",
+              FieldType.BOOLEAN: "yes/no value", FieldType.ID: "id", FieldType.TEXT: "text",
+              FieldType.CATEGORY: "value"}
+
+
+CODED = (FieldType.NUMBER, FieldType.INTEGER, FieldType.DATE, FieldType.BOOLEAN)
+
+
+def fill_default(typed: pd.Series, f, mapping: EntityMapping, words: OutcomeWords | None = None) -> pd.Series:
+    if f.default is None:
+        return typed
+    return typed.fillna(type_text(pd.Series([str(f.default)], dtype="string"), f.type, mapping, words).iloc[0])
+
+
+def type_coded(column: pd.Series, ftype: FieldType, mapping: EntityMapping,
+                words: OutcomeWords | None = None) -> tuple[pd.Series, np.ndarray, pd.Series]:
+    """(typed column, mask of rows whose text is not a valid value, their trimmed texts), the same as
+    ``type_text(clean_text(column))`` but trimming and parsing each distinct cell once."""
+    codes, uniques = _factorize(column)
+    text = clean_text(uniques)
+    if ftype is FieldType.BOOLEAN:
+        typed = parse_booleans(text, words)
+    elif ftype is FieldType.DATE:
+        typed = pd.Series(_date_values(text, codes, mapping.date_format), dtype="datetime64[us]")
+    else:
+        typed = pd.Series(_number_values(text, codes, mapping.decimal, mapping.thousands), dtype="float64")
+        if ftype is FieldType.INTEGER:
+            typed = typed.where(typed == np.floor(typed)).astype("Int64")
+    bad = np.append((text.notna() & typed.isna()).to_numpy(dtype=bool), False)[codes]
+    rows = pd.api.extensions.take(typed.array, codes, allow_fill=True)
+    return pd.Series(rows, index=column.index), bad, text.iloc[codes[bad]].reset_index(drop=True)
+
+
+def type_text(text: pd.Series, ftype: FieldType, mapping: EntityMapping,
+              words: OutcomeWords | None = None) -> pd.Series:
+    if ftype is FieldType.NUMBER:
+        return parse_numbers(text, mapping.decimal, mapping.thousands)
+    if ftype is FieldType.INTEGER:
+        num = parse_numbers(text, mapping.decimal, mapping.thousands)
+        return num.where(num == np.floor(num)).astype("Int64")
+    if ftype is FieldType.DATE:
+        return parse_dates(text, mapping.date_format)
+    if ftype is FieldType.BOOLEAN:
+        return parse_booleans(text, words)
+    return text.astype("string")

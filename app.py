@@ -15,8 +15,11 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from core.errors import CockpitError, PermissionDenied, StorageError
 from core.i18n import LANGUAGES, t
-from ui import auth_gate, client_scope, state
+from ui import auth_gate, state
+from ui.health_notice import resume_when_back
 from ui.widgets import show_error
+from usecases.admin import my_clients
+from usecases.session import Session, install_scope, scoped
 
 # page file, i18n key, icon, url path; grouped for the sidebar
 PAGES = {
@@ -52,10 +55,9 @@ def main() -> None:
     settings = state.load_settings()
     try:
         engine = state.engine()
-        from storage.clients import list_clients
-
         gate = auth_gate.gate(engine, settings)
-        clients = list_clients(engine) if gate.principal is not None else []
+        signed = Session(engine, settings, gate.principal, team_mode=gate.team_mode)
+        clients = my_clients(signed) if gate.principal is not None else []
         clients = auth_gate.choose_client(gate, clients, st.query_params.get("client"))
     except CockpitError as exc:
         _refuse(exc, lang)
@@ -75,7 +77,8 @@ def main() -> None:
                              role=t(f"auth.role.{gate.principal.role.value}", lang)))
         if st.sidebar.button(t("auth.sign_out", lang), key="sign_out", icon=":material/logout:"):
             auth_gate.sign_out()
-    state.set_context(state.Context(settings, engine, client, lang, actor=gate.actor))
+    session = signed.with_client(client)
+    state.set_context(state.Context(session, lang))
 
     allowed = set(gate.pages)
     if len(allowed) == 1:  # signed out or a participant: every address renders that one page (no leak)
@@ -89,9 +92,9 @@ def main() -> None:
             for section, entries in PAGES.items()
         }
         page = st.navigation({k: v for k, v in pages.items() if v})
-    client_scope.install(engine)
+    install_scope(engine)
     try:
-        with client_scope.client_scope(client_scope.scope_for(gate.principal, gate.team_mode, client)):
+        with scoped(session):
             page.run()
     except CockpitError as exc:
         _refuse(exc, lang)
@@ -107,8 +110,6 @@ def _refuse(exc: CockpitError, lang: str) -> None:
             del st.query_params["client"]
             st.rerun()
     if isinstance(exc, StorageError):
-        from ui.health_notice import resume_when_back
-
         resume_when_back(lang)
     st.stop()
 

@@ -1,7 +1,7 @@
 """What the filter bar offers: the values of each slice dimension and the date range of a dataset.
 
 One DuckDB pass over the Parquet files (``lifecycle.source.open_source``); the UI caches the
-answer per client and dataset version (``ui/cache.py``).
+answer per client and dataset version (``usecases.datasets.choices``).
 """
 from __future__ import annotations
 

@@ -33,12 +33,15 @@ from data.quality import entity_quality
 from data.reading import SUFFIXES, ReadOptions, read_table
 from data.schema import load_schema
 from data.validation import write_report_csv
+from kpis import prebuild
 from storage import datasets as store
 
 UPLOAD_SUFFIXES = SUFFIXES
 REFUSED_SUFFIXES = (".xlsm", ".xltm", ".xlsb", ".xls")
 PREVIEW_ROWS = 8
 STALE_SECONDS = 24 * 3600
+CARRY_FORWARD, REPLACE = "carry_forward", "replace"  # what happens to the entities an import does not bring
+MODES = (CARRY_FORWARD, REPLACE)
 KPI_PREFERENCE = ("revenue", "products_sold", "campaign_response_rate", "win_rate", "new_customers", "churn_rate",
                   "first_contact_resolution_rate", "nps")
 
@@ -238,10 +241,15 @@ def rejected_csv(result: ImportResult, entity: str) -> bytes:
 
 
 def commit(engine: Engine, store_root: str | Path, client_id: int, result: ImportResult, *,
-           accept_partial: bool = False, actor: str = "", label: str = "") -> store.DatasetInfo:
-    """Store ONE new dataset version: the staged entities' valid rows plus the unchanged other
-    entities of the latest version. Refuses (``DataImportError``, nothing stored) when the report
-    has problems and ``accept_partial`` is false, or when no valid row remains."""
+           accept_partial: bool = False, actor: str = "", label: str = "",
+           mode: str = CARRY_FORWARD) -> store.DatasetInfo:
+    """Store ONE new dataset version: the imported entities' valid rows plus, with
+    ``mode=carry_forward``, the unchanged other entities of the latest version (``replace``: only
+    the imported ones). Every import goes through here (``usecases.datasets``). Refuses
+    (``DataImportError``, nothing stored) when the report has problems and ``accept_partial`` is
+    false, or when no valid row remains."""
+    if mode not in MODES:
+        raise InputError(f"unknown import mode {mode!r}", hint=f"one of {list(MODES)}")
     if not result.report.ok and not accept_partial:
         raise DataImportError(f"{result.manifest.source}: {len(result.report.problems)} problem(s) in the data",
                               [Problem(str(r.file), str(r.reason)) for r in result.report.to_frame().head(20)
@@ -254,7 +262,7 @@ def commit(engine: Engine, store_root: str | Path, client_id: int, result: Impor
     quality = {k: dict(v) for k, v in result.quality.get("entities", {}).items()}
     previous = store.latest_dataset(engine, client_id)
     carried: list[str] = []
-    if previous is not None:
+    if previous is not None and mode == CARRY_FORWARD:
         for name, frame in store.load_frames(store_root, previous).items():
             if name not in frames:
                 frames[name] = frame
@@ -264,11 +272,14 @@ def commit(engine: Engine, store_root: str | Path, client_id: int, result: Impor
     scored = [e["completeness"] for e in quality.values() if e.get("rows")]
     summary = {"entities": quality, "data_completeness": round(sum(scored) / len(scored), 4) if scored else 0.0}
     names = ", ".join(result.frames)
-    source = f"upload: {names}" + (f" (+ unchanged from v{previous.version}: {', '.join(carried)})" if carried else "")
-    return store.save_dataset(engine, store_root, client_id, frames, label=label or f"Import {names}",
+    origin = result.manifest.source or "upload"
+    source = f"{origin}: {names}" + (f" (+ unchanged from v{previous.version}: {', '.join(carried)})" if carried else "")
+    info = store.save_dataset(engine, store_root, client_id, frames, label=label or f"Import {names}",
                               source=source, manifest_yaml=result.manifest.to_yaml(), quality=summary,
                               rejected_counts=result.rejected_counts,
                               rejected={k: v for k, v in result.rejected.items() if len(v)}, actor=actor)
+    prebuild.build(store_root, info)  # the KPI pre-aggregates: storage knows nothing of KPIs
+    return info
 
 
 # --- mapping profiles (the one manifest format, per client) ---------------------------------

@@ -9,6 +9,8 @@ from sqlalchemy import Engine
 
 from data.dataset import ImportResult, read_dataset
 from data.manifest import Manifest
+from kpis import prebuild
+from services.import_session import CARRY_FORWARD, commit
 from storage.clients import Client, create_client, get_client, slugify
 from storage.datasets import DatasetInfo, save_dataset
 
@@ -17,20 +19,18 @@ DEMO_CLIENT = "Demo GmbH"
 
 def import_dataset(engine: Engine, store_root: str | Path, client_id: int, path_or_manifest: str | Path | Manifest,
                    *, accept_partial: bool = False, actor: str = "", label: str = "",
-                   max_bytes: int | None = None) -> tuple[DatasetInfo | None, ImportResult]:
+                   max_bytes: int | None = None, mode: str = CARRY_FORWARD) -> tuple[DatasetInfo | None, ImportResult]:
     """(stored version or None, the import result with its report). Nothing is stored when the
-    report has problems and ``accept_partial`` is false, or when no valid row remains."""
+    report has problems and ``accept_partial`` is false, or when no valid row remains. Stores
+    through the one commit path (``services.import_session.commit``, carry-forward by default);
+    people reach this through ``usecases.datasets.import_file``, which checks the permission."""
     result = read_dataset(path_or_manifest, **({"max_bytes": max_bytes} if max_bytes else {}))
     if not result.report.ok and not accept_partial:
         return None, result
     if not any(len(f) for f in result.frames.values()):
         return None, result
-    manifest = result.manifest
-    source = manifest.source or str(path_or_manifest)
-    info = save_dataset(engine, store_root, client_id, result.frames, label=label, source=source,
-                        manifest_yaml=manifest.to_yaml(), quality=result.quality,
-                        rejected_counts=result.rejected_counts,
-                        rejected={k: v for k, v in result.rejected.items() if len(v)}, actor=actor)
+    info = commit(engine, store_root, client_id, result, accept_partial=accept_partial, actor=actor, label=label,
+                  mode=mode)
     return info, result
 
 
@@ -39,8 +39,10 @@ def store_frames(engine: Engine, store_root: str | Path, client_id: int, frames:
     """Store canonical frames that need no mapping (generated demo data)."""
     from data.quality import quality_summary
 
-    return save_dataset(engine, store_root, client_id, frames, label=label, source=source,
+    info = save_dataset(engine, store_root, client_id, frames, label=label, source=source,
                         quality=quality_summary(frames), actor=actor)
+    prebuild.build(store_root, info)  # the KPI pre-aggregates: storage knows nothing of KPIs
+    return info
 
 
 def ensure_client(engine: Engine, name: str, actor: str = "") -> Client:

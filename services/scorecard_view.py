@@ -9,22 +9,31 @@ Steps, each a plain function so the UI can cache the expensive one (``engine_act
    assessment, as undated rows (they count for the evaluated period);
 4. ``evaluate_view``: manual values + the above -> ``scorecards.evaluation.evaluate``.
 
+``usecases.scorecard.view_scorecard`` is the one place that puts these steps together.
+
 Snapshots (``freeze``, ``compare``) sit on top; the editor and the manual values are in
 ``services.scorecard_editing``.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import pandas as pd
 from sqlalchemy import Engine
 
 from core.errors import CockpitError, InputError
+from core.query import Period
 from core.settings import Settings
+from kpis.catalogue import known_kpis, load_catalogue
+from scorecards.evaluation import compare_snapshots, evaluate
 from scorecards.loader import SCORECARDS_DIR, load_scorecard, parse_scorecard
 from scorecards.model import Scorecard
 from scorecards.result import ScorecardResult
 from storage import scorecards as repo
+from services import workshop
+from services.analytics import external_values, kpi_table
+from storage.assessments import list_rounds
 from storage.datasets import DatasetInfo
 
 DEFAULT_ID = "crm_default"
@@ -50,12 +59,6 @@ class Maturity:
     domain_scores: dict
 
 
-def known_kpis() -> dict[str, str]:
-    from kpis.catalogue import known_kpis as catalogue_directions
-
-    return catalogue_directions()
-
-
 def load_card(engine: Engine, client_id: int, scorecard_id: str = DEFAULT_ID) -> LoadedScorecard:
     """The client's edited scorecard if there is one, else ``config/scorecards/<id>.yaml``."""
     setting = repo.get_setting(engine, client_id, scorecard_id)
@@ -68,31 +71,16 @@ def load_card(engine: Engine, client_id: int, scorecard_id: str = DEFAULT_ID) ->
 
 def latest_maturity(engine: Engine, client_id: int) -> Maturity | None:
     """The newest assessment round of the client, scored (None without rounds)."""
-    from storage.assessments import list_rounds
-
     rounds = list_rounds(engine, client_id)
     if not rounds:
         return None
     rnd = rounds[0]
-    try:
-        from services.workshop import result
-
-        res = result(engine, client_id, rnd.id)
-    except ImportError:  # the workshop service is optional: score the round directly
-        from assessment.loader import list_models
-        from assessment.scoring import score
-        from storage.assessments import ratings_frame, votes_frame
-
-        model = next(m for m in list_models() if m.id == rnd.model_id)
-        res = score(model, votes_frame(engine, client_id, rnd.id),
-                    ratings_frame(engine, client_id, rnd.id))
+    res = workshop.result(engine, client_id, rnd.id)
     return Maturity(rnd.id, rnd.name, rnd.model_id, res.maturity_index, res.staged_level, dict(res.domain_scores))
 
 
 def engine_actuals(settings: Settings, info: DatasetInfo, kpi_ids: tuple[str, ...], granularity: str) -> pd.DataFrame:
     """kpi, period, value, numerator, denominator of the engine KPIs (externals left out)."""
-    from services.analytics import kpi_table
-
     ids = tuple(k for k in kpi_ids if k not in EXTERNAL_KPIS)
     table = kpi_table(settings, info, ids, period=granularity)
     return table[["kpi", "period", "value", "numerator", "denominator"]]
@@ -100,8 +88,6 @@ def engine_actuals(settings: Settings, info: DatasetInfo, kpi_ids: tuple[str, ..
 
 def external_frame(info: DatasetInfo | None, maturity: Maturity | None) -> pd.DataFrame:
     """Undated rows for the external KPIs (they count for whichever period is evaluated)."""
-    from services.analytics import external_values
-
     values = external_values(info, maturity.maturity_index if maturity else None)
     return pd.DataFrame({"kpi": pd.Series(list(values), dtype="string"),
                          "period": pd.Series([pd.NA] * len(values), dtype="string"),
@@ -113,44 +99,31 @@ def periods(actuals: pd.DataFrame) -> list[str]:
     return sorted(set(actuals["period"].dropna().astype(str)))
 
 
-def default_period(actuals: pd.DataFrame, granularity: str) -> str | None:
-    """The last complete period: the newest one where at least half as many KPIs have a value as
-    in the best-covered period (a few stray rows in a new quarter do not make it current), and
-    that has ended already."""
-    from services.analytics import last_complete_period
-
+def default_period(actuals: pd.DataFrame, granularity: str, last_day: date | None = None,
+                   today: date | None = None) -> str | None:
+    """The last complete period, the one rule every page, report and command uses: the newest
+    period that (1) has ended, (2) the data reaches to its end (``last_day``, the newest date in the
+    dataset, is at most one day before the period's end), and (3) has at least half as many KPIs
+    with a value as the best-covered period (a few stray rows in a new quarter do not make it
+    current). Without such a period, the newest covered one."""
     dated = actuals[actuals["period"].notna() & actuals["value"].notna()]
     if dated.empty:
         return None
     coverage = dated.groupby(dated["period"].astype(str))["kpi"].nunique()
-    covered = coverage[coverage >= coverage.max() / 2].index.tolist()
-    return last_complete_period(pd.DataFrame({"period": covered}), granularity)
+    covered = sorted(coverage[coverage >= coverage.max() / 2].index.tolist())
+    today = today or pd.Timestamp.now().date()
+    for label in reversed(covered):
+        end = Period.parse(label).end  # exclusive: the first day after the period
+        if end <= today and (last_day is None or end <= last_day + timedelta(days=1)):
+            return label
+    return covered[-1]
 
 
 def evaluate_view(card: Scorecard, actuals: pd.DataFrame, period: str, manual: pd.DataFrame | None,
                   external: pd.DataFrame | None, history_periods: int = 12) -> ScorecardResult:
-    from scorecards.evaluation import evaluate
-
     frames = [f for f in (actuals, external) if f is not None and len(f)]
     combined = pd.concat(frames, ignore_index=True) if frames else None
     return evaluate(card, combined, period, manual=manual, history_periods=history_periods)
-
-
-def evaluate_client(engine: Engine, settings: Settings, client_id: int, period: str | None = None,
-                    scorecard_id: str = DEFAULT_ID) -> ScorecardResult | None:
-    """Everything in one call (CLI, tests, reports): None when the client has no dataset."""
-    from services.analytics import current_dataset
-
-    info = current_dataset(engine, client_id)
-    if info is None:
-        return None
-    loaded = load_card(engine, client_id, scorecard_id)
-    actuals = engine_actuals(settings, info, loaded.card.engine_kpi_ids, loaded.card.granularity.value)
-    period = period or default_period(actuals, loaded.card.granularity.value)
-    if period is None:
-        return None
-    manual = repo.manual_frame(engine, client_id)
-    return evaluate_view(loaded.card, actuals, period, manual, external_frame(info, latest_maturity(engine, client_id)))
 
 
 # --- snapshots ----------------------------------------------------------------------------------
@@ -169,8 +142,6 @@ def freeze(engine: Engine, client_id: int, result: ScorecardResult, label: str, 
 
 def compare(engine: Engine, client_id: int, first_id: int, second_id: int) -> pd.DataFrame:
     """Two of the client's snapshots side by side per KPI (deltas second - first)."""
-    from scorecards.evaluation import compare_snapshots
-
     a, b = repo.get_snapshot(engine, client_id, first_id), repo.get_snapshot(engine, client_id, second_id)
     missing = [str(i) for i, s in ((first_id, a), (second_id, b)) if s is None]
     if missing:
@@ -188,8 +159,6 @@ class KpiLabel:
 
 def kpi_labels(card: Scorecard) -> dict[str, KpiLabel]:
     """Name and unit of every KPI the card shows (the card's own name wins over the catalogue's)."""
-    from kpis.catalogue import load_catalogue
-
     out = {k.id: KpiLabel(k.name, k.unit.value) for k in load_catalogue()}
     out.update({m.id: KpiLabel(m.name, m.unit) for m in card.manual_kpis})
     for k in card.kpis:
@@ -223,9 +192,7 @@ def headline_kpis(card: Scorecard, n: int = 6) -> list[str]:
 def domain_names(model_id: str, lang: str) -> dict[str, str]:
     """Display names of the maturity model's domains (the ids where the model is unknown)."""
     try:
-        from services.workshop import model_by_id
-
-        model = model_by_id(model_id)
-    except (ImportError, CockpitError):
+        model = workshop.model_by_id(model_id)
+    except CockpitError:
         return {}
     return {g.id: g.name.get(lang) for g in model.top_groups}

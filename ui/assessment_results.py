@@ -1,5 +1,5 @@
 """The result views of the assessment page: results (index, level, radar, domains, roadmap, heatmap,
-history, benchmark) and the question table. Numbers from ``services.workshop``; formatting here."""
+history, benchmark) and the question table. Numbers from ``usecases.assessment``; formatting here."""
 from __future__ import annotations
 
 import pandas as pd
@@ -10,17 +10,17 @@ from charts.heatmap import heatmap
 from charts.radar import radar
 from core.formatting import day, number
 from core.i18n import t
-from services import workshop
-from ui import cache
-from storage.assessments import Round, votes_frame
+from services.workshop import answers_grid, domain_table, model_by_id, roadmap_table
+from storage.assessments import Round
 from ui.assessment_widgets import value_text
+from usecases import assessment
 
 
 # -- results -----------------------------------------------------------------------------------
 def results_view(ctx, rnd: Round, model: MaturityModel) -> None:
-    lang, cid = ctx.lang, ctx.client.id
-    res = workshop.result(ctx.engine, cid, rnd.id)
-    before = workshop.previous_result(ctx.engine, cid, rnd.id)
+    lang = ctx.lang
+    res = assessment.result(ctx.session, rnd.id)
+    before = assessment.previous_result(ctx.session, rnd.id)
     left, right, why = st.columns([1, 1, 2])
     delta = None if before is None or res.maturity_index is None or before[1].maturity_index is None \
         else number(res.maturity_index - before[1].maturity_index, lang, 2)
@@ -31,7 +31,7 @@ def results_view(ctx, rnd: Round, model: MaturityModel) -> None:
                  f"{res.staged_level} · {level.name.get(lang)}" if level else "–")
     why.markdown(f"**{t('assessment.page.why', lang)}**  \n{res.explanation.text(lang)}")
 
-    table = workshop.domain_table(model, res, lang)
+    table = domain_table(model, res, lang)
     chart = table[["domain", "score", "target"]].rename(columns={"score": "current"})
     if before is not None:
         chart = chart.assign(previous=[before[1].domain_scores.get(d) for d in table["domain_id"]])
@@ -42,7 +42,7 @@ def results_view(ctx, rnd: Round, model: MaturityModel) -> None:
     st.dataframe(_domain_display(table, lang), hide_index=True, width="stretch")
 
     st.subheader(t("assessment.page.roadmap", lang))
-    roadmap = workshop.roadmap_table(model, res, lang)
+    roadmap = roadmap_table(model, res, lang)
     if roadmap.empty:
         st.caption(t("assessment.page.roadmap_empty", lang))
     else:
@@ -53,11 +53,11 @@ def results_view(ctx, rnd: Round, model: MaturityModel) -> None:
             hide_index=True, width="stretch")
 
     st.subheader(t("assessment.page.heatmap", lang))
-    votes = votes_frame(ctx.engine, ctx.client.id, rnd.id)
+    votes = assessment.votes(ctx.session, rnd.id)
     if votes.empty:
         st.caption(t("assessment.page.no_votes", lang))
     else:
-        grid = workshop.answers_grid(model, votes)
+        grid = answers_grid(model, votes)
         fig = heatmap(grid, x="participant", y="question", z="value", lang=lang, zmin=lo, zmax=hi)
         fig.update_layout(height=max(320, 22 * grid["question"].nunique() + 120))
         st.plotly_chart(fig, key="heatmap")
@@ -82,11 +82,11 @@ def _domain_display(table: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def _history(ctx, rnd: Round, lang: str) -> None:
     st.subheader(t("assessment.page.history", lang))
-    hist = workshop.history(ctx.engine, ctx.client.id, rnd.id)
+    hist = assessment.history(ctx.session, rnd.id)
     if len(hist) < 2:
         st.caption(t("assessment.page.history_empty", lang))
         return
-    model = workshop.model_by_id(rnd.model_id)
+    model = model_by_id(rnd.model_id)
     shown = pd.DataFrame({t("assessment.page.col.round", lang): hist["round"],
                           t("assessment.page.col.held_on", lang): hist["held_on"].map(lambda d: day(d, lang)),
                           t("assessment.page.index", lang): hist["maturity_index"].map(lambda v: number(v, lang, 2)),
@@ -98,7 +98,7 @@ def _history(ctx, rnd: Round, lang: str) -> None:
 
 def _benchmark(ctx, rnd: Round, table: pd.DataFrame, lang: str) -> None:
     st.subheader(t("assessment.page.benchmark", lang))
-    bench = cache.maturity_benchmark(ctx.client.id, rnd.model_id)
+    bench = assessment.benchmark(ctx.session, rnd.model_id)
     if bench is None:
         st.caption(t("assessment.page.benchmark_empty", lang))
         return
@@ -115,7 +115,7 @@ def _benchmark(ctx, rnd: Round, table: pd.DataFrame, lang: str) -> None:
 # -- questions ---------------------------------------------------------------------------------
 def questions_view(ctx, rnd: Round, model: MaturityModel) -> None:
     lang = ctx.lang
-    state = workshop.round_state(ctx.engine, ctx.client.id, rnd.id, model)
+    state = assessment.round_state(ctx.session, rnd.id, model)
     q = state.questions
     texts = [model.question(i).text.get(lang) for i in q.index]
     consensus = [value_text(model.question(i), v, lang, na) if (pd.notna(v) or na) else "–"

@@ -1,6 +1,7 @@
 """Streamlit pieces of the assessment pages: round picker, answer cards, new round, live panel, targets.
 
-The numbers come from ``services.workshop``; this module only lays them out and formats them.
+The numbers come from ``usecases.assessment`` (which checks the permissions); this module only lays
+them out and formats them.
 Writes go through callbacks that carry the version the user saw, so a concurrent change becomes a
 ConflictError ("changed by someone else") instead of a silent overwrite.
 """
@@ -15,16 +16,16 @@ import pandas as pd
 import streamlit as st
 
 from assessment.model import MaturityModel, Question
-from auth.guard import require
 from charts.bar import bar
-from core.errors import CockpitError, ConflictError, PermissionDenied
+from core.errors import CockpitError, ConflictError
 from core.formatting import number
 from core.i18n import LANGUAGES, t
-from services import workshop
-from storage.assessments import Round, list_participants, targets as read_targets
-from ui.auth_gate import current_principal, page_allowed
-from ui.client_scope import client_scope
+from services.workshop import models as shipped_models
+from storage.assessments import Round
+from ui.auth_gate import page_allowed, still_allowed
 from ui.widgets import show_error
+from usecases import assessment
+from usecases.session import allowed
 
 BIG_TYPE = """<style>
 .ws-question {font-size: 2.3rem; font-weight: 650; line-height: 1.25; margin: .2rem 0 .6rem 0;}
@@ -75,13 +76,9 @@ def language_toggle(lang: str, key: str) -> None:
                    on_click=_set_language, args=(code,))
 
 
-def may(action: str, client_id: int) -> bool:
-    """Does the signed-in principal have ``action`` on this client (team mode; always in local mode)?"""
-    try:
-        require(current_principal(), action, client_id)
-        return True
-    except PermissionDenied:
-        return False
+def may(ctx, action: str) -> bool:
+    """Does the session's principal have ``action`` on its client (the use case checks again)?"""
+    return allowed(ctx.session, action)
 
 
 def link_if_allowed(page: str) -> str | None:
@@ -112,7 +109,7 @@ def round_picker(rounds: list[Round], lang: str) -> Round:
     default = next((i for i, r in enumerate(rounds) if r.status == "open"), 0)
     if wanted.isdigit() and int(wanted) in by_id:
         default = list(by_id).index(int(wanted))
-    models = workshop.models()
+    models = shipped_models()
 
     def label(round_id: int) -> str:
         r = by_id[round_id]
@@ -155,7 +152,7 @@ def new_round_form(ctx, expanded: bool) -> Round | None:
     lang = ctx.lang
     with st.expander(t("assessment.page.new_round", lang), expanded=expanded, icon=":material/add:"), \
             st.form("new_round", clear_on_submit=True):
-        models = workshop.models()
+        models = shipped_models()
         model_id = st.selectbox(t("assessment.page.model", lang), list(models), key="new_round_model",
                                 format_func=lambda m: f"{models[m].name.get(lang)} ({models[m].version})")
         name = st.text_input(t("assessment.page.round_name", lang), key="new_round_name")
@@ -166,9 +163,7 @@ def new_round_form(ctx, expanded: bool) -> Round | None:
         if not st.form_submit_button(t("assessment.page.create", lang), type="primary"):
             return None
         try:
-            require(current_principal(), "assessment.run", ctx.client.id)
-            made = workshop.start_round(ctx.engine, ctx.client.id, model_id, name, (people or "").splitlines(),
-                                        aggregation, actor=ctx.actor)
+            made = assessment.start_round(ctx.session, model_id, name, (people or "").splitlines(), aggregation)
         except CockpitError as exc:
             show_error(exc, lang)
             return None
@@ -182,15 +177,20 @@ def new_round_form(ctx, expanded: bool) -> Round | None:
 @st.fragment(run_every=2)
 def live_panel(ctx, round_id: int, model, qid: str) -> None:
     """Re-read the votes of the current question from the database every two seconds."""
+    if not still_allowed():  # signed out, deactivated or reassigned since the last full run: stop
+        st.rerun(scope="app")
     with st.container(key="live_panel"):
         _live(ctx, round_id, model, qid)
 
 
 def _live(ctx, round_id: int, model, qid: str) -> None:
     lang, question = ctx.lang, model.question(qid)
-    with client_scope(ctx.client.id):  # a fragment rerun does not pass through the shell's scope
-        row, dist, votes = workshop.live_question(ctx.engine, ctx.client.id, round_id, model, qid)
-        people = len(list_participants(ctx.engine, ctx.client.id, round_id))
+    try:  # checked on every refresh: a revoked facilitator stops seeing the voters at once
+        live = assessment.live_question(ctx.session, round_id, model, qid)
+    except CockpitError as exc:
+        show_error(exc, lang)
+        return
+    row, dist, votes, people = live.row, live.distribution, live.votes, live.participants
     st.subheader(t("workshop.live", lang))
     st.markdown(f"**{t('workshop.voted', lang, n=len(votes), m=people)}**")
     if votes.empty:
@@ -216,16 +216,13 @@ def _live(ctx, round_id: int, model, qid: str) -> None:
 def _save_targets(ctx, rnd: Round, model: MaturityModel, seen: dict[str, tuple[float | None, int | None]]) -> None:
     """Callback: write the changed targets with the versions the user saw."""
     lang, saved, problems = ctx.lang, 0, []
-    if not may("assessment.run", ctx.client.id):
-        return
     for g in model.top_groups:
         value = st.session_state.get(f"target_{rnd.id}_{g.id}")
         old, version = seen[g.id]
         if value is None or (old is not None and abs(float(value) - old) < 1e-9):
             continue
         try:
-            workshop.set_target(ctx.engine, ctx.client.id, rnd.id, model, g.id, float(value),
-                                expected_version=version, actor=ctx.actor)
+            assessment.set_target(ctx.session, rnd.id, model, g.id, float(value), expected_version=version)
             saved += 1
         except ConflictError as exc:
             now = (exc.current or {}).get("target")
@@ -239,7 +236,7 @@ def _save_targets(ctx, rnd: Round, model: MaturityModel, seen: dict[str, tuple[f
 def targets_view(ctx, rnd: Round, model: MaturityModel) -> None:
     lang = ctx.lang
     st.caption(t("assessment.page.targets_intro", lang))
-    current = read_targets(ctx.engine, ctx.client.id, rnd.id)
+    current = assessment.targets(ctx.session, rnd.id)
     lo, hi = model.value_range
     step = 0.5 if hi - lo >= 2 else 0.05
     seen = {g.id: ((current[g.id].target, current[g.id].version) if g.id in current else (None, None))
@@ -250,5 +247,5 @@ def targets_view(ctx, rnd: Round, model: MaturityModel) -> None:
                             value=seen[g.id][0], format="%.1f", key=f"target_{rnd.id}_{g.id}")
         st.form_submit_button(t("assessment.page.targets_save", lang), type="primary",
                               on_click=_save_targets, args=(ctx, rnd, model, seen),
-                              disabled=not may("assessment.run", ctx.client.id))
+                              disabled=not may(ctx, "assessment.run"))
     feedback("targets_feedback")

@@ -14,7 +14,8 @@ from core.formatting import by_unit, percent
 from core.i18n import t
 from data.manifest import EntityMapping, Unpivot
 from data.schema import FieldType, load_schema
-from services import import_session as svc
+from kpis.catalogue import load_catalogue
+from usecases import imports as svc
 
 NONE, CONST = "__none__", "__const__"
 DELIMITERS = {"": "import_page.auto", ";": ";", ",": ",", "\t": "Tab", "|": "|"}
@@ -200,10 +201,8 @@ def report(result, lang: str) -> None:
                             key=f"imp.dl.rejected.{entity}")
 
 
-def kpi_tiles(store_root, info, lang: str) -> None:
-    from kpis.catalogue import load_catalogue
-
-    table = svc.kpi_preview(store_root, info)
+def kpi_tiles(session, info, lang: str) -> None:
+    table = svc.kpi_preview(session, info)
     catalogue = load_catalogue()
     cols = st.columns(max(len(table), 1))
     for col, row in zip(cols, table.itertuples(index=False)):
@@ -212,8 +211,8 @@ def kpi_tiles(store_root, info, lang: str) -> None:
                                                lang))
 
 
-def versions(engine, client_id: int, lang: str) -> None:
-    table = svc.versions_table(engine, client_id, {n: s.label.get(lang) for n, s in load_schema().items()})
+def versions(session, lang: str) -> None:
+    table = svc.versions_table(session, {n: s.label.get(lang) for n, s in load_schema().items()})
     if table.empty:
         st.info(t("import_page.no_versions", lang), icon=":material/info:")
         return

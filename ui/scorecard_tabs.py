@@ -1,38 +1,35 @@
 """The scorecard page's working tabs: snapshots (freeze, list, compare), manual values per period,
-and the consultant's editor for targets, thresholds and weights. Writes check the permission on
-the server (``auth.guard.require``) and go through ``services.scorecard_view``."""
+and the consultant's editor for targets, thresholds and weights. Every write goes through a use
+case (``usecases.scorecard``), which checks the permission itself."""
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from auth.guard import require
-from core.errors import CockpitError
+from core.errors import CockpitError, ConflictError
 from core.formatting import percent
 from core.i18n import t
-from services import scorecard_editing as edits
-from services import scorecard_view as sv
-from storage.scorecards import delete_setting, list_snapshots
-from ui.auth_gate import current_principal
+from services.scorecard_editing import editor_frame, manual_table
 from ui.scorecard_widgets import STATUS_ICONS, status_text, value_text
 from ui.widgets import show_error
+from usecases import scorecard as uc
 
 
 def _stamp(value, lang: str) -> str:
     return value.strftime("%d.%m.%Y %H:%M" if lang == "de" else "%Y-%m-%d %H:%M") if value else "–"
 
 
-def snapshots(ctx, client, result, info, maturity, names: dict, lang: str, may_edit: bool) -> None:
+def snapshots(ctx, view, lang: str) -> None:
+    result, names = view.result, view.labels
     st.caption(t("views.snapshot.intro", lang))
-    if may_edit:
+    if view.may_edit:
         with st.form("snapshot_form", clear_on_submit=True, border=True):
             label = st.text_input(t("views.snapshot.label", lang), key="snapshot_label",
                                   placeholder=t("views.snapshot.placeholder", lang, period=result.period))
             if st.form_submit_button(t("scorecard.snapshot", lang), icon=":material/ac_unit:"):
-                require(current_principal(), "scorecard.edit", client.id)
-                sv.freeze(ctx.engine, client.id, result, label or result.period, info.version, maturity, ctx.actor)
+                uc.freeze_snapshot(ctx.session, view, label or result.period)
                 st.success(t("views.snapshot.saved", lang, period=result.period))
-    infos = list_snapshots(ctx.engine, client.id, result.scorecard_id)
+    infos = uc.snapshots(ctx.session, result.scorecard_id)
     if not infos:
         st.info(t("views.snapshot.none", lang), icon="ℹ️")
         return
@@ -51,7 +48,7 @@ def snapshots(ctx, client, result, info, maturity, names: dict, lang: str, may_e
     a, b = st.columns(2)
     first = a.selectbox(t("views.snapshot.first", lang), list(by_id)[::-1], format_func=name, key="snap_a")
     second = b.selectbox(t("views.snapshot.second", lang), list(by_id), format_func=name, key="snap_b")
-    diff = sv.compare(ctx.engine, client.id, first, second)
+    diff = uc.compare_snapshots(ctx.session, first, second)
     unit = lambda k: names[k].unit if k in names else "score"  # noqa: E731
     shown = pd.DataFrame({
         t("scorecard.kpi", lang): [names[k].name.get(lang) if k in names else k for k in diff["kpi"]],
@@ -69,13 +66,13 @@ def _num(value) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def manual_values(ctx, client, card, manual: pd.DataFrame, labels: list[str], names: dict, lang: str,
-                  may_edit: bool) -> None:
+def manual_values(ctx, view, lang: str) -> None:
+    card, may_edit = view.card, view.may_edit
     if not card.manual_kpis:
         st.info(t("views.manual.none", lang), icon="ℹ️")
         return
     st.caption(t("views.manual.intro", lang))
-    grid = edits.manual_table(card, manual, list(reversed(labels)))
+    grid = manual_table(card, view.manual, list(reversed(view.periods)))
     config = {"period": st.column_config.TextColumn(t("common.period", lang), disabled=True)}
     config.update({m.id: st.column_config.NumberColumn(f"{m.name.get(lang)}", min_value=0.0, format="localized")
                    for m in card.manual_kpis})
@@ -83,9 +80,8 @@ def manual_values(ctx, client, card, manual: pd.DataFrame, labels: list[str], na
     edited = st.data_editor(grid, key=f"manual_editor_{rev}", hide_index=True, num_rows="fixed",
                             column_config=config, disabled=not may_edit, width="content")
     if may_edit and st.button(t("common.save", lang), key="manual_save", icon=":material/save:"):
-        require(current_principal(), "scorecard.edit", client.id)
         try:
-            changed = edits.save_manual(ctx.engine, client.id, grid, edited, ctx.actor)
+            changed = uc.save_manual_values(ctx.session, grid, edited)
         except CockpitError as exc:
             show_error(exc, lang)
             return
@@ -96,16 +92,21 @@ def manual_values(ctx, client, card, manual: pd.DataFrame, labels: list[str], na
         st.success(t("views.manual.saved", lang, n=st.session_state.pop("manual_saved")))
 
 
-def editor(ctx, client, loaded: sv.LoadedScorecard, names: dict, lang: str) -> None:
+def editor(ctx, view, lang: str) -> None:
+    """Targets, thresholds and weights. The version the user started editing from is kept for the
+    session: a save after someone else's save is refused (``ConflictError``), never merged blindly."""
+    loaded, names = view.loaded, view.labels
+    base_key = f"editor_base_{ctx.client.id}_{loaded.card.id}"
+    base = st.session_state.setdefault(base_key, loaded.version)
     where = (t("views.editor.client_copy", lang, version=loaded.version) if loaded.version is not None
              else t("views.editor.default", lang))
     st.caption(f"{t('views.editor.intro', lang)} {where}")
-    frame = edits.editor_frame(loaded.card)
+    frame = editor_frame(loaded.card)
     objective_names = {o.id: o.name.get(lang) for o in loaded.card.objectives}
     frame.insert(2, "objective_name", [objective_names.get(o, o) for o in frame["objective"]])
     frame.insert(3, "name", [names[k].name.get(lang) if k in names else k for k in frame["kpi"]])
     number = lambda key: st.column_config.NumberColumn(t(key, lang), format="localized")  # noqa: E731
-    edited = st.data_editor(frame, key=f"scorecard_editor_{loaded.version}", hide_index=True, num_rows="fixed",
+    edited = st.data_editor(frame, key=f"scorecard_editor_{base}", hide_index=True, num_rows="fixed",
                             disabled=["objective", "kpi", "objective_name", "name"], width="stretch",
                             height=36 * (len(frame) + 1) + 4, column_config={
                                 "objective": None, "kpi": None,
@@ -117,22 +118,24 @@ def editor(ctx, client, loaded: sv.LoadedScorecard, names: dict, lang: str) -> N
                                 "weight": number("scorecard.weight")})
     save, reset = st.columns([1, 3])
     if save.button(t("common.save", lang), key="editor_save", icon=":material/save:", type="primary"):
-        require(current_principal(), "scorecard.edit", client.id)
         try:
-            version = edits.save_edits(ctx.engine, client.id, loaded, edited.drop(columns=["objective_name", "name"]),
-                                   ctx.actor)
+            version = uc.save_targets(ctx.session, loaded, edited.drop(columns=["objective_name", "name"]), base)
+        except ConflictError:
+            st.session_state.pop(base_key, None)  # the next run starts from what the database holds
+            st.error(t("views.editor.conflict", lang), icon=":material/sync_problem:")
         except CockpitError as exc:
             show_error(exc, lang)  # nothing was written: the previous version stays in force
         else:
+            st.session_state[base_key] = version
             st.session_state["editor_saved"] = version
             st.rerun()
     if loaded.version is not None and reset.button(t("views.editor.reset", lang), key="editor_reset"):
-        require(current_principal(), "scorecard.edit", client.id)
         try:
-            delete_setting(ctx.engine, client.id, loaded.card.id, loaded.version, ctx.actor)
+            uc.reset_targets(ctx.session, loaded)
         except CockpitError as exc:
             show_error(exc, lang)
         else:
+            st.session_state.pop(base_key, None)
             st.rerun()
     if "editor_saved" in st.session_state:
         st.success(t("views.editor.saved", lang, version=st.session_state.pop("editor_saved")))

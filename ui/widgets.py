@@ -5,6 +5,7 @@ import streamlit as st
 
 from core.errors import CockpitError, StorageError
 from core.i18n import t
+from usecases import datasets
 
 
 def show_error(exc: CockpitError, lang: str) -> None:
@@ -47,11 +48,23 @@ def require_client(ctx):
 
 def require_dataset(ctx):
     """The client's current dataset version, or the empty state that leads to the import."""
-    from services.analytics import current_dataset
-
-    client = require_client(ctx)
-    info = current_dataset(ctx.engine, client.id)
+    require_client(ctx)
+    info = datasets.current_dataset(ctx.session)
     if info is None:
         empty_state(t("views.overview.no_data", ctx.lang), "ui/pages/import_page.py", t("nav.import", ctx.lang))
         st.stop()
     return info
+
+
+def denied(action: str, lang: str) -> None:
+    """Why a part of the page is not offered: the role lacks ``action`` (the use case would refuse)."""
+    st.info(t("auth.denied_action", lang, action=t(f"auth.action.{action}", lang)), icon=":material/lock:")
+
+
+def client_address() -> str:
+    """The browser's address as the server sees it (for throttles); "" when unknown."""
+    try:
+        ip = st.context.ip_address
+    except Exception:  # noqa: BLE001 - AppTest and bare mode have no request
+        return ""
+    return ip if isinstance(ip, str) else ""

@@ -7,6 +7,9 @@ test fails if the page shows anything else, or nothing.
 """
 from __future__ import annotations
 
+from usecases.scorecard import view_scorecard
+from usecases.session import local_session
+
 import pytest
 
 from tests.e2e.conftest import AppServer, wait_for_app
@@ -28,7 +31,7 @@ def _expected(data_dir) -> dict[str, str]:
     engine = connect(settings.database_url)
     client = list_clients(engine)[0]
     maturity = sv.latest_maturity(engine, client.id)
-    result = sv.evaluate_client(engine, settings, client.id)
+    result = view_scorecard(local_session(engine, settings, client)).result
     card = sv.load_card(engine, client.id).card
     first = sv.headline_kpis(card)[0]
     labels = sv.kpi_labels(card)

@@ -43,10 +43,12 @@ def demo(tmp_path_factory):
 def built(demo, tmp_path_factory):
     from reports.pdf import build_pdf
     from reports.workbook import build_workbook
-    from services.reporting import board, content_for_client
+    from services.reporting import board
+    from usecases.reports import report_content
+    from usecases.session import local_session
 
     settings, engine, client, _info = demo
-    content = content_for_client(engine, settings, client.id, PERIOD, "de", created_at=CREATED)
+    content = report_content(local_session(engine, settings, client), PERIOD, "de", created_at=CREATED)
     folder = tmp_path_factory.mktemp("built")
     build_workbook(content, folder / "report.xlsx")
     build_pdf(board(content), str(folder / "report.pdf"))
@@ -186,11 +188,12 @@ def test_lifecycle_and_quality_sheets(built, demo):
 
 @pytest.mark.parametrize("period, message", [("2030-Q1", "no data for period 2030-Q1"), ("2025-Q5", "not a period")])
 def test_unknown_period_is_refused(demo, period, message):
-    from services.reporting import content_for_client
+    from usecases.reports import report_content
+    from usecases.session import local_session
 
     settings, engine, client, _info = demo
     with pytest.raises(InputError, match=message):
-        content_for_client(engine, settings, client.id, period, "de")
+        report_content(local_session(engine, settings, client), period, "de")
 
 
 @needs_poppler
@@ -213,7 +216,8 @@ def test_risky_texts_never_become_formulas(demo, tmp_path):
     from data.demo import generate
     from reports.workbook import build_workbook
     from services.importing import store_frames
-    from services.reporting import content_for_client
+    from usecases.reports import report_content
+    from usecases.session import local_session
     from storage.clients import create_client
 
     settings, engine, _client, _info = demo
@@ -224,7 +228,7 @@ def test_risky_texts_never_become_formulas(demo, tmp_path):
     frames["orders"] = orders.assign(product=RISKY["product"], channel=RISKY["channel"])
     client = create_client(engine, "@Risiko GmbH")
     store_frames(engine, settings.dataset_dir, client.id, frames, label="risky", source="test")
-    content = content_for_client(engine, settings, client.id, PERIOD, "de", include_raw=True)
+    content = report_content(local_session(engine, settings, client), PERIOD, "de", include_raw=True)
     build_workbook(content, tmp_path / "risky.xlsx")
     book = openpyxl.load_workbook(tmp_path / "risky.xlsx")
     formulas = [(ws.title, c.coordinate) for ws in book.worksheets for row in ws.iter_rows() for c in row

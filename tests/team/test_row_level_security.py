@@ -17,7 +17,7 @@ from storage.clients import create_client
 from storage.db import connect, forget, make_engine
 from storage.schema import assessment_rounds, audit_log
 from tests.conftest import PG_URL, _pg_url
-from ui.client_scope import ALL, client_scope, install, scope_for
+from storage.scope import ALL, client_scope, install, scope_for
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="TEST_DATABASE_URL not set: row-level security is PostgreSQL's")
 

@@ -3,6 +3,9 @@ index and the scorecard's six weightiest KPIs with exactly the values computed d
 installation leads to the import and the assessment."""
 from __future__ import annotations
 
+from usecases.scorecard import view_scorecard
+from usecases.session import local_session
+
 from tests.ui.apptest import open_page
 from tests.ui.views_support import demo
 
@@ -19,7 +22,7 @@ def test_demo_figures_equal_the_direct_computation(demo_env):
     at = open_page("overview_page.py", lang="de")
     settings, engine, client = demo()
     maturity = sv.latest_maturity(engine, client.id)
-    result = sv.evaluate_client(engine, settings, client.id)
+    result = view_scorecard(local_session(engine, settings, client)).result
     card = sv.load_card(engine, client.id).card
     labels = sv.kpi_labels(card)
     shown = _metrics(at)
@@ -56,20 +59,3 @@ def test_empty_installation_leads_to_the_next_step(empty_env):
     assert any("Noch keine Daten importiert" in i for i in infos)
     assert any("Noch kein Reifegrad-Assessment" in i for i in infos)
     assert not at.metric
-
-
-def test_every_cached_loader_is_keyed_by_client_and_dataset_version():
-    """ui/cache.py: a cached function without the client id (and, for data, the dataset version) as
-    arguments could show one client's figures to another."""
-    import ast
-    from pathlib import Path
-
-    tree = ast.parse((Path(__file__).resolve().parents[2] / "ui" / "cache.py").read_text(encoding="utf-8"))
-    cached = [f for f in tree.body if isinstance(f, ast.FunctionDef)
-              and any("cache_data" in ast.unparse(d) for d in f.decorator_list)]
-    assert len(cached) >= 5
-    for f in cached:
-        args = [a.arg for a in f.args.args]
-        assert args[0] == "client_id", f.name
-        if f.name not in {"latest_maturity", "maturity_benchmark"}:  # assessments are per client, not per dataset
-            assert args[1] == "dataset_version", f.name

@@ -4,6 +4,9 @@ services.scorecard_view computed directly), the strategy map renders with the ob
 and changing the period re-evaluates."""
 from __future__ import annotations
 
+from usecases.scorecard import view_scorecard
+from usecases.session import local_session
+
 import pandas as pd
 
 from tests.ui.apptest import open_page
@@ -29,7 +32,7 @@ def test_every_kpi_has_a_value_and_follows_its_thresholds(demo_env):
 
     at = open_page("scorecard_page.py", lang="de")
     settings, engine, client = demo()
-    result = sv.evaluate_client(engine, settings, client.id)
+    result = view_scorecard(local_session(engine, settings, client)).result
     card = sv.load_card(engine, client.id).card
     labels = sv.kpi_labels(card)
 
@@ -50,7 +53,7 @@ def test_strategy_map_renders_the_objective_lights(demo_env):
 
     at = open_page("scorecard_page.py", lang="en")
     settings, engine, client = demo()
-    result = sv.evaluate_client(engine, settings, client.id)
+    result = view_scorecard(local_session(engine, settings, client)).result
     maps = [f for f in figures(at) if "Strategy map" in (f["layout"].get("title") or {}).get("text", "")]
     assert len(maps) == 1 and has_data(maps[0])
     nodes = next(tr for tr in maps[0]["data"] if tr.get("customdata"))
@@ -65,7 +68,7 @@ def test_changing_the_period_re_evaluates(demo_env):
     settings, engine, client = demo()
     at.selectbox(key="period").set_value("2024-Q2").run()
     assert not at.exception
-    expected = sv.evaluate_client(engine, settings, client.id, period="2024-Q2")
+    expected = view_scorecard(local_session(engine, settings, client), "2024-Q2").result
     assert {m.label: m.value for m in at.metric}["Gesamt"] == percent(expected.score, "de", 0)
     assert at.query_params.get("period") == "2024-Q2"
 

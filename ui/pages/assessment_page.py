@@ -2,20 +2,18 @@
 
 Results: maturity index and staged level with the "why this level" explanation, radar (current,
 target, previous round), domain table, roadmap, heatmap, comparison with earlier rounds and the
-anonymised benchmark. Everything is read from the database on each run.
+anonymised benchmark. Everything is read through ``usecases.assessment`` on each run.
 """
 from __future__ import annotations
 
 import streamlit as st
 
-from auth.guard import require
 from core.i18n import t
-from services import workshop
-from storage.assessments import list_rounds
+from services.workshop import model_by_id
 from ui import assessment_results as results_views, assessment_widgets as aw
-from ui.auth_gate import current_principal
 from ui.state import context
 from ui.widgets import empty_state
+from usecases import assessment
 
 ctx = context()
 lang = ctx.lang
@@ -24,18 +22,17 @@ if ctx.client is None:
     empty_state(t("assessment.page.no_client", lang), aw.link_if_allowed("ui/pages/settings_page.py"),
                 t("nav.settings", lang))
     st.stop()
-require(current_principal(), "assessment.view", ctx.client.id)
 
-rounds = list_rounds(ctx.engine, ctx.client.id)
-if aw.may("assessment.run", ctx.client.id) and aw.new_round_form(ctx, expanded=not rounds):
-    rounds = list_rounds(ctx.engine, ctx.client.id)
+rounds = assessment.rounds(ctx.session)
+if aw.may(ctx, "assessment.run") and aw.new_round_form(ctx, expanded=not rounds):
+    rounds = assessment.rounds(ctx.session)
 
 if not rounds:
     empty_state(t("assessment.page.no_round", lang))
     st.stop()
 
 rnd = aw.round_picker(rounds, lang)
-model = workshop.model_by_id(rnd.model_id)
+model = model_by_id(rnd.model_id)
 if model.version != rnd.model_version:
     st.warning(t("assessment.page.model_changed", lang, old=rnd.model_version, new=model.version))
 results, goals, questions = st.tabs([t("assessment.page.tab_results", lang), t("assessment.page.tab_targets", lang),

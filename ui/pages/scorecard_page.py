@@ -3,47 +3,35 @@ against its target with trend and sparkline, the strategy map, snapshots, manual
 consultants) the editor. A KPI opens its detail page (?kpi=<id>)."""
 import streamlit as st
 
-from auth.guard import require
 from charts.strategy_map import strategy_map as strategy_map_chart
-from core.errors import PermissionDenied
 from core.formatting import percent
 from core.i18n import t
 from scorecards.strategy_map import strategy_map
-from services import scorecard_view as sv
-from storage.scorecards import manual_frame
-from ui import cache, scorecard_tabs
-from ui.auth_gate import current_principal
-from ui.scorecard_widgets import badge, badge_md, kpi_table
+from ui import scorecard_tabs
 from ui.filters import from_url, to_url
+from ui.scorecard_widgets import badge, badge_md, kpi_table
 from ui.state import context
-from ui.widgets import empty_state, require_client, require_dataset
+from ui.widgets import empty_state, page_link, require_dataset
+from usecases.scorecard import view_scorecard
 
 ctx = context()
 lang = ctx.lang
 st.title(t("scorecard.title", lang))
-client = require_client(ctx)
-principal = current_principal()
-require(principal, "scorecard.view", client.id)
-info = require_dataset(ctx)
-
-loaded = sv.load_card(ctx.engine, client.id)
-card = loaded.card
-actuals = cache.scorecard_actuals(client.id, info.version, card.engine_kpi_ids, card.granularity.value)
-labels = list(reversed(sv.periods(actuals)))
-if not labels:
+require_dataset(ctx)
+overview = view_scorecard(ctx.session)
+if not overview.periods:
     empty_state(t("scorecard.no_data", lang), "ui/pages/import_page.py", t("nav.import", lang))
     st.stop()
-default = sv.default_period(actuals, card.granularity.value)
+card = overview.card
 head, pick = st.columns([3, 1], vertical_alignment="bottom")
 head.caption(f"{card.name.get(lang)} · {t('views.scorecard.granularity', lang)}: "
              f"{t(f'common.{card.granularity.value}', lang)}")
-from_url("period", labels, default if default in labels else labels[0])
+labels = list(overview.periods)
+from_url("period", labels, overview.default_period or labels[0])
 period = pick.selectbox(t("common.period", lang), labels, key="period")
-to_url("period", period, default)
-maturity = cache.maturity(client.id)
-manual = manual_frame(ctx.engine, client.id)
-result = sv.evaluate_view(card, actuals, period, manual, sv.external_frame(info, maturity))
-names = sv.kpi_labels(card)
+to_url("period", period, overview.default_period)
+view = overview if period == overview.period else view_scorecard(ctx.session, period)
+result, names = view.result, view.labels
 
 cols = st.columns(1 + len(result.perspectives))
 with cols[0].container(border=True):
@@ -54,16 +42,10 @@ for col, p in zip(cols[1:], result.perspectives):
         st.metric(p.name.get(lang), percent(p.score, lang, 0))
         badge(p.status.value, lang)
 
-try:
-    require(principal, "scorecard.edit", client.id)
-    may_edit = True
-except PermissionDenied:
-    may_edit = False
 titles = [t("views.scorecard.tab_kpis", lang), t("scorecard.strategy_map", lang), t("scorecard.snapshots", lang),
-          t("views.scorecard.tab_manual", lang)] + ([t("views.scorecard.tab_editor", lang)] if may_edit else [])
+          t("views.scorecard.tab_manual", lang)] + ([t("views.scorecard.tab_editor", lang)] if view.may_edit else [])
 tabs = st.tabs(titles)
 with tabs[0]:
-    objectives = {o.id: o for o in result.objectives}
     for p in result.perspectives:
         st.markdown(f"#### {p.name.get(lang)} {badge_md(p.status.value, lang, percent(p.score, lang, 0))}")
         members = [o for o in result.objectives if o.perspective == p.id]
@@ -73,20 +55,20 @@ with tabs[0]:
                   objectives={o.id: o.name.get(lang) for o in members})
     st.divider()
     left, right = st.columns([2, 1], vertical_alignment="bottom")
-    drill = left.selectbox(t("views.scorecard.drill", lang), [k for k in card.engine_kpi_ids
-                                                             if k not in sv.EXTERNAL_KPIS],
+    drill = left.selectbox(t("views.scorecard.drill", lang), view.drill_ids,
                            format_func=lambda k: names[k].name.get(lang), key="sc_drill")
-    right.page_link("ui/pages/kpi_page.py", label=t("views.scorecard.open_kpi", lang), icon=":material/query_stats:",
-                    query_params={"kpi": drill})
+    with right:
+        page_link("ui/pages/kpi_page.py", label=t("views.scorecard.open_kpi", lang), icon=":material/query_stats:",
+                  query_params={"kpi": drill})
 with tabs[1]:
     st.plotly_chart(strategy_map_chart(strategy_map(card, result).to_dict(), lang,
                                        title=t("views.scorecard.map_title", lang, period=result.period)),
                     width="stretch", key="strategy_map")
     st.caption(t("views.scorecard.map_caption", lang))
 with tabs[2]:
-    scorecard_tabs.snapshots(ctx, client, result, info, maturity, names, lang, may_edit)
+    scorecard_tabs.snapshots(ctx, view, lang)
 with tabs[3]:
-    scorecard_tabs.manual_values(ctx, client, card, manual, labels, names, lang, may_edit)
-if may_edit:
+    scorecard_tabs.manual_values(ctx, view, lang)
+if view.may_edit:
     with tabs[4]:
-        scorecard_tabs.editor(ctx, client, loaded, names, lang)
+        scorecard_tabs.editor(ctx, view, lang)

@@ -5,7 +5,7 @@ Revises: 0001
 Create Date: 2026-11-23 17:05:00
 
 The second line behind the repositories' ``client_id`` filters: a transaction that set
-``app.client_id`` (``ui.client_scope``) sees and writes only that client's rows. No setting, an
+``app.client_id`` (``storage.scope``) sees and writes only that client's rows. No setting, an
 empty one or ``*`` means every client (the command line, migrations, the anonymous benchmark).
 It binds only roles that neither own the tables nor are superusers: connect the app as such a
 role (docs/team-mode.md "Row-level security"). SQLite: nothing to do.

@@ -1,0 +1,45 @@
+"""Explore the KPIs and the customer lifecycle of the client's current data: the KPI page, the
+lifecycle page, ``cli.py kpi compute`` / ``lifecycle`` on a stored client.
+
+Every answer is kept per (database, client, dataset version, question), so a filter change that
+goes back to an earlier filter, a rerun or a second user asks the engine once.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from core.query import Filters
+from kpis.engine import compute
+from lifecycle.views import compute_view
+from services.scorecard_view import default_period
+from storage.datasets import DatasetInfo
+from usecases import datasets
+from usecases.caching import cache
+from usecases.session import Session, require
+
+_KPIS = cache("kpi_table")
+_VIEWS = cache("lifecycle_view")
+
+
+def kpi_table(session: Session, info: DatasetInfo, kpi_ids: tuple[str, ...], by: tuple[str, ...] = (),
+              granularity: str | None = None, filters: Filters = Filters()) -> pd.DataFrame:
+    """Any KPI table of the engine: by a breakdown, per period, filtered (``kpis.results`` columns)."""
+    require(session, "scorecard.view")
+    key = (session.settings.database_url, session.client_id, info.version, tuple(kpi_ids), tuple(by), granularity,
+           filters)
+    return _KPIS.get(key, lambda: compute(datasets.source(session, info), kpi_ids, by=by, period=granularity,
+                                          filters=filters))
+
+
+def lifecycle_view(session: Session, info: DatasetInfo, view: str, filters: Filters = Filters(),
+                   granularity: str = "month", by: str = "acquisition_channel") -> pd.DataFrame:
+    """One lifecycle view (``lifecycle.views.VIEWS``) for the filters."""
+    require(session, "scorecard.view")
+    key = (session.settings.database_url, session.client_id, info.version, view, filters, granularity, by)
+    return _VIEWS.get(key, lambda: compute_view(datasets.source(session, info), view, filters, period=granularity,
+                                                by=by))
+
+
+def last_complete_period(session: Session, info: DatasetInfo, table: pd.DataFrame, granularity: str) -> str | None:
+    """The default period of a KPI table: the same rule as the scorecard's and the reports'."""
+    return default_period(table, granularity, datasets.choices(session, info).last_day)

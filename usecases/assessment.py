@@ -1,0 +1,172 @@
+"""Run a maturity assessment: rounds, the workshop's presentation view, consensus ratings,
+targets, results, and the participants' votes (the assessment, workshop and vote pages).
+
+Reading results needs ``assessment.view``; running the round (start, move, rate, set targets,
+renew the code, follow the live votes) ``assessment.run``; a participant's vote
+``assessment.vote`` in the one round they joined.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from assessment.model import MaturityModel
+from assessment.scoring import AssessmentResult
+from core.settings import Settings
+from services import workshop
+from storage import assessments as repo
+from storage.assessments import Participant, Round
+from usecases.caching import cache
+from usecases.session import Session, participant_session, require, scoped
+
+_BENCHMARK = cache("maturity_benchmark", ttl=300)
+
+
+@dataclass(frozen=True)
+class LiveQuestion:
+    row: dict                  # the question's row of services.workshop.question_table
+    distribution: pd.DataFrame
+    votes: pd.DataFrame
+    participants: int
+
+
+def rounds(session: Session) -> list[Round]:
+    require(session, "assessment.view")
+    with scoped(session):
+        return repo.list_rounds(session.engine, session.client_id)
+
+
+def start_round(session: Session, model_id: str, name: str, participants=(), aggregation: str = "median") -> Round:
+    require(session, "assessment.run")
+    with scoped(session):
+        return workshop.start_round(session.engine, session.client_id, model_id, name, participants,
+                                    aggregation=aggregation, actor=session.actor)
+
+
+def round_state(session: Session, round_id: int, model: MaturityModel | None = None) -> workshop.RoundState:
+    """The round with its model, current question, participants, votes and ratings."""
+    require(session, "assessment.view")
+    with scoped(session):
+        return workshop.round_state(session.engine, session.client_id, round_id, model)
+
+
+def presentation(session: Session, round_id: int) -> workshop.RoundState:
+    """The round as the facilitator's presentation view shows it (``assessment.run``: the view
+    lists the voters by name and their personal links)."""
+    require(session, "assessment.run")
+    with scoped(session):
+        return workshop.round_state(session.engine, session.client_id, round_id)
+
+
+def move(session: Session, round_id: int, model: MaturityModel, question_id: str, step: int) -> str:
+    require(session, "assessment.run")
+    with scoped(session):
+        return workshop.move(session.engine, session.client_id, round_id, model, question_id, step,
+                             actor=session.actor)
+
+
+def set_consensus(session: Session, round_id: int, model: MaturityModel, question_id: str, value: float | None,
+                  not_applicable: bool = False, *, rationale: str = "", note: str = "", evidence: str = "",
+                  expected_version: int | None = None) -> int:
+    require(session, "assessment.run")
+    with scoped(session):
+        return workshop.set_consensus(session.engine, session.client_id, round_id, model, question_id, value,
+                                      not_applicable, rationale=rationale, note=note, evidence=evidence,
+                                      expected_version=expected_version, actor=session.actor)
+
+
+def set_target(session: Session, round_id: int, model: MaturityModel, domain_id: str, target: float,
+               expected_version: int | None = None) -> int:
+    require(session, "assessment.run")
+    with scoped(session):
+        return workshop.set_target(session.engine, session.client_id, round_id, model, domain_id, target,
+                                   expected_version=expected_version, actor=session.actor)
+
+
+def targets(session: Session, round_id: int) -> dict:
+    require(session, "assessment.view")
+    with scoped(session):
+        return repo.targets(session.engine, session.client_id, round_id)
+
+
+def renew_code(session: Session, round_id: int) -> Round:
+    require(session, "assessment.run")
+    with scoped(session):
+        return repo.renew_join_code(session.engine, session.client_id, round_id, session.actor)
+
+
+def live_question(session: Session, round_id: int, model: MaturityModel, question_id: str) -> LiveQuestion:
+    """Fresh from the database (the presentation view's 2-second panel): checked on every call, so
+    a facilitator whose access was revoked stops seeing the voters at the next refresh."""
+    require(session, "assessment.run")
+    with scoped(session):
+        row, dist, votes = workshop.live_question(session.engine, session.client_id, round_id, model, question_id)
+        people = len(repo.list_participants(session.engine, session.client_id, round_id))
+    return LiveQuestion(row, dist, votes, people)
+
+
+def result(session: Session, round_id: int) -> AssessmentResult:
+    require(session, "assessment.view")
+    with scoped(session):
+        return workshop.result(session.engine, session.client_id, round_id)
+
+
+def previous_result(session: Session, round_id: int):
+    require(session, "assessment.view")
+    with scoped(session):
+        return workshop.previous_result(session.engine, session.client_id, round_id)
+
+
+def history(session: Session, round_id: int) -> pd.DataFrame:
+    require(session, "assessment.view")
+    with scoped(session):
+        return workshop.history(session.engine, session.client_id, round_id)
+
+
+def votes(session: Session, round_id: int) -> pd.DataFrame:
+    require(session, "assessment.view")
+    with scoped(session):
+        return repo.votes_frame(session.engine, session.client_id, round_id)
+
+
+def benchmark(session: Session, model_id: str) -> pd.DataFrame | None:
+    """The anonymised average of the other clients' latest rounds of the model. It scores every
+    client's latest round, so it is kept five minutes rather than recomputed on each rerun."""
+    require(session, "assessment.view")
+    key = (session.settings.database_url, session.client_id, model_id)
+    return _BENCHMARK.get(key, lambda: workshop.benchmark(session.engine, model_id, session.client_id))
+
+
+# -- participants (no account: they join with the round's code) ---------------------------------
+
+def join(engine: Engine, code: str, name: str, address: str = "") -> Participant:
+    """Join a round with its code and a name (throttled per address and round); the participant
+    with the personal token of their link."""
+    return workshop.join(engine, code, name, address=address)
+
+
+def participant(engine: Engine, settings: Settings, token: str) -> Session | None:
+    """The participant of a personal link (``?p=``), or None for an unknown token."""
+    found = repo.participant_by_token(engine, token) if token else None
+    return participant_session(engine, settings, found) if found is not None else None
+
+
+def ballot(session: Session) -> tuple[Round, pd.DataFrame]:
+    """The participant's round as it is now (current question, status) and their own votes."""
+    principal = require(session, "assessment.vote", round_id=session.principal.round_id)
+    with scoped(session):
+        rnd = repo.get_round(session.engine, session.client_id, principal.round_id)
+        votes = repo.votes_frame(session.engine, session.client_id, principal.round_id)
+    return rnd, votes[votes["participant_id"] == principal.participant_id]
+
+
+def cast_vote(session: Session, model: MaturityModel, question_id: str, value: float | None,
+              not_applicable: bool = False) -> None:
+    """Store the participant's answer to the round's question (replacing an earlier one)."""
+    principal = require(session, "assessment.vote", round_id=session.principal.round_id)
+    with scoped(session):
+        participant = Participant(principal.participant_id, session.client_id, principal.round_id, principal.username,
+                                  "")
+        workshop.vote(session.engine, participant, model, question_id, value, not_applicable)

@@ -1,0 +1,81 @@
+"""Import a dataset, and read the client's current data: what the import page, the data-dependent
+pages and the ``import``/``datasets`` commands do.
+
+One commit path for every import (page and command line): ``services.import_session.commit``,
+with an explicit policy for the entities an import does not bring:
+
+- ``carry_forward`` (default): the new version holds the imported entities plus every other
+  entity of the previous version, unchanged. Importing an orders export keeps the customers,
+  contacts and tickets the scorecard needs.
+- ``replace``: the new version holds only what this import brings (``cli.py import --replace``).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.errors import InputError
+from data.dataset import ImportResult, read_dataset
+from data.manifest import Manifest
+from services import import_session
+from services.analytics import external_values
+from services.filter_choices import FilterChoices, filter_choices
+from storage.datasets import DatasetInfo, dataset_paths, get_dataset, latest_dataset, list_datasets
+from usecases.caching import cache
+from usecases.session import Session, require, scoped
+
+CARRY_FORWARD, REPLACE = import_session.CARRY_FORWARD, import_session.REPLACE
+_CHOICES = cache("filter_choices")
+
+
+def current_dataset(session: Session, version: int | None = None) -> DatasetInfo | None:
+    """The client's newest dataset version (or ``version``); None before the first import."""
+    require(session, "scorecard.view")
+    with scoped(session):
+        if version:
+            return get_dataset(session.engine, session.client_id, version)
+        return latest_dataset(session.engine, session.client_id)
+
+
+def completeness(info: DatasetInfo | None) -> float | None:
+    """The data completeness of a dataset version (the learning-and-growth KPI)."""
+    return external_values(info, None).get("data_completeness")
+
+
+def versions(session: Session) -> list[DatasetInfo]:
+    require(session, "scorecard.view")
+    with scoped(session):
+        return list_datasets(session.engine, session.client_id)
+
+
+def source(session: Session, info: DatasetInfo) -> dict[str, Path]:
+    """Where the rows of ``info`` are (the query package reads them)."""
+    if info.client_id != session.client_id:
+        raise InputError(f"dataset v{info.version} is not one of this client's", hint="pick a version of the client")
+    return dataset_paths(session.settings.dataset_dir, info)
+
+
+def choices(session: Session, info: DatasetInfo) -> FilterChoices:
+    """What the filter bar offers (channels, segments, regions, campaigns) and the date range."""
+    require(session, "scorecard.view")
+    key = (session.settings.database_url, session.client_id, info.version)
+    return _CHOICES.get(key, lambda: filter_choices(source(session, info)))
+
+
+def import_file(session: Session, data: str | Path | Manifest, *, mode: str = CARRY_FORWARD,
+                accept_partial: bool = False, label: str = "") -> tuple[DatasetInfo | None, ImportResult]:
+    """Read and validate a manifest or a folder, then store it as the next version (``commit``).
+    Nothing is stored (None) when the report has problems and ``accept_partial`` is false."""
+    require(session, "import.run")
+    result = read_dataset(data, max_bytes=session.settings.max_upload_mb * 1024 * 1024)
+    if (not result.report.ok and not accept_partial) or not any(len(f) for f in result.frames.values()):
+        return None, result
+    return commit(session, result, mode=mode, accept_partial=accept_partial, label=label), result
+
+
+def commit(session: Session, result: ImportResult, *, mode: str = CARRY_FORWARD, accept_partial: bool = False,
+           label: str = "") -> DatasetInfo:
+    """Store a validated import as ONE new version (see the module docstring for ``mode``)."""
+    require(session, "import.run")
+    with scoped(session):
+        return import_session.commit(session.engine, session.settings.dataset_dir, session.client_id, result,
+                                     accept_partial=accept_partial, actor=session.actor, label=label, mode=mode)

@@ -1,0 +1,120 @@
+"""Export reports and run the offline questionnaire round trip: the reports page and
+``cli.py report`` / ``questionnaire``.
+
+A report (Excel or PDF) needs ``report.export``; its scorecard is the one
+``usecases.scorecard.view_scorecard`` evaluates, so the report shows the card the page shows. The
+questionnaire (download, read back, diff, merge) is part of running an assessment and needs
+``assessment.run``: a manager who may open the reports page cannot change ratings through it.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, BinaryIO
+
+import pandas as pd
+
+from core.errors import InputError
+from core.query import Period
+from reports.content import ReportContent
+from reports.pdf import build_pdf
+from reports.workbook import build_workbook
+from services import questionnaire, reporting, workshop
+from usecases import datasets, scorecard
+from usecases.caching import cache
+from usecases.session import Session, require, scoped
+
+KINDS = ("xlsx", "pdf")
+_PERIODS = cache("report_periods")
+
+
+@dataclass(frozen=True)
+class BuiltReport:
+    kind: str
+    content: bytes
+    kpis: pd.DataFrame | None   # every KPI by period, for the CSV beside the report
+
+
+def report_periods(session: Session, granularity: str) -> tuple[list[str], str | None]:
+    """The periods a report can cover (newest first) and the default: the last complete one."""
+    require(session, "report.export")
+    info = datasets.current_dataset(session)
+    if info is None:
+        return [], None
+    last_day = datasets.choices(session, info).last_day
+    key = (session.settings.database_url, session.client_id, info.version, granularity)
+    return _PERIODS.get(key, lambda: reporting.available_periods(session.settings, info, granularity, last_day))
+
+
+def report_content(session: Session, period: str, lang: str, *, round_id: int | None = None,
+                   include_raw: bool = False, created_at: datetime | None = None,
+                   scorecard_id: str = "crm_default") -> ReportContent:
+    """What the report shows for ``period``: the client's current dataset version, its scorecard
+    evaluated for the scorecard period that ``period`` falls in, its latest (or given) round."""
+    require(session, "report.export")
+    p = Period.parse(period)
+    info = datasets.current_dataset(session)
+    card = None
+    if info is not None:
+        view = scorecard.view_scorecard(session, scorecard_id=scorecard_id)
+        card_label = reporting.card_period(p, view.card).label
+        if card_label in view.periods:
+            view = scorecard.view_scorecard(session, card_label, scorecard_id)
+            card = (view.card, view.result)
+        version = view.loaded.version
+    else:
+        version = None
+    with scoped(session):
+        return reporting.content_for_client(session.engine, session.settings, session.client_id, p.label, lang,
+                                            info, card, round_id=round_id, include_raw=include_raw,
+                                            created_at=created_at, scorecard_version=version)
+
+
+def build_report(session: Session, kind: str, period: str, lang: str, *, include_raw: bool = False,
+                 target: Any = None, created_at: datetime | None = None) -> BuiltReport:
+    """The Excel workbook or the board PDF as bytes (also written to ``target`` when given)."""
+    if kind not in KINDS:
+        raise InputError(f"unknown report kind {kind!r}", hint=f"one of {list(KINDS)}")
+    content = report_content(session, period, lang, include_raw=include_raw and kind == "xlsx",
+                             created_at=created_at)
+    buffer = io.BytesIO()
+    if kind == "xlsx":
+        build_workbook(content, buffer)
+    else:
+        build_pdf(reporting.board(content), buffer)
+    data = buffer.getvalue()
+    if target is not None:
+        if hasattr(target, "write"):
+            target.write(data)
+        else:
+            with open(target, "wb") as out:
+                out.write(data)
+    return BuiltReport(kind, data, reporting.kpi_period_table(content, lang))
+
+
+def export_questionnaire(session: Session, round_id: int, lang: str, target: Any) -> None:
+    require(session, "assessment.run")
+    with scoped(session):
+        questionnaire.export(session.engine, session.client_id, round_id, lang, target,
+                             client_name=session.client.name)
+
+
+def questionnaire_changes(session: Session, round_id: int, file: str | BinaryIO, source: str | None,
+                          lang: str) -> pd.DataFrame:
+    """Read a filled questionnaire back and diff it against the round's consensus ratings."""
+    require(session, "assessment.run")
+    with scoped(session):
+        answers = questionnaire.read(session.engine, session.client_id, round_id, file, source=source, lang=lang)
+        return questionnaire.diff(session.engine, session.client_id, round_id, answers, lang)
+
+
+def merge_questionnaire(session: Session, round_id: int, changes: pd.DataFrame,
+                        source: str = "questionnaire.xlsx") -> tuple[questionnaire.MergeResult, float | None]:
+    """Write the confirmed changes as consensus ratings (all or nothing); returns the merge and the
+    round's new maturity index."""
+    require(session, "assessment.run")
+    with scoped(session):
+        merged = questionnaire.merge(session.engine, session.client_id, round_id, changes, actor=session.actor,
+                                     source=source)
+        return merged, workshop.result(session.engine, session.client_id, round_id).maturity_index

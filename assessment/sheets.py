@@ -4,7 +4,8 @@ A sheet has the columns ``question_id``, ``participant`` (optional), ``answer`` 
 or ``n/a``) and ``note`` (optional); other columns (domain, question text) are ignored. CSV may be
 UTF-8 (with or without BOM) or cp1252, separated by ``;`` or ``,`` (decimal commas are fine with
 ``;``); ``.xlsx`` is read with python-calamine. Rows with an empty answer are skipped (not filled
-in); every bad row becomes a Problem naming file and row, raised together as one InputError.
+in); a row with an answer but no question id, and every other bad row, becomes a Problem naming
+file and row, raised together as one InputError.
 """
 from __future__ import annotations
 
@@ -95,7 +96,7 @@ def read_answers(path: str | Path, model: MaturityModel) -> pd.DataFrame:
         "answer": raw["answer"].astype("string").fillna("").str.strip(),
         "note": (raw["note"] if "note" in raw else pd.Series("", index=raw.index)).astype("string").fillna(""),
     })
-    df = df[(df["answer"] != "") & (df["question_id"].fillna("") != "")]
+    df = df[df["answer"] != ""]
     df["not_applicable"] = df["answer"].str.lower().isin(NA_WORDS)
     df["value"] = pd.to_numeric(df["answer"].where(~df["not_applicable"]), errors="coerce")
     anonymous = df["participant"] == ""
@@ -113,14 +114,16 @@ def _problems(df: pd.DataFrame, model: MaturityModel, name: str) -> list[Problem
     allowed = pd.DataFrame([(q.id, v) for q in questions for v in q.values], columns=["question_id", "value"])
     allowed["ok"] = True
     na_ok = pd.Series({q.id: q.not_applicable_allowed for q in questions}, dtype=bool)
+    no_id = (df["question_id"].fillna("") == "").to_numpy(dtype=bool)
     known = df["question_id"].isin(model.question_ids)
     hit = df.merge(allowed, on=["question_id", "value"], how="left")["ok"].fillna(False).to_numpy(dtype=bool)
-    na_bad = df["not_applicable"] & ~df["question_id"].map(na_ok).fillna(True).astype(bool)
+    na_bad = df["not_applicable"] & ~_lookup(df["question_id"], na_ok.to_dict(), True).astype(bool)
     dup = df.duplicated(["question_id", "participant"], keep="first")
-    allowed_text = df["question_id"].map(
-        {q.id: ", ".join(f"{v:g}" for v in q.values) for q in questions}).fillna("")
+    allowed_text = _lookup(df["question_id"], {q.id: ", ".join(f"{v:g}" for v in q.values) for q in questions},
+                           "").astype("string")
     checks = [  # (mask, message) per kind of problem; messages built for every row, kept where masked
-        (~known, "question_id " + df["question_id"] + " is not in model " + model.id),
+        (no_id, pd.Series("answer " + df["answer"] + " has no question_id", index=df.index)),
+        (~known & ~no_id, "question_id " + df["question_id"] + " is not in model " + model.id),
         (known & ~df["not_applicable"] & ~hit,
          "answer " + df["answer"] + " is not an option of " + df["question_id"] + " (allowed: " + allowed_text + ")"),
         (known & na_bad, "n/a is not allowed for " + df["question_id"]),
@@ -129,3 +132,11 @@ def _problems(df: pd.DataFrame, model: MaturityModel, name: str) -> list[Problem
     issues = pd.concat([pd.DataFrame({"row": df["row"][mask], "msg": msg[mask]}) for mask, msg in checks])
     issues = issues.sort_values("row", kind="stable")
     return [Problem(f"{name}: row {r}", m) for r, m in zip(issues["row"], issues["msg"])]
+
+
+def _lookup(keys: pd.Series, table: dict, default) -> pd.Series:
+    """``table[key]`` per row, ``default`` for unknown or empty keys. Looked up on plain Python
+    values: mapping an Arrow-backed column whose every key is unknown gives an all-null Arrow
+    column that ``fillna`` cannot fill (``ArrowInvalid: Invalid null value``)."""
+    found = keys.astype(object).map(table)
+    return found.where(found.notna(), default)

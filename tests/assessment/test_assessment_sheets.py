@@ -1,11 +1,17 @@
 """Answer sheets: template, reading CSV (encodings, separators) and xlsx, bad rows named."""
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from assessment.sheets import read_answers, template, write_template
 from core.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_template_has_one_row_per_question_and_participant(default_model):
@@ -75,3 +81,37 @@ def test_missing_columns_are_reported(foreign_model, tmp_path):
     path.write_text("frage,antwort\nx,1\n", encoding="utf-8")
     with pytest.raises(InputError, match="required column\\(s\\) missing: question_id, answer"):
         read_answers(path, foreign_model)
+
+
+ALL_BAD = {  # every row of the sheet is bad in the same way (issue 15.2: no row gives the columns a type)
+    "unknown ids": ("question_id;participant;answer\nnope_1;A;3\nnope_2;B;2\n",
+                    ["row 2: question_id nope_1 is not in model crm_default",
+                     "row 3: question_id nope_2 is not in model crm_default"]),
+    "unknown ids answered n/a": ("question_id;answer\nnope_1;n/a\nnope_2;k.A.\n",
+                                 ["row 2: question_id nope_1 is not in model crm_default",
+                                  "row 3: question_id nope_2 is not in model crm_default"]),
+    "answers outside the options": ("question_id;answer\nstrategy_goals;9\nsales_forecast;viel\n",
+                                    ["row 2: answer 9 is not an option of strategy_goals (allowed: 1, 2, 3, 4, 5)",
+                                     "row 3: answer viel is not an option of sales_forecast (allowed: 1, 2, 3, 4, 5)"]),
+    "answers without a question id": ("question_id;answer\n;3\n ;4\n",
+                                      ["row 2: answer 3 has no question_id", "row 3: answer 4 has no question_id"]),
+}
+
+
+@pytest.mark.parametrize("content,expected", ALL_BAD.values(), ids=ALL_BAD.keys())
+def test_a_sheet_whose_every_row_is_bad_names_each_row(default_model, tmp_path, content, expected):
+    path = tmp_path / "antworten.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_answers(path, default_model)
+    assert [str(p) for p in caught.value.problems] == [f"antworten.csv: {e}" for e in expected]
+
+
+def test_assess_score_on_an_all_unknown_sheet_exits_2_naming_file_and_row(tmp_path):
+    path = tmp_path / "antworten.csv"
+    path.write_text(ALL_BAD["unknown ids"][0], encoding="utf-8")
+    done = subprocess.run([sys.executable, str(ROOT / "cli.py"), "assess", "score", "--model", "crm_default",
+                           "--answers", str(path)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "antworten.csv: row 2: question_id nope_1 is not in model crm_default" in done.stderr
+    assert "Traceback" not in done.stderr and "ArrowInvalid" not in done.stderr

@@ -11,7 +11,7 @@ from charts.radar import radar
 from core.formatting import day, number
 from core.i18n import t
 from services.workshop import answers_grid, domain_table, model_by_id, roadmap_table
-from storage.assessments import Round
+from usecases.assessment import Round
 from ui.assessment_widgets import value_text
 from usecases import assessment
 

@@ -21,7 +21,7 @@ from core.errors import CockpitError, ConflictError
 from core.formatting import number
 from core.i18n import LANGUAGES, t
 from services.workshop import models as shipped_models
-from storage.assessments import Round
+from usecases.assessment import Round
 from ui.auth_gate import page_allowed, still_allowed
 from ui.widgets import show_error
 from usecases import assessment

@@ -170,3 +170,8 @@ def cast_vote(session: Session, model: MaturityModel, question_id: str, value: f
         participant = Participant(principal.participant_id, session.client_id, principal.round_id, principal.username,
                                   "")
         workshop.vote(session.engine, participant, model, question_id, value, not_applicable)
+
+
+def model_of(rnd: Round) -> MaturityModel:
+    """The maturity model a round was started with (from config/models)."""
+    return workshop.model_by_id(rnd.model_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.i18n import t
-from services.workshop import model_by_id
+
 from ui import assessment_results as results_views, assessment_widgets as aw
 from ui.state import context
 from ui.widgets import empty_state
@@ -32,7 +32,7 @@ if not rounds:
     st.stop()
 
 rnd = aw.round_picker(rounds, lang)
-model = model_by_id(rnd.model_id)
+model = assessment.model_of(rnd)
 if model.version != rnd.model_version:
     st.warning(t("assessment.page.model_changed", lang, old=rnd.model_version, new=model.version))
 results, goals, questions = st.tabs([t("assessment.page.tab_results", lang), t("assessment.page.tab_targets", lang),

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from core.cells import neutralise_frame, neutralise_texts
+from core.cells import neutralise_frame
 from data.mapping import PROBLEM_COLUMNS, empty_problems, parse_booleans, problem_frame
 from data.schema import EntitySchema, PlausibilityCheck, PlausibilityRule
 
@@ -67,9 +67,6 @@ class ValidationReport:
         if len(table) > limit:
             lines.append(f"  ... and {len(table) - limit} more")
         return "\n".join(lines)
-
-
-neutralise = neutralise_texts  # the one rule of core.cells, under the name services.import_session imports
 
 
 def write_report_csv(report: "ValidationReport", path) -> None:

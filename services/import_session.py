@@ -25,6 +25,7 @@ from typing import Any, BinaryIO
 import pandas as pd
 from sqlalchemy import Engine
 
+from core.cells import neutralise_frame
 from core.errors import DataImportError, InputError, Problem
 from data.dataset import ImportResult, read_dataset
 from data.manifest import EntityMapping, Manifest, Unpivot, parse_manifest
@@ -231,12 +232,7 @@ def report_csv(result: ImportResult) -> bytes:
 
 def rejected_csv(result: ImportResult, entity: str) -> bytes:
     """The rejected source rows of one entity (with row and reason), formula-safe."""
-    from data.validation import neutralise
-
-    frame = result.rejected.get(entity, pd.DataFrame()).copy()
-    for col in frame.columns:
-        if col != "row":
-            frame[col] = neutralise(frame[col].astype("string"))
+    frame = neutralise_frame(result.rejected.get(entity, pd.DataFrame()))  # values and source headers
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
 
 

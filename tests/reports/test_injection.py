@@ -58,8 +58,8 @@ def test_safe_csv_quotes_every_payload_and_keeps_negative_numbers_numbers():
 
 def _orders(folder: Path) -> Path:
     """An orders export whose every row is rejected (negative quantity) and carries a payload."""
-    lines = ["channel;product;quantity;revenue"]
-    lines += [f'web;"{p.replace(chr(34), chr(34) * 2)}";-1;10' for p in PAYLOADS if not p.startswith(("\t", "\r", " "))]
+    lines = ["channel;product;quantity;revenue;@Notiz"]
+    lines += [f'web;"{p.replace(chr(34), chr(34) * 2)}";-1;10;x' for p in PAYLOADS if not p.startswith(("\t", "\r", " "))]
     (folder / "orders.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return folder
 
@@ -73,6 +73,7 @@ def test_validation_report_and_rejected_rows_csv_quote_every_payload(tmp_path):
                            encoding="utf-8-sig")
     assert set(rejected["product"]) == expected  # '-2+3+cmd|...' was written verbatim before
     assert set(rejected["quantity"]) == {"-1"}  # a plain negative number stays re-importable
+    assert "'@Notiz" in rejected.columns  # a source header is text the spreadsheet reads, too
 
     out = tmp_path / "report.csv"
     write_report_csv(result.report, out)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import re
+import tomllib
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -95,8 +97,5 @@ def test_lost_postgres_connection_error_names_no_host_port_password_or_path(prox
 
 
 def test_shipped_streamlit_config_shows_no_error_details():
-    import tomllib
-    from pathlib import Path
-
     config = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())
     assert config["client"]["showErrorDetails"] == "none"

@@ -99,15 +99,17 @@ def questions() -> dict[str, dict]:
 
 
 def aggregate_rows(data: BenchData, ids: list[str], repeat: int, cold: pd.DataFrame, log=print) -> list[Row]:
-    from kpis.aggregates import build_aggregates
+    from kpis.cubes import FOLDER
     from kpis.engine import compute, compute_from_raw
+    from kpis.prebuild import build_aggregates
+    from sources.source import StoredDataset
 
     start = time.perf_counter()
-    manifest = build_aggregates(data.stored)
+    manifest = build_aggregates(data.paths(data.stored), data.stored / FOLDER)
     built = time.perf_counter() - start
     cube_rows = sum(c["rows"] for c in manifest["cubes"].values())
     log(f"[{data.label}] aggregates built in {built:.2f} s ({cube_rows} cube rows)")
-    stored, raw = data.paths(data.stored), data.paths(data.raw)
+    stored, raw = StoredDataset(data.paths(data.stored), data.stored / FOLDER), data.paths(data.raw)
     rows = [Row("kpi", data.label, f"pre-aggregation at import ({cube_rows} cube rows + exact tables)",
                 "build_aggregates", built, {}, "", None)]
     for name, q in questions().items():
@@ -125,21 +127,16 @@ def aggregate_rows(data: BenchData, ids: list[str], repeat: int, cold: pd.DataFr
     return rows
 
 
-def _raw_kpis(stored: dict, q: dict) -> int:
+def _raw_kpis(stored, q: dict) -> int:
     """How many of the question's KPIs the aggregates cannot answer."""
-    import duckdb
-
     from core.query import Filters, Granularity
     from kpis.aggregates import answer, find_aggregates
-    from kpis.engine import register_sources, resolve_kpis
+    from kpis.engine import resolve_kpis
 
     kpis = resolve_kpis(q["kpi_ids"])
     by, gran = tuple(q.get("by", ())), q.get("period")
-    con = duckdb.connect()
-    try:
-        columns = register_sources(con, stored)
-        got = answer(con, find_aggregates(stored), kpis, by, Granularity(gran).value if gran else None,
-                     q.get("filters") or Filters(), [*by, *(["period"] if gran else [])], columns)
-    finally:
-        con.close()
+    with stored.open() as query:
+        columns = query.columns
+    got = answer(find_aggregates(stored), stored.dimensions, kpis, by, Granularity(gran).value if gran else None,
+                 q.get("filters") or Filters(), [*by, *(["period"] if gran else [])], columns)
     return len(kpis) - len(got)

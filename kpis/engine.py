@@ -1,18 +1,17 @@
 """The KPI engine: compute catalogue KPIs on canonical data with DuckDB.
 
-One cursor of a process-wide in-memory DuckDB per call (opening a database costs tens of
-milliseconds); DataFrames are registered (zero-copy), Paths read as Parquet (only the entities the
-KPIs read). All parts of all requested KPIs that share an entity and a grouping are computed in
-one scan (``kpis.sql``); the formulas then run on the small aggregated table. A stored dataset's
-pre-aggregates (``kpis.aggregates``) answer every KPI they can exactly, before any raw row is read.
+It reads through the query package (``sources``): a ``Source`` opens one cursor of the process's
+in-memory DuckDB per call, with a view per entity the KPIs read (DataFrames registered zero-copy,
+Parquet files read in place). All parts of all requested KPIs that share an entity and a grouping
+are computed in one scan (``kpis.sql``); the formulas then run on the small aggregated table. A
+stored dataset's pre-aggregates (``kpis.aggregates``) answer every KPI they can exactly, before
+any raw row is read.
 """
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -23,18 +22,11 @@ from kpis.aggregates import answer, find_aggregates, stored_answer
 from kpis.catalogue import Catalogue, load_catalogue
 from kpis.definitions import Agg, Kind, KpiDefinition, Part
 from kpis.results import arrange, assemble, external_rows
-from kpis.sql import Scan, compile_scan, quote
+from kpis.sql import Scan, compile_scan
+from sources.dimensions import Dimensions
+from sources.source import Query, Source, as_source
 
-if TYPE_CHECKING:
-    import duckdb
-
-Source = Mapping[str, "pd.DataFrame | Path"]
-_SQL_TYPES = {"id": "VARCHAR", "text": "VARCHAR", "category": "VARCHAR", "date": "TIMESTAMP",
-              "number": "DOUBLE", "integer": "BIGINT", "boolean": "BOOLEAN"}
-FILTER_ALIASES = {"campaign": "campaign_id"}
-THREADS = 2  # a consultant's laptop or a small server: 2 cores
-_DB: duckdb.DuckDBPyConnection | None = None
-_DB_LOCK = threading.Lock()
+SourceLike = Source | Mapping[str, "pd.DataFrame | Path"]  # a mapping is wrapped once (as_source)
 
 
 def resolve_kpis(kpi_ids: Iterable[str] | str, catalogue: Catalogue | None = None) -> tuple[KpiDefinition, ...]:
@@ -51,58 +43,55 @@ def resolve_kpis(kpi_ids: Iterable[str] | str, catalogue: Catalogue | None = Non
     return tuple(cat.get(i) for i in dict.fromkeys(ids))
 
 
-def dimension_column(kpi: KpiDefinition, name: str, columns: Iterable[str]) -> str | None:
-    """The column of the KPI's entity that answers ``name``: declared dimension, or a kept column."""
-    declared = kpi.dimension(name) or kpi.dimension(FILTER_ALIASES.get(name, name))
-    if declared:
-        return declared
-    canonical = set(load_schema()[kpi.entity].field_names)
-    return name if name in columns and name not in canonical else None
+def dimension_column(kpi: KpiDefinition, name: str, columns: Iterable[str], dims: Dimensions | None = None
+                     ) -> str | None:
+    """The column of the KPI's entity that answers ``name``: declared dimension (under the name or
+    its alias, ``sources.dimensions``; the shipped schema's unless ``dims``), or a kept column."""
+    return (dims or Dimensions(load_schema())).declared(kpi.entity, name, dict(kpi.dimensions), columns)
 
 
-def compute(source: Source, kpi_ids: Iterable[str] | str, by: Iterable[str] = (),
+def compute(source: SourceLike, kpi_ids: Iterable[str] | str, by: Iterable[str] = (),
             period: Granularity | str | None = None, filters: Filters | None = None,
             external: Mapping[str, float] | None = None, catalogue: Catalogue | None = None) -> pd.DataFrame:
     """The KPI table for ``kpi_ids`` sliced by ``by`` and ``period``; see ``kpis.results`` for columns.
 
     When ``source`` is a stored dataset with current pre-aggregates (``kpis.aggregates``), every KPI
-    they answer exactly is rolled up from them; the others are computed from the raw rows."""
+    they answer exactly is rolled up from them; the others are computed from the raw rows. A plain
+    mapping of entity -> DataFrame or Parquet path is read as ``sources.source.as_source`` says."""
     return _compute(source, kpi_ids, by, period, filters, external, catalogue, use_aggregates=True)
 
 
-def compute_from_raw(source: Source, kpi_ids: Iterable[str] | str, by: Iterable[str] = (),
+def compute_from_raw(source: SourceLike, kpi_ids: Iterable[str] | str, by: Iterable[str] = (),
                      period: Granularity | str | None = None, filters: Filters | None = None,
                      external: Mapping[str, float] | None = None, catalogue: Catalogue | None = None) -> pd.DataFrame:
     """``compute`` from the raw rows only, ignoring any pre-aggregates (the cold path)."""
     return _compute(source, kpi_ids, by, period, filters, external, catalogue, use_aggregates=False)
 
 
-def _compute(source: Source, kpi_ids, by, period, filters, external, catalogue, use_aggregates: bool) -> pd.DataFrame:
+def _compute(source: SourceLike, kpi_ids, by, period, filters, external, catalogue, use_aggregates: bool
+             ) -> pd.DataFrame:
+    src = as_source(source)
+    dims = src.dimensions
     kpis = resolve_kpis(kpi_ids, catalogue)
     by = tuple(dict.fromkeys(by))
     gran = Granularity(period).value if period else None
     filters = filters or Filters()
     keys = [*by, *(["period"] if gran else [])]
     computed = [k for k in kpis if k.kind is Kind.COMPUTED]
-    stored = find_aggregates(source) if use_aggregates else None
+    stored = find_aggregates(src) if use_aggregates else None
+    answered: dict[str, pd.DataFrame] = {}
     if stored is not None and stored.columns():
-        _check_dimensions(computed, by, filters, stored.columns())
+        _check_dimensions(dims, computed, by, filters, stored.columns())
         whole = stored_answer(stored, kpis, by, gran, filters, keys, external)
         if whole is not None:
             return whole
-    con = connection()
-    try:
-        answered: dict[str, pd.DataFrame] = {}
-        if stored is not None and stored.columns():
-            answered = answer(con, stored, computed, by, gran, filters, keys, stored.columns())
-        raw = [k for k in computed if k.id not in answered]
-        results = {}
-        if raw or not answered:
-            columns = register_sources(con, source, _entities(computed))
-            _check_dimensions(computed, by, filters, columns)
-            results = _compute_scans(con, raw, by, gran, filters, columns)
-    finally:
-        con.close()
+        answered = answer(stored, dims, computed, by, gran, filters, keys, stored.columns())
+    raw = [k for k in computed if k.id not in answered]
+    results = {}
+    if raw or not answered:
+        with src.open(_entities(computed)) as query:
+            _check_dimensions(dims, computed, by, filters, query.columns)
+            results = _compute_scans(query, dims, raw, by, gran, filters, query.columns)
     frames = []
     for kpi in kpis:
         if kpi.kind is Kind.EXTERNAL:
@@ -114,7 +103,7 @@ def _compute(source: Source, kpi_ids, by, period, filters, external, catalogue, 
     return arrange(frames, [k.id for k in kpis], keys)
 
 
-def _compute_scans(con: duckdb.DuckDBPyConnection, computed: list[KpiDefinition], by: tuple[str, ...],
+def _compute_scans(query: Query, dims: Dimensions, computed: list[KpiDefinition], by: tuple[str, ...],
                    gran: str | None, filters: Filters, columns: dict[str, set[str]]) -> dict:
     """Every part of ``computed`` from the raw rows: one query per scan (entity and grouping)."""
     per_keys = {(k.entity, p.per) for k in computed for p in k.parts if p.per}
@@ -124,40 +113,15 @@ def _compute_scans(con: duckdb.DuckDBPyConnection, computed: list[KpiDefinition]
             if part.agg is Agg.COUNT_DISTINCT and not part.per and (kpi.entity, part.field) in per_keys:
                 # distinct keys = keys with a matching row: answered by the per-key scan already made
                 part = replace(part, agg=Agg.COUNT, field=None, per=part.field)
-            scans.setdefault(_scan(kpi, part, by, gran, filters, columns[kpi.entity]), []).append((kpi, part))
+            scans.setdefault(_scan(kpi, part, by, gran, filters, columns[kpi.entity], dims), []).append((kpi, part))
     work = list(scans.items())
     uniques = {scan: list(dict.fromkeys(replace(p, name="") for _, p in members)) for scan, members in work}
-    frames = {scan: _run(con, scan, tuple(uniques[scan]), filters) for scan, _ in work}
+    frames = {scan: _run(query, scan, tuple(uniques[scan]), filters) for scan, _ in work}
     results: dict[tuple[str, str], tuple[pd.DataFrame, str]] = {}
     for scan, members in work:
         for kpi, part in members:
             results[(kpi.id, part.name)] = (frames[scan], f"p{uniques[scan].index(replace(part, name=''))}")
     return results
-
-
-def connection() -> duckdb.DuckDBPyConnection:
-    """A new connection (cursor) to the process's in-memory DuckDB: opening a database costs tens
-    of milliseconds, a cursor almost nothing. Views and registered frames are per cursor."""
-    global _DB
-    with _DB_LOCK:
-        if _DB is None:
-            import duckdb  # not at import time: answers from the aggregates need no database
-
-            _DB = duckdb.connect(config={"threads": THREADS})
-        return _DB.cursor()
-
-
-def register_sources(con: duckdb.DuckDBPyConnection, source: Source,
-                     only: set[str] | None = None) -> dict[str, set[str]]:
-    """A view per canonical entity (see ``_register``); returns the columns of each."""
-    return _register(con, source, only)
-
-
-def _parquet_columns(path: Path) -> list[str]:
-    """The column names from the Parquet footer (no scan)."""
-    import pyarrow.parquet as pq
-
-    return list(pq.read_schema(path).names)
 
 
 def _entities(kpis: list[KpiDefinition]) -> set[str]:
@@ -166,36 +130,11 @@ def _entities(kpis: list[KpiDefinition]) -> set[str]:
     return out | {"customers"} if out else out
 
 
-def _register(con: duckdb.DuckDBPyConnection, source: Source, only: set[str] | None = None) -> dict[str, set[str]]:
-    """A view per canonical entity (those in ``only``, when given); missing entities are empty,
-    missing optional columns NULL."""
-    out = {}
-    for name, schema in load_schema().items():
-        if only is not None and name not in only:
-            continue
-        src = source.get(name)
-        if src is None or isinstance(src, pd.DataFrame) and not len(src.columns):
-            src = pd.DataFrame({f.name: pd.Series(dtype=f.type.pandas_dtype) for f in schema.fields})
-        if isinstance(src, pd.DataFrame):
-            con.register(f"_src_{name}", src)
-            present = [str(c) for c in src.columns]
-            relation = f"_src_{name}"
-        else:
-            path = str(Path(src)).replace("'", "''")
-            relation = f"read_parquet('{path}')"
-            present = _parquet_columns(Path(src))
-        missing = [f for f in schema.fields if f.name not in present]
-        extra = "".join(f", NULL::{_SQL_TYPES[f.type.value]} AS {quote(f.name)}" for f in missing)
-        con.execute(f"CREATE OR REPLACE TEMP VIEW {quote(name)} AS SELECT *{extra} FROM {relation}")
-        out[name] = set(present) | {f.name for f in missing}
-    return out
-
-
-def _check_dimensions(kpis: list[KpiDefinition], by: tuple[str, ...], filters: Filters,
+def _check_dimensions(dims: Dimensions, kpis: list[KpiDefinition], by: tuple[str, ...], filters: Filters,
                       columns: dict[str, set[str]]) -> None:
     """A --by or --filter field that no requested KPI can slice by is an error naming it."""
     unknown = [(flag, d) for flag, names in (("--by", by), ("--filter", [n for n, _ in filters.dimensions]))
-               for d in names if not any(dimension_column(k, d, columns[k.entity]) for k in kpis)]
+               for d in names if not any(dimension_column(k, d, columns[k.entity], dims) for k in kpis)]
     missing = [(k.id, c) for k in kpis for c in k.kept if c not in columns[k.entity]]
     if missing:
         raise InputError("kept columns missing from the data: " + ", ".join(c for _, c in missing),
@@ -210,10 +149,10 @@ def _check_dimensions(kpis: list[KpiDefinition], by: tuple[str, ...], filters: F
 
 
 def _scan(kpi: KpiDefinition, part: Part, by: tuple[str, ...], gran: str | None, filters: Filters,
-          columns: set[str]) -> Scan:
-    dims = tuple((b, col) for b in by if (col := dimension_column(kpi, b, columns)))
+          columns: set[str], dimensions: Dimensions) -> Scan:
+    dims = tuple((b, col) for b in by if (col := dimension_column(kpi, b, columns, dimensions)))
     flt = tuple((name, col, len(values)) for name, values in filters.dimensions
-                if (col := dimension_column(kpi, name, columns)))
+                if (col := dimension_column(kpi, name, columns, dimensions)))
     used = {c for _, c in dims} | {c for _, c, _ in flt}
     join = kpi.entity != "customers" and "customer_id" in columns and bool(used & set(CUSTOMER_DIMENSIONS))
     kind = "active" if part.active else "per" if part.per else "plain"
@@ -222,7 +161,7 @@ def _scan(kpi: KpiDefinition, part: Part, by: tuple[str, ...], gran: str | None,
                 filters.start is not None, filters.end is not None, flt, join)
 
 
-def _run(con: duckdb.DuckDBPyConnection, scan: Scan, parts: tuple[Part, ...], filters: Filters) -> pd.DataFrame:
+def _run(query: Query, scan: Scan, parts: tuple[Part, ...], filters: Filters) -> pd.DataFrame:
     sql, static = compile_scan(scan, parts)
     params = dict(static)
     values = dict(filters.dimensions)
@@ -232,7 +171,7 @@ def _run(con: duckdb.DuckDBPyConnection, scan: Scan, parts: tuple[Part, ...], fi
         params["start"] = pd.Timestamp(filters.start).to_pydatetime()
     if "$end" in sql:
         params["end"] = pd.Timestamp(filters.end).to_pydatetime()
-    frame = con.execute(sql, params).df()
+    frame = query.run(sql, params)
     frame.columns = [scan.dims[int(c[1:])][0] if c[0] == "d" and c[1:].isdigit() else c for c in frame.columns]
     for c in frame.columns:  # plain objects: the per-KPI slicing is cheaper; arrange types them once
         if frame[c].dtype == "str":

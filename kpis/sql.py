@@ -14,14 +14,11 @@ from functools import lru_cache
 from core.query import period_sql
 from data.schema import CUSTOMER_DIMENSIONS
 from kpis.definitions import Agg, Condition, Part
+from sources.connection import quote
 
 _OPS = {"eq": "=", "gte": ">=", "gt": ">", "lte": "<=", "lt": "<"}
 _AGG = {Agg.COUNT: "count({x})", Agg.COUNT_DISTINCT: "count(DISTINCT {x})", Agg.SUM: "sum({x})",
         Agg.MEAN: "avg({x})", Agg.MEDIAN: "median({x})", Agg.MIN: "min({x})", Agg.MAX: "max({x})"}
-
-
-def quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 @dataclass(frozen=True)
@@ -160,13 +157,13 @@ def _filtered(expr: str, cond: str) -> str:
 
 
 def _where(part: Part, params: dict, exists: list) -> str:
-    conds = [_condition(c, params) for c in part.where]
+    conds = [condition(c, params) for c in part.where]
     if part.exists:
         conds.append(f"_x{exists.index(part.exists)} > {quote(part.exists.than)}")
     return " AND ".join(conds)
 
 
-def _condition(c: Condition, params: dict) -> str:
+def condition(c: Condition, params: dict) -> str:
     col = quote(c.field)
     if c.op == "is_null":
         return f"{col} IS {'' if c.value else 'NOT '}NULL"

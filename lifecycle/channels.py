@@ -17,29 +17,25 @@ from __future__ import annotations
 import pandas as pd
 
 from core.query import Filters, Granularity, period_sql
-from lifecycle.source import Binder, Source, fetch, open_source, quote, scope
+from lifecycle.source import Binder, Source, SourceLike, as_source, fetch, quote, scope
 
 SALES_COLUMNS = ["period", "channel", "revenue", "products_sold", "orders"]
 ECONOMICS_COLUMNS = ["contacts", "cost", "cost_per_contact", "responses", "response_rate", "conversions",
                      "conversion_rate", "cost_per_response", "revenue", "revenue_per_contact"]
 
 
-def channel_sales(source: Source, filters: Filters | None = None,
+def channel_sales(source: SourceLike, filters: Filters | None = None,
                   granularity: Granularity | str = Granularity.MONTH) -> pd.DataFrame:
     """Tidy: one row per period and channel with revenue, products sold and order count."""
-    filters = filters or Filters()
+    src, filters = as_source(source), filters or Filters()
     bind = Binder()
     sql = f"""
     SELECT {period_sql('order_date', Granularity(granularity))} AS period, channel,
            COALESCE(sum(revenue), 0) AS revenue, sum(quantity) AS products_sold, count(*) AS orders
-    FROM orders WHERE {scope('orders', filters, bind)} AND order_date IS NOT NULL
+    FROM orders WHERE {scope(src, 'orders', filters, bind)} AND order_date IS NOT NULL
     GROUP BY 1, 2 ORDER BY 1, 2
     """
-    con = open_source(source)
-    try:
-        raw = fetch(con, sql, bind)
-    finally:
-        con.close()
+    raw = fetch(src, sql, bind)
     return pd.DataFrame({
         "period": raw["period"].astype("string"), "channel": raw["channel"].astype("string"),
         "revenue": raw["revenue"].astype("float64"), "products_sold": raw["products_sold"].astype("float64"),
@@ -47,9 +43,9 @@ def channel_sales(source: Source, filters: Filters | None = None,
     })[SALES_COLUMNS]
 
 
-def _economics_sql(filters: Filters, by_segment: bool, bind: Binder) -> str:
-    contacts = scope("campaign_contacts", filters, bind, alias="k")
-    orders = scope("orders", filters, bind, alias="o")
+def _economics_sql(src: Source, filters: Filters, by_segment: bool, bind: Binder) -> str:
+    contacts = scope(src, "campaign_contacts", filters, bind, alias="k")
+    orders = scope(src, "orders", filters, bind, alias="o")
     seg_k = "cu.segment AS segment, " if by_segment else ""
     seg_join_k = "LEFT JOIN customers cu ON cu.customer_id = k.customer_id" if by_segment else ""
     seg_join_o = "LEFT JOIN customers cu ON cu.customer_id = o.customer_id" if by_segment else ""
@@ -81,15 +77,11 @@ def _economics_sql(filters: Filters, by_segment: bool, bind: Binder) -> str:
     """
 
 
-def _economics(source: Source, filters: Filters | None, by_segment: bool) -> pd.DataFrame:
-    filters = filters or Filters()
+def _economics(source: SourceLike, filters: Filters | None, by_segment: bool) -> pd.DataFrame:
+    src, filters = as_source(source), filters or Filters()
     bind = Binder()
-    sql = _economics_sql(filters, by_segment, bind)
-    con = open_source(source)
-    try:
-        raw = fetch(con, sql, bind)
-    finally:
-        con.close()
+    sql = _economics_sql(src, filters, by_segment, bind)
+    raw = fetch(src, sql, bind)
     keys = ["segment", "channel"] if by_segment else ["channel"]
     out = pd.DataFrame({k: raw[k].astype("string") for k in keys})
     for col in ("contacts", "cost", "responses", "conversions", "revenue"):
@@ -103,11 +95,11 @@ def _economics(source: Source, filters: Filters | None, by_segment: bool) -> pd.
     return out[keys + ECONOMICS_COLUMNS]
 
 
-def channel_economics(source: Source, filters: Filters | None = None) -> pd.DataFrame:
+def channel_economics(source: SourceLike, filters: Filters | None = None) -> pd.DataFrame:
     """One row per contact channel: contacts, cost and rates, revenue of orders in that channel."""
     return _economics(source, filters, by_segment=False)
 
 
-def segment_channel(source: Source, filters: Filters | None = None) -> pd.DataFrame:
+def segment_channel(source: SourceLike, filters: Filters | None = None) -> pd.DataFrame:
     """The same economics per customer segment and channel: which segments are worth which channel."""
     return _economics(source, filters, by_segment=True)

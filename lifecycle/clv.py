@@ -11,19 +11,19 @@ import pandas as pd
 
 from core.errors import InputError
 from core.query import Filters
-from lifecycle.source import Binder, Source, fetch, open_source, quote, scope
+from lifecycle.source import Binder, SourceLike, as_source, fetch, quote, scope
 
 GROUPS = ("acquisition_channel", "segment", "region")
 COLUMNS = ["customers", "total", "mean", "median"]
 
 
-def lifetime_value(source: Source, filters: Filters | None = None, by: str = "acquisition_channel") -> pd.DataFrame:
+def lifetime_value(source: SourceLike, filters: Filters | None = None, by: str = "acquisition_channel") -> pd.DataFrame:
     """One row per value of ``by`` (acquisition_channel, segment or region)."""
     if by not in GROUPS:
         raise InputError(f"cannot group customer lifetime value by {by!r}", hint=f"use one of {list(GROUPS)}")
-    filters = filters or Filters()
+    src, filters = as_source(source), filters or Filters()
     bind = Binder()
-    customers = scope("customers", filters, bind, alias="c")
+    customers = scope(src, "customers", filters, bind, alias="c")
     until = f"order_date < {bind(filters.end)}" if filters.end is not None else "TRUE"
     sql = f"""
     WITH value AS (
@@ -36,11 +36,7 @@ def lifetime_value(source: Source, filters: Filters | None = None, by: str = "ac
     SELECT grp, count(*) AS customers, sum(revenue) AS total, avg(revenue) AS mean, median(revenue) AS median
     FROM per_customer GROUP BY 1 ORDER BY 1 NULLS LAST
     """
-    con = open_source(source)
-    try:
-        raw = fetch(con, sql, bind)
-    finally:
-        con.close()
+    raw = fetch(src, sql, bind)
     out = pd.DataFrame({by: raw["grp"].astype("string")})
     out["customers"] = raw["customers"].astype("int64")
     for col in ("total", "mean", "median"):

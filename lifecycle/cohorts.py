@@ -11,13 +11,13 @@ from __future__ import annotations
 import pandas as pd
 
 from core.query import Filters
-from lifecycle.source import Binder, Source, fetch, open_source, scope
+from lifecycle.source import Binder, Source, SourceLike, as_source, fetch, scope
 
 COLUMNS = ["cohort", "months_since", "cohort_size", "active", "retention"]
 
 
-def _sql(filters: Filters, bind: Binder) -> str:
-    customers = scope("customers", filters, bind)
+def _sql(src: Source, filters: Filters, bind: Binder) -> str:
+    customers = scope(src, "customers", filters, bind)
     horizon = (f"date_trunc('month', {bind(filters.end)}::TIMESTAMP - INTERVAL 1 MICROSECOND)"
                if filters.end is not None else
                """date_trunc('month', greatest(
@@ -40,15 +40,11 @@ def _sql(filters: Filters, bind: Binder) -> str:
     """
 
 
-def cohort_retention(source: Source, filters: Filters | None = None) -> pd.DataFrame:
+def cohort_retention(source: SourceLike, filters: Filters | None = None) -> pd.DataFrame:
     """Tidy: one row per cohort and month since acquisition, with the share still active."""
-    filters = filters or Filters()
-    con = open_source(source)
-    try:
-        bind = Binder()
-        raw = fetch(con, _sql(filters, bind), bind)
-    finally:
-        con.close()
+    src, filters = as_source(source), filters or Filters()
+    bind = Binder()
+    raw = fetch(src, _sql(src, filters, bind), bind)
     out = pd.DataFrame({
         "cohort": raw["cohort"].astype("string"),
         "months_since": raw["months_since"].astype("int64"),

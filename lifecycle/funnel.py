@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from core.query import Filters
-from lifecycle.source import Binder, Source, fetch, open_source, scope
+from lifecycle.source import Binder, Source, SourceLike, as_source, fetch, scope
 
 STEPS = ("prospects", "leads", "opportunities", "customers", "repeat_customers")
 COLUMNS = ["step", "count", "conversion", "previous_count", "previous_conversion", "conversion_change"]
@@ -47,7 +47,7 @@ def _before_end(column: str) -> str:
     return f"(w.w_end IS NULL OR {column} < w.w_end)"
 
 
-def _counts_sql(windows: list[Filters], bind: Binder) -> str:
+def _counts_sql(src: Source, windows: list[Filters], bind: Binder) -> str:
     """Per window (``windows[0]`` is the period asked for), the distinct customers of each step.
 
     One scan per entity over the union of the windows (all windows share the dimension filters);
@@ -55,10 +55,10 @@ def _counts_sql(windows: list[Filters], bind: Binder) -> str:
     """
     first, last = windows[-1], windows[0]  # the earliest window starts first, the asked one ends last
     span = Filters(first.start, last.end, last.dimensions)
-    contacts = scope("campaign_contacts", span, bind, alias="c")
-    opps = scope("opportunities", span, bind, alias="o")
-    customers = scope("customers", span, bind, alias="k", dates=False)
-    orders = scope("orders", span, bind, alias="r", dates=False)
+    contacts = scope(src, "campaign_contacts", span, bind, alias="c")
+    opps = scope(src, "opportunities", span, bind, alias="o")
+    customers = scope(src, "customers", span, bind, alias="k", dates=False)
+    orders = scope(src, "orders", span, bind, alias="r", dates=False)
     return f"""
     WITH w AS ({_windows_sql(windows, bind)}),
          contacted AS (  -- prospects; first_response is set for leads
@@ -110,17 +110,13 @@ def previous_filters(filters: Filters) -> Filters | None:
     return replace(filters, start=filters.start - length, end=filters.start)
 
 
-def funnel(source: Source, filters: Filters | None = None) -> pd.DataFrame:
+def funnel(source: SourceLike, filters: Filters | None = None) -> pd.DataFrame:
     """One row per step: count, conversion from the previous step, the same for the previous period."""
-    filters = filters or Filters()
+    src, filters = as_source(source), filters or Filters()
     before = previous_filters(filters)
     windows = [filters] + ([before] if before is not None else [])
-    con = open_source(source)
-    try:
-        bind = Binder()
-        rows = fetch(con, _counts_sql(windows, bind), bind).set_index("w")
-    finally:
-        con.close()
+    bind = Binder()
+    rows = fetch(src, _counts_sql(src, windows, bind), bind).set_index("w")
     out = _step_frame(rows.loc[0])
     if before is not None:
         prev = _step_frame(rows.loc[1])

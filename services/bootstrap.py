@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from core.settings import Settings
 from storage.clients import list_clients
+from storage.dataset_files import remove_stale_temp
 from storage.db import connect
 
 log = logging.getLogger(__name__)
@@ -17,6 +18,7 @@ DEMO_NAME = "Demo GmbH"
 
 def ensure_ready(settings: Settings) -> Engine:
     engine = connect(settings.database_url)
+    remove_stale_temp(settings.dataset_dir)  # folders a killed import left behind (issue 16.10)
     if settings.demo and not list_clients(engine):
         seed_demo(engine, settings)
     return engine

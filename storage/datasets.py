@@ -2,19 +2,19 @@
 
 Layout: ``<store_root>/<client_id>/v<version>/<entity>.parquet`` and
 ``rejected/<entity>.parquet`` beside them; the metadata row lives in the ``datasets`` table.
-``save_dataset`` writes into a hidden temp folder, fsyncs, runs the ``AFTER_WRITE`` hooks on
-it (pre-aggregation: ``aggregates/`` beside the files), renames it into place, then inserts the
-row and its audit entry in one transaction. On any failure the new folder is removed; earlier
-versions are never touched. A failing pre-aggregation does not fail the import (KPIs read raw rows).
-Mapping profiles (a client's saved manifests, table ``mapping_profiles``) live here too.
+``save_dataset`` writes into a hidden temp folder (``storage.dataset_files``), fsyncs, runs the
+``AFTER_WRITE`` hooks on it (none by default), renames it into place, then inserts the row and its
+audit entry in one transaction. On any failure the new folder is removed; earlier versions are
+never touched; stale temp folders of killed imports are removed before a save. Storage knows
+nothing of KPIs: the import path builds a version's pre-aggregates after saving it
+(``kpis.prebuild.build``). Mapping profiles (a client's saved manifests, table
+``mapping_profiles``) live here too.
 """
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,26 +24,16 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 
-from core.errors import StorageError
+from core.errors import ConflictError, InputError, StorageError
+from data.manifest import parse_manifest
 from storage import audit
+from storage.dataset_files import fsync_dir, read_parquet, remove_stale_temp, temp_folder, write_parquet
 from storage.db import now, reading, transaction
 from storage.schema import datasets, mapping_profiles
 
 
-def pre_aggregate(folder: Path) -> None:
-    """The default hook: the KPI cubes and exact tables beside the Parquet files (``kpis.aggregates``).
-    They only make answers faster: if building them fails, the import goes on without them (logged)."""
-    from kpis.aggregates import FOLDER, build_aggregates
-
-    try:
-        build_aggregates(folder)
-    except Exception:  # noqa: BLE001 - the engine reads the raw rows when there are no aggregates
-        logging.getLogger(__name__).exception("pre-aggregation failed for %s; KPIs read the raw rows", folder)
-        shutil.rmtree(folder / FOLDER, ignore_errors=True)
-
-
 #: called with the temp folder after the Parquet files are written, before it is renamed into place
-AFTER_WRITE: list[Callable[[Path], None]] = [pre_aggregate]
+AFTER_WRITE: list[Callable[[Path], None]] = []
 ENTITY_ORDER = ("customers", "campaigns", "campaign_contacts", "opportunities", "orders", "service_tickets",
                 "surveys")
 
@@ -70,29 +60,6 @@ def _info(row) -> DatasetInfo:
                        dict(row.quality or {}), row.created_at, row.created_by)
 
 
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
-    pq.write_table(table, path, compression="zstd")
-    with path.open("rb") as fh:
-        os.fsync(fh.fileno())
-
-
 def _next_version(engine: Engine, client_id: int) -> int:
     with reading(engine) as conn:
         top = conn.execute(select(func.max(datasets.c.version)).where(datasets.c.client_id == client_id)).scalar()
@@ -107,22 +74,23 @@ def save_dataset(engine: Engine, store_root: str | Path, client_id: int, frames:
     root = Path(store_root)
     client_dir = root / str(client_id)
     client_dir.mkdir(parents=True, exist_ok=True)
-    tmp = client_dir / f".tmp-{uuid.uuid4().hex}"
+    remove_stale_temp(client_dir)
+    tmp = temp_folder(client_dir)
     final: Path | None = None
     try:
         tmp.mkdir()
         for name, frame in frames.items():
-            _write_parquet(frame, tmp / f"{name}.parquet")
+            write_parquet(frame, tmp / f"{name}.parquet")
         bad = {k: v for k, v in (rejected or {}).items() if v is not None and len(v)}
         if bad:
             (tmp / "rejected").mkdir()
             for name, frame in bad.items():
                 text = frame.astype({c: "string" for c in frame.columns if c != "row"})
-                _write_parquet(text, tmp / "rejected" / f"{name}.parquet")
-            _fsync_dir(tmp / "rejected")
+                write_parquet(text, tmp / "rejected" / f"{name}.parquet")
+            fsync_dir(tmp / "rejected")
         for hook in AFTER_WRITE:
             hook(tmp)
-        _fsync_dir(tmp)
+        fsync_dir(tmp)
         for attempt in range(6):  # a concurrent import may take the same number: retry with the next
             version = _next_version(engine, client_id)
             final = client_dir / f"v{version}"
@@ -134,7 +102,7 @@ def save_dataset(engine: Engine, store_root: str | Path, client_id: int, frames:
                 shutil.rmtree(client_dir / f"v{version}", ignore_errors=True)
                 final = client_dir / f"v{version}"
             os.rename(tmp, final)
-            _fsync_dir(client_dir)
+            fsync_dir(client_dir)
             try:
                 return _insert(engine, client_id, version, final, frames, label, source, manifest_yaml, quality,
                                rejected_counts or {k: len(v) for k, v in bad.items()}, actor)
@@ -207,17 +175,8 @@ def rejected_paths(store_root: str | Path, info: DatasetInfo) -> dict[str, Path]
 def load_frames(store_root: str | Path, info: DatasetInfo, entities: tuple[str, ...] | None = None
                 ) -> dict[str, pd.DataFrame]:
     """The stored canonical frames (dtypes as imported)."""
-    import pyarrow.parquet as pq
-
     paths = dataset_paths(store_root, info)
-    return {name: pq.read_table(path).to_pandas(types_mapper=_string_mapper())
-            for name, path in paths.items() if entities is None or name in entities}
-
-
-def _string_mapper():
-    import pyarrow as pa
-
-    return {pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype()}.get
+    return {name: read_parquet(path) for name, path in paths.items() if entities is None or name in entities}
 
 
 def delete_dataset(engine: Engine, store_root: str | Path, client_id: int, version: int, actor: str = "") -> bool:
@@ -250,9 +209,6 @@ def save_mapping_profile(engine: Engine, client_id: int, name: str, content: str
                          expected_version: int | None = None) -> MappingProfile:
     """Create or replace the client's profile ``name``. The content must be a valid manifest;
     ``expected_version`` (the version the user edited) guards against overwriting a newer save."""
-    from core.errors import ConflictError, InputError
-    from data.manifest import parse_manifest
-
     name = (name or "").strip()
     if not name:
         raise InputError("A mapping profile needs a name.", hint="e.g. 'Salesforce export'")

@@ -10,11 +10,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kpis.engine as engine
+import kpis.prebuild as prebuild
+import sources.connection as connection
 from core.query import Filters
-from kpis.aggregates import EXACT_SHAPES, additive, build_aggregates, find_aggregates
+from kpis.aggregates import find_aggregates
 from kpis.catalogue import load_catalogue
+from kpis.cubes import EXACT_SHAPES, FOLDER, additive
 from kpis.engine import compute, compute_from_raw
+from kpis.prebuild import build_aggregates
 from kpis.reference import compute_reference
+from sources.source import FrameSource, StoredDataset
 from tests.kpis.random_data import CHANNELS, random_dataset
 
 ADDITIVE = [k.id for k in load_catalogue() if k.parts and all(additive(p) for p in k.parts)]
@@ -27,12 +32,16 @@ def dataset() -> dict[str, pd.DataFrame]:
 
 
 @pytest.fixture(scope="module")
-def stored(dataset, tmp_path_factory) -> dict:
-    folder = tmp_path_factory.mktemp("v1")
+def stored(dataset, tmp_path_factory) -> StoredDataset:
+    return _store(dataset, tmp_path_factory.mktemp("v1"))
+
+
+def _store(dataset: dict[str, pd.DataFrame], folder) -> StoredDataset:
     for name, frame in dataset.items():
         frame.to_parquet(folder / f"{name}.parquet", index=False)
-    build_aggregates(folder)
-    return {name: folder / f"{name}.parquet" for name in dataset}
+    files = {p.stem: p for p in folder.glob("*.parquet")}
+    build_aggregates(files, folder / FOLDER)
+    return StoredDataset(files, folder / FOLDER)
 
 
 CASES = [
@@ -70,7 +79,7 @@ def test_additive_kpis_never_read_raw_rows(stored, by, period, filters, monkeypa
 @pytest.mark.parametrize(("by", "period"), EXACT_SHAPES)
 def test_stored_shapes_need_no_database(stored, by, period, monkeypatch) -> None:
     """The scorecard's and KPI page's default questions, non-additive KPIs included."""
-    monkeypatch.setattr(engine, "connection", lambda: pytest.fail("opened DuckDB"))
+    monkeypatch.setattr(connection, "cursor", lambda: pytest.fail("opened DuckDB"))
     out = compute(stored, "all", by=by, period=period)
     assert set(NOT_ADDITIVE) <= set(out["kpi"])
 
@@ -85,14 +94,18 @@ def test_a_filtered_non_additive_kpi_reads_raw(stored, monkeypatch) -> None:
 
 
 def test_changed_data_makes_aggregates_stale(dataset, tmp_path) -> None:
-    for name, frame in dataset.items():
-        frame.to_parquet(tmp_path / f"{name}.parquet", index=False)
-    build_aggregates(tmp_path)
-    paths = {name: tmp_path / f"{name}.parquet" for name in dataset}
-    assert find_aggregates(paths) is not None
-    dataset["orders"].head(10).to_parquet(paths["orders"], index=False)
-    assert find_aggregates(paths) is None
-    assert find_aggregates({"orders": dataset["orders"]}) is None  # frames have no aggregates
+    source = _store(dataset, tmp_path)
+    assert find_aggregates(source) is not None
+    dataset["orders"].head(10).to_parquet(source.files["orders"], index=False)
+    assert find_aggregates(source) is None
+    assert find_aggregates(FrameSource({"orders": dataset["orders"]})) is None  # frames have no aggregates
+
+
+def test_aggregates_are_used_only_when_the_source_names_them(dataset, tmp_path) -> None:
+    """No folder sniffing: the same files without the aggregates folder passed are read raw."""
+    source = _store(dataset, tmp_path)
+    assert find_aggregates(StoredDataset(source.files)) is None
+    assert find_aggregates(engine.as_source(dict(source.files))) is None
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow,
@@ -108,14 +121,17 @@ def test_any_month_range_and_channel_filter_rolls_up_exactly(stored, start, mont
     pd.testing.assert_frame_equal(fast, raw, check_exact=False, rtol=1e-9)
 
 
-def test_saving_a_dataset_writes_its_aggregates(engine, client, tmp_path, dataset) -> None:
-    from storage.datasets import dataset_paths, save_dataset
+def test_building_after_a_save_writes_the_aggregates(engine, client, tmp_path, dataset) -> None:
+    from sources.store import stored_dataset
+    from storage.datasets import save_dataset
 
     info = save_dataset(engine, tmp_path, client.id, dataset, label="v1")
-    paths = dataset_paths(tmp_path, info)
-    assert find_aggregates(paths) is not None
-    pd.testing.assert_frame_equal(compute(paths, "all", by=("channel",), period="month"),
-                                  compute_from_raw(paths, "all", by=("channel",), period="month"))
+    source = stored_dataset(tmp_path, info)
+    assert find_aggregates(source) is None  # storage builds nothing itself
+    assert prebuild.build(tmp_path, info) is not None
+    assert find_aggregates(source) is not None
+    pd.testing.assert_frame_equal(compute(source, "all", by=("channel",), period="month"),
+                                  compute_from_raw(source, "all", by=("channel",), period="month"))
 
 
 @pytest.mark.parametrize("kpi_ids", ["all", ["revenue", "products_sold", "campaign_response_rate"]])
@@ -124,24 +140,28 @@ def test_a_version_with_an_empty_and_a_partial_entity(dataset, tmp_path, kpi_ids
     dataset["orders"].head(0).to_parquet(tmp_path / "orders.parquet", index=False)
     dataset["campaign_contacts"].drop(columns=["cost", "converted"]).to_parquet(
         tmp_path / "campaign_contacts.parquet", index=False)
-    build_aggregates(tmp_path)
-    paths = {p.stem: p for p in tmp_path.glob("*.parquet")}
+    files = {p.stem: p for p in tmp_path.glob("*.parquet")}
+    build_aggregates(files, tmp_path / FOLDER)
+    paths = StoredDataset(files, tmp_path / FOLDER)
+    assert find_aggregates(paths) is not None
     for q in (dict(by=("channel",), period="month"), dict(by=("segment",), filters=Filters.of(channel=["web"]))):
         pd.testing.assert_frame_equal(compute(paths, kpi_ids, **q), compute_from_raw(paths, kpi_ids, **q))
 
 
 def test_a_failing_pre_aggregation_does_not_fail_the_import(engine, client, tmp_path, dataset, monkeypatch) -> None:
-    import kpis.aggregates as aggregates
-    from storage.datasets import dataset_folder, dataset_paths, save_dataset
+    from sources.store import stored_dataset
+    from storage.datasets import dataset_folder, save_dataset
 
-    def broken(folder):
-        (folder / aggregates.FOLDER).mkdir()
+    def broken(files, out, catalogue=None):
+        (out / "half.parquet").write_bytes(b"")
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(aggregates, "build_aggregates", broken)
+    monkeypatch.setattr(prebuild, "build_aggregates", broken)
     info = save_dataset(engine, tmp_path, client.id, {"orders": dataset["orders"]})
-    assert not (dataset_folder(tmp_path, info) / aggregates.FOLDER).exists()
-    assert find_aggregates(dataset_paths(tmp_path, info)) is None
-    out = compute(dataset_paths(tmp_path, info), ["revenue"], by=("channel",))  # from the raw rows
+    assert prebuild.build(tmp_path, info) is None
+    assert [p.name for p in dataset_folder(tmp_path, info).iterdir()] == ["orders.parquet"]  # nothing half-built
+    source = stored_dataset(tmp_path, info)
+    assert find_aggregates(source) is None
+    out = compute(source, ["revenue"], by=("channel",))  # from the raw rows
     assert set(out["channel"]) == set(CHANNELS)
     assert out["value"].sum() == pytest.approx(dataset["orders"]["revenue"].sum())

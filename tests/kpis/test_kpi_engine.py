@@ -12,11 +12,13 @@ from hypothesis import strategies as st
 import kpis.engine as engine
 from core.errors import InputError
 from core.query import Filters
+from data.schema import load_schema
 from kpis.catalogue import load_catalogue
 from kpis.engine import compute
 from kpis.reference import compute_reference
 from kpis.results import explain
 from kpis.sql import compile_scan
+from sources.dimensions import Dimensions
 from tests.kpis.frames import canonical_frames
 from tests.kpis.random_data import CHANNELS, random_dataset
 
@@ -96,7 +98,7 @@ def test_one_scan_per_entity_and_grouping(dataset, monkeypatch) -> None:
 def test_literals_are_bound_parameters_not_sql_text() -> None:
     kpi = load_catalogue().get("nps")
     scan = engine._scan(kpi, kpi.parts[0], ("channel",), "month", Filters.of(region=["Nord'; DROP TABLE x"]),
-                        {f for f in ("score", "kind", "answered_at", "customer_id")})
+                        {f for f in ("score", "kind", "answered_at", "customer_id")}, Dimensions(load_schema()))
     sql, params = compile_scan(scan, kpi.parts)
     assert "'nps'" not in sql and "nps" in dict(params).values()
     assert "DROP" not in sql and "$f0_0" in sql

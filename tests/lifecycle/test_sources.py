@@ -21,7 +21,6 @@ from tests.lifecycle.examples import frames, load_cases
 VIEWS = {
     "funnel": lambda s, f: funnel(s, f),
     "stages": lambda s, f: stage_kpis(s, f, "month"),
-    "stages_sql": lambda s, f: stage_kpis(s, f, "month", use_engine=False),
     "cohorts": lambda s, f: cohort_retention(s, f),
     "economics": lambda s, f: channel_economics(s, f),
     "segments": lambda s, f: segment_channel(s, f),

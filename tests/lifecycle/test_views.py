@@ -1,26 +1,27 @@
 """The lifecycle views against hand-computed worked examples (cases/*.yaml on shop.yaml)."""
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
 import pytest
+
+from kpis.catalogue import load_catalogue
+from kpis.engine import compute
 
 from lifecycle.channels import channel_economics, channel_sales, segment_channel
 from lifecycle.clv import lifetime_value
 from lifecycle.cohorts import cohort_matrix, cohort_retention
 from lifecycle.funnel import funnel
-from lifecycle.stages import stage_kpis
+from lifecycle.stages import KPIS, stage_kpis
 from tests.lifecycle.examples import assert_rows, filters_of, frames, load_cases, params
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("data, case", params("funnel") + params("funnel_timing"))
 def test_funnel(data, case):
     assert_rows(funnel(frames(data), filters_of(case.get("filters"))), case["expect"])
-
-
-@pytest.mark.parametrize("data, case", params("stages"))
-def test_stage_kpis_fallback_sql(data, case):
-    result = stage_kpis(frames(data), filters_of(case.get("filters")), case.get("granularity", "month"),
-                        use_engine=False)
-    assert_rows(result, case["expect"])
 
 
 @pytest.mark.parametrize("data, case", params("stages"))
@@ -82,15 +83,31 @@ def test_cost_unknown_stays_unknown():
     assert result["cost"].isna()["mail"]
 
 
-@pytest.mark.parametrize("dims", [{"campaign_id": ["K1"]}, {"region": ["Nord"]}, {"channel": ["web"]}],
-                         ids=["campaign", "region", "channel"])
-def test_engine_and_fallback_agree_under_filters(dims):
-    """Every period the fallback reports, the engine reports with the same numerator and denominator."""
+@pytest.mark.parametrize("granularity", ["month", "quarter"])
+@pytest.mark.parametrize("dims", [{}, {"campaign_id": ["K1"]}, {"region": ["Nord"]}, {"channel": ["web"]}],
+                         ids=["all", "campaign", "region", "channel"])
+def test_the_stages_view_is_the_engines_values(dims, granularity):
+    """No second formula: every row of the view is the engine's numerator and denominator for that
+    KPI and period (rows without a denominator left out), with the catalogue's stage."""
     data, _ = load_cases("stages")
     source, filters = frames(data), filters_of(dims)
-    fallback = stage_kpis(source, filters, "month", use_engine=False)
-    engine = stage_kpis(source, filters, "month")
-    both = fallback.merge(engine, on=["kpi", "period"], how="left", suffixes=("", "_engine"))
-    assert len(fallback) >= 10
-    assert (both["numerator"] == both["numerator_engine"]).all(), both.to_string()
-    assert (both["denominator"] == both["denominator_engine"]).all(), both.to_string()
+    engine = compute(source, list(KPIS), period=granularity, filters=filters)
+    engine = engine[engine["denominator"] > 0].reset_index(drop=True)
+    stages = {k.id: k.stages[0].value for k in load_catalogue()}
+    expected = pd.DataFrame({"kpi": engine["kpi"], "stage": engine["kpi"].map(stages).astype("string"),
+                             "period": engine["period"], "value": engine["numerator"] / engine["denominator"],
+                             "numerator": engine["numerator"], "denominator": engine["denominator"]})
+    assert len(expected) >= (10 if granularity == "month" else 5)
+    pd.testing.assert_frame_equal(stage_kpis(source, filters, granularity), expected)
+
+
+def test_each_kpis_stage_comes_from_the_catalogue(tmp_path):
+    """A catalogue that files win rate under retention shows it there (no stage table in Python)."""
+    text = (ROOT / "config" / "kpis.yaml").read_text(encoding="utf-8")
+    head, rest = text.split("  - id: win_rate", 1)
+    rest = rest.replace("stage: acquisition", "stage: retention", 1)
+    (tmp_path / "kpis.yaml").write_text(head + "  - id: win_rate" + rest, encoding="utf-8")
+    data, _ = load_cases("stages")
+    result = stage_kpis(frames(data), None, "month", catalogue=load_catalogue(tmp_path / "kpis.yaml"))
+    assert set(result.loc[result["kpi"] == "win_rate", "stage"]) == {"retention"}
+    assert set(result.loc[result["kpi"] == "churn_rate", "stage"]) == {"retention"}

@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from cli.session import login_actor, operator
+
 ROLES = ("admin", "consultant", "manager")
 
 
@@ -71,15 +73,6 @@ def _engine():
     return connect(load_settings().database_url)
 
 
-def _actor() -> str:
-    import getpass
-
-    try:
-        return f"cli:{getpass.getuser()}"
-    except Exception:  # no login name (containers)
-        return "cli"
-
-
 def _read_password() -> str:
     line = sys.stdin.readline()
     return line.rstrip("\r\n")
@@ -130,9 +123,9 @@ def db_revision(args: argparse.Namespace) -> int:
 
 
 def client_add(args: argparse.Namespace) -> int:
-    from storage.clients import create_client
+    from usecases.admin import create_client
 
-    client = create_client(_engine(), args.name, slug=args.slug, actor=_actor())
+    client = create_client(operator(), args.name, slug=args.slug)
     print(f"created client {client.slug!r} (id {client.id}): {client.name}")
     return 0
 
@@ -149,7 +142,7 @@ def client_export(args: argparse.Namespace) -> int:
     from core.settings import load_settings
     from services.archive import export_client
 
-    summary = export_client(_engine(), load_settings().dataset_dir, args.slug, args.out, actor=_actor())
+    summary = export_client(_engine(), load_settings().dataset_dir, args.slug, args.out, actor=login_actor())
     counts = ", ".join(f"{k} {v}" for k, v in summary.counts.items() if v)
     print(f"wrote {summary.path} ({summary.client.slug}: {counts or 'no rows'}; "
           f"{len(summary.datasets)} dataset version(s))")
@@ -161,7 +154,7 @@ def client_import(args: argparse.Namespace) -> int:
     from services.archive import import_client
 
     client = import_client(_engine(), load_settings().dataset_dir, args.archive, new_name=args.new_name,
-                           actor=_actor())
+                           actor=login_actor())
     print(f"imported client {client.slug!r} (id {client.id}): {client.name}")
     return 0
 
@@ -173,7 +166,7 @@ def user_add(args: argparse.Namespace) -> int:
     ids = _client_ids(engine, args.client)
     password = _read_password() if args.password_stdin else None
     user = create_user(engine, args.username, args.role, password=password, oidc_subject=args.oidc_subject,
-                       display_name=args.display_name, clients=ids, actor=_actor(), email=args.email)
+                       display_name=args.display_name, clients=ids, actor=login_actor(), email=args.email)
     print(f"created {user.role.value} {user.username!r} (id {user.id}) with {len(ids)} client(s)")
     if password is None and not args.oidc_subject:
         print("note: no password and no --oidc-subject; the account can sign in only through the identity "
@@ -203,7 +196,7 @@ def user_list(args: argparse.Namespace) -> int:
 def user_passwd(args: argparse.Namespace) -> int:
     from storage.users import set_password
 
-    set_password(_engine(), args.username, _read_password(), actor=_actor())
+    set_password(_engine(), args.username, _read_password(), actor=login_actor())
     print(f"password of {args.username!r} set")
     return 0
 
@@ -212,7 +205,7 @@ def user_assign(args: argparse.Namespace) -> int:
     from storage.users import assign_clients
 
     engine = _engine()
-    user = assign_clients(engine, args.username, _client_ids(engine, args.client), actor=_actor())
+    user = assign_clients(engine, args.username, _client_ids(engine, args.client), actor=login_actor())
     print(f"{user.username!r} now has {len(user.client_ids)} client(s)")
     return 0
 
@@ -220,6 +213,6 @@ def user_assign(args: argparse.Namespace) -> int:
 def user_deactivate(args: argparse.Namespace) -> int:
     from storage.users import deactivate
 
-    deactivate(_engine(), args.username, actor=_actor())
+    deactivate(_engine(), args.username, actor=login_actor())
     print(f"{args.username!r} deactivated")
     return 0

@@ -5,6 +5,8 @@ import argparse
 import json
 import sys
 
+from cli.session import operator
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     demo = sub.add_parser("demo-data", help="write synthetic CRM data (seven canonical CSV files)")
@@ -19,6 +21,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--accept-partial", action="store_true", help="store the valid rows even if some are bad")
     imp.add_argument("--report", help="write the validation report to this CSV file")
     imp.add_argument("--label", default="", help="label of the dataset version")
+    imp.add_argument("--replace", action="store_true",
+                     help="the new version holds only the imported entities (default: carry the others forward)")
     imp.set_defaults(func=run_import)
 
     ls = sub.add_parser("datasets", help="list a client's dataset versions")
@@ -39,24 +43,16 @@ def run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _engine():
-    from core.settings import load_settings
-    from storage.db import connect
-
-    settings = load_settings()
-    return connect(settings.database_url), settings
-
-
 def run_import(args: argparse.Namespace) -> int:
     from data.manifest import resolve_manifest
-    from services.importing import ensure_client, import_dataset
+    from usecases import admin, datasets
 
     manifest = resolve_manifest(args.data)  # a wrong path fails before anything is created
-    engine, settings = _engine()
-    client = ensure_client(engine, args.client, actor="cli")
-    info, result = import_dataset(engine, settings.dataset_dir, client.id, manifest,
-                                  accept_partial=args.accept_partial, actor="cli", label=args.label,
-                                  max_bytes=settings.max_upload_mb * 1024 * 1024)
+    session = operator()
+    client = admin.ensure_client(session, args.client)
+    mode = datasets.REPLACE if args.replace else datasets.CARRY_FORWARD
+    info, result = datasets.import_file(session.with_client(client), manifest, mode=mode,
+                                        accept_partial=args.accept_partial, label=args.label)
     if args.report:
         from data.validation import write_report_csv
 
@@ -79,17 +75,18 @@ def _counts(counts: dict) -> str:
 
 def run_datasets(args: argparse.Namespace) -> int:
     from core.errors import InputError
-    from storage.clients import get_client, list_clients, slugify
-    from storage.datasets import list_datasets
+    from storage.clients import get_client, slugify
+    from usecases import admin, datasets
 
-    engine, _ = _engine()
-    client = get_client(engine, slugify(args.client))
+    session = operator()
+    client = get_client(session.engine, slugify(args.client))
     if client is None:
-        names = ", ".join(c.name for c in list_clients(engine)) or "none"
+        names = ", ".join(c.name for c in admin.my_clients(session)) or "none"
         raise InputError(f"client {args.client!r} not found", hint=f"existing clients: {names}")
+    versions = datasets.versions(session.with_client(client))
     rows = [{"version": d.version, "label": d.label, "created_at": d.created_at.isoformat(), "by": d.created_by,
              "rows": d.row_counts, "rejected": d.rejected_counts,
-             "data_completeness": d.quality.get("data_completeness")} for d in list_datasets(engine, client.id)]
+             "data_completeness": d.quality.get("data_completeness")} for d in versions]
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import argparse
 
+from cli.session import find_client, operator
+
 
 def add_parser(sub) -> None:
     p = sub.add_parser("report", help="build the Excel report (and the board PDF) of a client or of files")
@@ -46,28 +48,6 @@ def add_parser(sub) -> None:
     im.set_defaults(func=run_import)
 
 
-def _database():
-    from core.settings import load_settings
-    from storage.db import connect
-
-    settings = load_settings()
-    return settings, connect(settings.database_url)
-
-
-def find_client(engine, name: str):
-    """The client by short name, name (case-insensitive) or id; InputError listing the known ones."""
-    from core.errors import InputError
-    from storage.clients import list_clients, slugify
-
-    clients = list_clients(engine)
-    wanted = (name or "").strip()
-    for c in clients:
-        if wanted.lower() in (c.name.lower(), c.slug) or slugify(wanted) == c.slug or wanted == str(c.id):
-            return c
-    known = ", ".join(c.name for c in clients) or "none yet"
-    raise InputError(f"There is no client {wanted!r}.", hint=f"known clients: {known}")
-
-
 def run_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -80,13 +60,12 @@ def run_report(args: argparse.Namespace) -> int:
     if args.client:
         if not args.period:
             raise InputError("--period is required with --client.", hint="e.g. --period 2025-Q4")
-        from services.reporting import content_for_client
+        from usecases.reports import report_content
 
-        settings, engine = _database()
-        client = find_client(engine, args.client)
-        content = content_for_client(engine, settings, client.id, args.period, args.lang,
-                                     scorecard_id=args.scorecard or "crm_default", round_id=args.round,
-                                     include_raw=args.raw)
+        session = operator()
+        session = session.with_client(find_client(session, args.client))
+        content = report_content(session, args.period, args.lang, round_id=args.round, include_raw=args.raw,
+                                 scorecard_id=args.scorecard or "crm_default")
     else:
         from services.reporting import content_from_files
 
@@ -105,11 +84,11 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from services import questionnaire
+    from usecases.reports import export_questionnaire
 
-    _settings, engine = _database()
-    client = find_client(engine, args.client)
-    questionnaire.export(engine, client.id, args.round, args.lang, args.out, client_name=client.name)
+    session = operator()
+    session = session.with_client(client := find_client(session, args.client))
+    export_questionnaire(session, args.round, args.lang, args.out)
     print(f"{args.out}: questionnaire of round {args.round} ({client.name})")
     return 0
 
@@ -128,14 +107,12 @@ def render_diff(changes) -> str:
 def run_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from services import questionnaire
-    from services.workshop import result
+    from usecases import assessment, reports
 
-    _settings, engine = _database()
-    client = find_client(engine, args.client)
+    session = operator(actor=args.actor)
+    session = session.with_client(find_client(session, args.client))
     name = Path(args.file).name
-    answers = questionnaire.read(engine, client.id, args.round, args.file, source=name, lang=args.lang)
-    changes = questionnaire.diff(engine, client.id, args.round, answers, args.lang)
+    changes = reports.questionnaire_changes(session, args.round, args.file, name, args.lang)
     if changes.empty:
         print("no changes against the database")
         return 0
@@ -143,9 +120,8 @@ def run_import(args: argparse.Namespace) -> int:
     if not args.yes:
         print("nothing merged: run again with --yes to merge these changes")
         return 0
-    before = result(engine, client.id, args.round).maturity_index
-    merged = questionnaire.merge(engine, client.id, args.round, changes, actor=args.actor, source=name)
-    after = result(engine, client.id, args.round).maturity_index
+    before = assessment.result(session, args.round).maturity_index
+    merged, after = reports.merge_questionnaire(session, args.round, changes, source=name)
     print(f"merged {len(merged.written)} rating(s); maturity index {_index(before)} -> {_index(after)}")
     if merged.skipped:
         print("not merged (blank answer, rating kept): " + ", ".join(merged.skipped))

@@ -2,16 +2,23 @@
 (argparse only; imports happen when the command runs)."""
 from __future__ import annotations
 
+from cli.session import find_client, operator
+
 
 def add_parser(sub) -> None:
     p = sub.add_parser("scorecard", help="evaluate a balanced scorecard for one period on a dataset")
-    p.add_argument("--data", required=True, help="dataset: manifest .yaml or folder of exports")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--data", help="dataset: manifest .yaml or folder of exports")
+    src.add_argument("--client", help="client name or short name: its current dataset, manual values and "
+                                      "latest assessment round from the database (the card the pages show)")
     p.add_argument("--scorecard", default="crm_default",
                    help="scorecard id under config/scorecards, or a YAML file (default crm_default)")
     p.add_argument("--period", required=True, help="period of the scorecard's granularity: 2024-Q1, 2024-03, 2024")
-    p.add_argument("--manual", default="", help="CSV of hand-entered values: kpi,period,value (e.g. training hours)")
+    p.add_argument("--manual", default="",
+                   help="CSV of hand-entered values: kpi,period,value (e.g. training hours); with --data")
     p.add_argument("--maturity-index", type=float, default=None,
-                   help="CRM maturity index of the latest assessment (1-5), shown as the KPI maturity_index")
+                   help="CRM maturity index of the latest assessment (1-5), shown as the KPI maturity_index; "
+                        "with --data")
     p.add_argument("--history", type=int, default=12, help="periods of history per KPI (default 12)")
     p.add_argument("--format", choices=("json", "table"), default="table")
     p.add_argument("--lang", choices=("de", "en"), default="en")
@@ -38,6 +45,8 @@ def read_manual(path: str):
 def run_scorecard(args) -> int:
     import json
 
+    if args.client:
+        return _client_scorecard(args)
     from core.query import Period
     from data.dataset import read_dataset
     from kpis.catalogue import known_kpis
@@ -60,6 +69,31 @@ def run_scorecard(args) -> int:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(render_table(result, _units(card), _names(card), args.lang))
+    return 0
+
+
+def _client_scorecard(args) -> int:
+    """``--client``: ``usecases.scorecard.view_scorecard``, the pipeline of the scorecard page."""
+    import json
+
+    from core.errors import InputError, Problem
+    from usecases.scorecard import view_scorecard
+
+    for flag, given in (("--manual", args.manual), ("--maturity-index", args.maturity_index is not None)):
+        if given:
+            raise InputError(f"{flag} goes with --data, not with --client", [Problem(flag, "given with --client")],
+                             hint="with --client the manual values and the maturity index come from the database")
+    session = operator()
+    session = session.with_client(client := find_client(session, args.client))
+    view = view_scorecard(session, args.period, args.scorecard)
+    if view.result is None:
+        raise InputError(f"{client.name} has no dataset yet", hint="python cli.py import --client NAME --data PATH")
+    if args.format == "json":
+        print(json.dumps(view.result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        units = {k: label.unit for k, label in view.labels.items()}
+        names = {k: label.name for k, label in view.labels.items()}
+        print(render_table(view.result, units, names, args.lang))
     return 0
 
 

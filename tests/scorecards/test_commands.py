@@ -81,7 +81,7 @@ def test_render_table_lists_perspectives_objectives_and_kpis():
     assert lines[0] == "Mini - 2024-Q1: Overall 50% red"
     assert "Perspective Financial: 50% red" in lines
     assert "  Objective Grow: 50% red (1/2)" in lines
-    revenue = next(line for line in lines if line.strip().startswith("revenue"))
-    assert revenue.split() == ["revenue", "€90.00", "€100.00", "50%", "amber", "down", "(worse)"]
+    revenue = next(line for line in lines if line.strip().startswith("Revenue"))  # the catalogue's name
+    assert revenue.split() == ["Revenue", "€90.00", "€100.00", "50%", "amber", "down", "(worse)"]
     hours = next(line for line in lines if "Training hours" in line)
     assert hours.split()[2:] == ["–", "6.0", "h", "–", "grey", "(no", "data)", "–"]

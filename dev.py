@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The two developer commands. Each installs what it needs into .venv first.
 
-    python3 dev.py run [--port 8501]   start the cockpit (SQLite, demo client) and print its URL
+    python3 dev.py run [--port 8501]   start the cockpit (server.py: SQLite, demo client) and print its URL
     python3 dev.py test [pytest args]  run the whole test suite
 
 Only Python 3.11+ is needed. Dependencies are (re)installed when requirements*.txt change.
@@ -46,7 +46,8 @@ def run(args: list[str]) -> int:
     if "--port" in args:
         port = args[args.index("--port") + 1]
     print(f"CRM cockpit: http://{address}:{port}  (Ctrl+C stops it)", flush=True)
-    cmd = [str(PY), "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", address,
+    # server.py: st.App around app.py, with the team-mode sign-in pages (auth/web.py)
+    cmd = [str(PY), "-m", "streamlit", "run", str(ROOT / "server.py"), "--server.address", address,
            "--server.port", port, "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     return subprocess.call(cmd, cwd=ROOT)
 

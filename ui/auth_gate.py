@@ -9,41 +9,62 @@ the server listens beyond this machine (``auth.guard.team_mode_required``). Then
 - signed in: only the pages of the role (``auth.roles.pages_for``); the client in the URL must be
   one of ``visible_clients`` or the page is refused.
 
-The principal of a built-in account lives only in ``st.session_state`` (server side, never sent to
-the browser); a browser refresh starts a new session and asks for the password again (see
-docs/team-mode.md "Sessions"). Every run re-reads the account, so a deactivation or a changed role
-or client assignment takes effect at once. Sessions end after ``IDLE_LIMIT`` without activity and
-after ``ABSOLUTE_LIMIT`` in any case. An identity-provider sign-in (``st.login``) keeps Streamlit's
-own signed, HTTP-only cookie and survives a refresh.
+Who is signed in is decided on every run from what the browser sent with *this* connection
+(``st.context`` follows the websocket that asked for the run):
+
+- the ``cockpit_session`` cookie (HttpOnly; set by the sign-in page ``auth.web``) names a web
+  session (``storage.web_sessions``: not revoked, seen within ``IDLE_LIMIT``, started within
+  ``ABSOLUTE_LIMIT``), whose account is re-read; or
+- Streamlit's signed ``st.login`` cookie (``st.user``) names an identity-provider subject, whose
+  account is re-read (``storage.users.oidc_user``).
+
+Nothing in ``st.session_state`` signs anyone in: a client that reconnects to a known Streamlit
+session id without the cookie gets the sign-in page (tests/e2e/test_session_cookie.py). Because
+every run re-reads the account, a deactivation or a changed role or client assignment takes
+effect at the next click; fragments that rerun on their own call ``still_allowed()`` first.
+
+Tests (AppTest cannot send cookies): with ``COCKPIT_TESTING=1`` *and* under AppTest's mock
+runtime, ``at.session_state["_test_user"] = "anna"`` signs in that account, re-read every run like
+a cookie's (``testing_user``, the one place that checks). A real server never runs the mock
+runtime, so the variable alone opens nothing.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+import hashlib
+import os
+import runpy
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 from sqlalchemy import Engine
+from streamlit.runtime import Runtime
 
+from auth import web
 from auth.guard import Principal, team_mode_required, visible_clients
 from auth.roles import PAGES, Role, pages_for
 from core.errors import PermissionDenied
-from core.settings import Settings
+from core.i18n import t
+from core.settings import Settings, load_settings
+from storage import web_sessions
 from storage.clients import Client
+from storage.db import now as utcnow
+from storage.users import get_user, oidc_user
+from ui import state
 
-KEY = "_auth"              # session_state: the SignedIn record
+COOKIE = web.COOKIE
 OIDC_ERROR = "_auth_oidc_error"
 EXPIRED = "_auth_expired"
-IDLE_LIMIT = timedelta(hours=2)
-ABSOLUTE_LIMIT = timedelta(hours=12)
+IDLE_LIMIT = web_sessions.IDLE_LIMIT
+ABSOLUTE_LIMIT = web_sessions.ABSOLUTE_LIMIT
 PARTICIPANT_PARAMS = ("code", "p")
-
-
-@dataclass(frozen=True)
-class SignedIn:
-    principal: Principal
-    method: str  # "password" | "oidc"
-    since: datetime
-    last_seen: datetime
+TESTING_ENV = "COCKPIT_TESTING"
+TEST_USER = "_test_user"      # session_state, honoured only by testing_user()
+_CHECKED = "_auth_checked"    # session_state: (fingerprint of the credentials, monotonic time, Principal | None)
+_ADMITTED = "_auth_admitted"  # session_state: whom the last full run let in (fragments compare)
+RECHECK_AFTER = 1.0           # seconds a check is reused for the same credentials (fragments every 2 s)
 
 
 @dataclass(frozen=True)
@@ -60,13 +81,16 @@ class Gate:
         return self.principal.username if self.principal else ""
 
 
+def _apptest() -> bool:
+    """AppTest installs a mock runtime instead of a server."""
+    return Runtime._instance is not None and type(Runtime._instance) is not Runtime
+
+
 def listen_address() -> str | None:
     """Streamlit's ``server.address``; AppTest runs without a server, which counts as loopback."""
-    from streamlit.runtime import Runtime
-
     address = st.config.get_option("server.address")
-    if not address and Runtime._instance is not None and type(Runtime._instance) is not Runtime:
-        return "127.0.0.1"  # AppTest installs a mock runtime: nothing listens on any interface
+    if not address and _apptest():
+        return "127.0.0.1"  # nothing listens on any interface
     return address
 
 
@@ -75,95 +99,62 @@ def team_mode(settings: Settings) -> bool:
 
 
 def gate(engine: Engine, settings: Settings) -> Gate:
-    """Decide who this session is and what it may see (reads the account from the database)."""
+    """Decide who this session is and what it may see (reads the session and account from the database)."""
     if not team_mode(settings):
         return Gate(False, Principal.local(), PAGES)
-    signed = _refresh(engine, st.session_state.get(KEY))
-    if signed is None:
-        signed = _oidc_sign_in(engine)
-    if signed is None:
-        st.session_state.pop(KEY, None)
+    principal = _identify(engine, fresh=True)
+    st.session_state[_ADMITTED] = principal
+    if principal is None:
         if any(st.query_params.get(k) for k in PARTICIPANT_PARAMS):
             return Gate(True, None, ("vote",))
         return Gate(True, None, ("login",))
-    st.session_state[KEY] = signed
-    pages = tuple(p for p in pages_for(signed.principal.role) if p in PAGES)
+    pages = tuple(p for p in pages_for(principal.role) if p in PAGES)
     if not pages:
-        raise PermissionDenied(f"The role {signed.principal.role.value!r} has no pages.",
+        raise PermissionDenied(f"The role {principal.role.value!r} has no pages.",
                                hint="config/permissions.yaml lists the pages of each role")
-    return Gate(True, signed.principal, pages)
-
-
-def single_page(registry: dict, only: str, lang: str) -> list:
-    """The navigation of a restricted session: the page ``only`` (default) plus, under every other
-    page's address, the same page again. So ``/scorecard`` shows the sign-in (no "page not found",
-    and the address survives the sign-in) and never the scorecard."""
-    from pathlib import Path
-
-    from core.i18n import t
-
-    entries = [e for section in registry.values() for e in section]
-    path, key, icon, _url = next(e for e in entries if e[3] == only)
-    script = Path(__file__).resolve().parent.parent / path
-    pages = [st.Page(path, title=t(key, lang), icon=icon, url_path=only, default=True)]
-    for *_rest, url in entries:
-        if url != only:
-            pages.append(st.Page(_alias(script, url), title=t(key, lang), icon=icon, url_path=url))
-    return pages
-
-
-def _alias(script, url: str):
-    def page() -> None:
-        import runpy
-
-        runpy.run_path(str(script), run_name="__page__")
-
-    page.__name__ = page.__qualname__ = f"{script.stem}_as_{url}"
-    return page
-
-
-def page_allowed(page: str) -> bool:
-    """May this session open ``page`` (``ui/pages/scorecard_page.py`` or the url path ``scorecard``)?
-    Check it before ``st.page_link``: a link to a page the role does not have is not registered."""
-    name = page.rsplit("/", 1)[-1].removesuffix(".py").removesuffix("_page")
-    name = {"kpi": "kpis"}.get(name, name)
-    principal = current_principal()
-    if principal is None:
-        return False
-    from core.settings import load_settings
-
-    return not team_mode(load_settings()) or name in pages_for(principal.role)
+    return Gate(True, principal, pages)
 
 
 def current_principal() -> Principal | None:
     """For pages: the signed-in principal (``Principal.local()`` outside team mode; None when
     nobody is signed in). Pass it to ``auth.guard.require`` before reading client data."""
-    signed = st.session_state.get(KEY)
-    if signed is not None:
-        return signed.principal
-    from core.settings import load_settings
-
-    return None if team_mode(load_settings()) else Principal.local()
+    if not team_mode(load_settings()):
+        return Principal.local()
+    return _identify(state.engine(), fresh=False)
 
 
-def sign_in_with_password(engine: Engine, username: str, password: str) -> Principal:
-    """Check the password (throttled by storage.users.authenticate); PermissionDenied otherwise."""
-    from storage.users import authenticate
+def still_allowed() -> bool:
+    """For fragments that rerun by themselves (``run_every``): is whoever the last full run let in
+    still signed in on this connection, with the same account and role, and may they still see the
+    page's client? Checked against the cookie and the account, reused for about a second."""
+    if not team_mode(load_settings()):
+        return True
+    admitted = st.session_state.get(_ADMITTED)
+    if admitted is None:  # signed out, or a participant by code: nothing account-bound is shown
+        return True
+    now = _identify(state.engine(), fresh=False)
+    if now is None or now.user_id != admitted.user_id or now.role is not admitted.role:
+        return False
+    client = getattr(st.session_state.get("_ctx"), "client", None)
+    return client is None or now.may_see(client.id)
 
-    user = authenticate(engine, username, password, address=_address())
-    if user.role is Role.PARTICIPANT:  # participants have no account; never sign one in
-        raise PermissionDenied("Wrong user name or password.")
-    now = _now()
-    st.session_state[KEY] = SignedIn(user.principal(), "password", now, now)
-    st.session_state.pop(EXPIRED, None)
-    return user.principal()
+
+def sign_in_url(lang: str) -> str:
+    """The sign-in page (``auth.web``), returning to the address this run shows."""
+    path = urlsplit(st.context.url or "/").path or "/"
+    query = urlencode([(k, v) for k, v in st.query_params.to_dict().items()])
+    return f"{web.SIGN_IN_PATH}?{urlencode({'lang': lang, 'next': path + ('?' + query if query else '')})}"
 
 
 def sign_out() -> None:
-    """End the session; an identity-provider session is ended through ``st.logout``."""
-    signed = st.session_state.pop(KEY, None)
-    st.session_state.pop(OIDC_ERROR, None)
-    if (signed is not None and signed.method == "oidc") or _oidc_logged_in():
+    """End the session: revoke the web session behind the cookie (every tab with that cookie is
+    signed out at its next run); an identity-provider session is ended through ``st.logout``."""
+    for key in (OIDC_ERROR, _CHECKED, _ADMITTED, TEST_USER):
+        st.session_state.pop(key, None)
+    token = _cookie()
+    if token:
+        web_sessions.revoke(state.engine(), token)
+    if _oidc_logged_in():
         st.logout()
     else:
         st.rerun()
@@ -191,21 +182,105 @@ def choose_client(gate_: Gate, clients: list[Client], requested: str | None) -> 
     return visible
 
 
-def _refresh(engine: Engine, signed: SignedIn | None) -> SignedIn | None:
-    if signed is None:
-        return None
-    now = _now()
-    if now - signed.last_seen > IDLE_LIMIT or now - signed.since > ABSOLUTE_LIMIT:
-        st.session_state[EXPIRED] = True
-        return None
-    if signed.method == "oidc" and not _oidc_logged_in():
-        return None
-    from storage.users import get_user
+def page_allowed(page: str) -> bool:
+    """May this session open ``page`` (``ui/pages/scorecard_page.py`` or the url path ``scorecard``)?
+    Check it before ``st.page_link``: a link to a page the role does not have is not registered."""
+    name = page.rsplit("/", 1)[-1].removesuffix(".py").removesuffix("_page")
+    name = {"kpi": "kpis"}.get(name, name)
+    principal = current_principal()
+    if principal is None:
+        return False
+    return not team_mode(load_settings()) or name in pages_for(principal.role)
 
-    user = get_user(engine, signed.principal.user_id) if signed.principal.user_id is not None else None
-    if user is None or not user.active:
+
+def single_page(registry: dict, only: str, lang: str) -> list:
+    """The navigation of a restricted session: the page ``only`` (default) plus, under every other
+    page's address, the same page again. So ``/scorecard`` shows the sign-in (no "page not found",
+    and the address survives the sign-in) and never the scorecard."""
+    entries = [e for section in registry.values() for e in section]
+    path, key, icon, _url = next(e for e in entries if e[3] == only)
+    script = Path(__file__).resolve().parent.parent / path
+    pages = [st.Page(path, title=t(key, lang), icon=icon, url_path=only, default=True)]
+    for *_rest, url in entries:
+        if url != only:
+            pages.append(st.Page(_alias(script, url), title=t(key, lang), icon=icon, url_path=url))
+    return pages
+
+
+def _alias(script: Path, url: str):
+    def page() -> None:
+        runpy.run_path(str(script), run_name="__page__")
+
+    page.__name__ = page.__qualname__ = f"{script.stem}_as_{url}"
+    return page
+
+
+def testing_user() -> str | None:
+    """The account name a test put into ``session_state[TEST_USER]``, honoured only with
+    ``COCKPIT_TESTING=1`` under AppTest (never by a real server); else None."""
+    if os.environ.get(TESTING_ENV) != "1" or not _apptest():
         return None
-    return replace(signed, principal=user.principal(), last_seen=now)
+    name = st.session_state.get(TEST_USER)
+    return name if isinstance(name, str) and name else None
+
+
+# -- the check ---------------------------------------------------------------------------------
+def _identify(engine: Engine, fresh: bool) -> Principal | None:
+    """The principal this connection's credentials name; ``fresh=False`` reuses a check of the
+    same credentials made within RECHECK_AFTER seconds."""
+    token, subject, tester = _cookie(), _oidc_subject(), testing_user()
+    fingerprint = hashlib.sha256(f"{token}\0{subject}\0{tester}".encode()).hexdigest()
+    checked = st.session_state.get(_CHECKED)
+    if not fresh and checked and checked[0] == fingerprint and time.monotonic() - checked[1] < RECHECK_AFTER:
+        return checked[2]
+    principal = None
+    if tester:
+        principal = _account(engine, get_user(engine, tester))
+    elif token:
+        principal = _cookie_principal(engine, token)
+    if principal is None and subject:
+        principal = _oidc_principal(engine)
+    elif not subject:
+        st.session_state.pop(OIDC_ERROR, None)
+    st.session_state[_CHECKED] = (fingerprint, time.monotonic(), principal)
+    return principal
+
+
+def _cookie_principal(engine: Engine, token: str) -> Principal | None:
+    session = web_sessions.active(engine, token)
+    if session is None:
+        ended = web_sessions.find(engine, token)
+        if ended is not None and ended.state(utcnow()) == "expired":
+            st.session_state[EXPIRED] = True  # the sign-in page says "please sign in again"
+        return None
+    return _account(engine, get_user(engine, session.user_id))
+
+
+def _account(engine: Engine, user) -> Principal | None:
+    if user is None or not user.active or user.role is Role.PARTICIPANT:
+        return None
+    return user.principal()
+
+
+def _oidc_principal(engine: Engine) -> Principal | None:
+    claims = st.user.to_dict()
+    groups = claims.get("groups") or []
+    try:
+        user = oidc_user(engine, str(claims.get("sub") or ""), claims.get("email"), str(claims.get("name") or ""),
+                         groups if isinstance(groups, list) else [str(groups)])
+    except PermissionDenied as exc:
+        st.session_state[OIDC_ERROR] = exc.message
+        return None
+    st.session_state.pop(OIDC_ERROR, None)
+    return _account(engine, user)
+
+
+def _cookie() -> str:
+    try:
+        value = st.context.cookies.get(COOKIE)
+    except Exception:  # no client context (a script run without a connection)
+        return ""
+    return value if isinstance(value, str) else ""
 
 
 def _oidc_logged_in() -> bool:
@@ -217,32 +292,7 @@ def _oidc_logged_in() -> bool:
         return False
 
 
-def _oidc_sign_in(engine: Engine) -> SignedIn | None:
+def _oidc_subject() -> str:
     if not _oidc_logged_in():
-        st.session_state.pop(OIDC_ERROR, None)
-        return None
-    from storage.users import oidc_user
-
-    claims = st.user.to_dict()
-    groups = claims.get("groups") or []
-    try:
-        user = oidc_user(engine, str(claims.get("sub") or ""), claims.get("email"), str(claims.get("name") or ""),
-                         groups if isinstance(groups, list) else [str(groups)])
-    except PermissionDenied as exc:
-        st.session_state[OIDC_ERROR] = exc.message
-        return None
-    st.session_state.pop(OIDC_ERROR, None)
-    now = _now()
-    return SignedIn(user.principal(), "oidc", now, now)
-
-
-def _address() -> str:
-    try:
-        ip = st.context.ip_address
-    except Exception:
         return ""
-    return ip if isinstance(ip, str) else ""
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return str(st.user.to_dict().get("sub") or "")

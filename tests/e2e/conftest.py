@@ -1,5 +1,6 @@
-"""Real-browser journeys: ``streamlit run app.py`` on a free port with its own data folder, driven
-by Playwright in Debian's chromium. Skips, saying why, where no chromium is installed."""
+"""Real-browser journeys: ``streamlit run server.py`` (st.App around app.py) on a free port with its
+own data folder, driven by Playwright in Debian's chromium. Skips, saying why, where no chromium is
+installed."""
 from __future__ import annotations
 
 import os
@@ -39,7 +40,7 @@ class AppServer:
 
     def start(self, timeout: float = 90) -> "AppServer":
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", "127.0.0.1",
+        cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"), "--server.address", "127.0.0.1",
                "--server.port", str(self.port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none"]
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=self.log.open("wb"), stderr=subprocess.STDOUT)

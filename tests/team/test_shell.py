@@ -1,35 +1,42 @@
-"""The team-mode shell in AppTest: sign-in, pages by role, clients by assignment, participants."""
+"""The team-mode shell in AppTest: pages by role, clients by assignment, participants.
+
+AppTest cannot send the ``cockpit_session`` cookie, so a test signs in through the one testing
+hook (``ui.auth_gate.testing_user``): ``COCKPIT_TESTING=1`` plus ``session_state["_test_user"]``.
+The account is re-read on every run like a cookie's. The password form itself is a page of
+``auth.web`` (tests/auth/test_web.py) and the cookie is tested in a browser
+(tests/e2e/test_session_cookie.py).
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
-from tests.team.conftest import PASSWORDS
-
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
+SIGN_IN = "Sign in to the CRM Cockpit"
 
 
-def _app(**query):
+@pytest.fixture(autouse=True)
+def testing(monkeypatch):
+    monkeypatch.setenv("COCKPIT_TESTING", "1")
+
+
+def _app(user: str | None = None, **query):
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["lang"] = "en"
+    if user:
+        at.session_state["_test_user"] = user
     for k, v in query.items():
         at.query_params[k] = v
     return at.run()
 
 
-def _sign_in(at, user: str, password: str | None = None):
-    at.text_input(key="login_user").input(user)
-    at.text_input(key="login_password").input(password if password is not None else PASSWORDS[user])
-    return at.button[0].click().run() if not at.button else _submit(at)
-
-
-def _submit(at):
-    form_buttons = [b for b in at.button if b.proto.is_form_submitter]
-    return form_buttons[0].click().run()
+def _sign_in(at, user: str):
+    at.session_state["_test_user"] = user
+    return at.run()
 
 
 def _titles(at) -> list[str]:
@@ -44,8 +51,28 @@ def _client_options(at) -> list[str]:
 def test_signed_out_sees_only_the_sign_in(team_env):
     at = _app()
     assert not at.exception
-    assert _titles(at) == ["Sign in to the CRM Cockpit"]
+    assert _titles(at) == [SIGN_IN]
     assert _client_options(at) == []  # no client names leak to a signed-out visitor
+    link = " ".join(h.proto.body for h in at.html)
+    assert 'href="/account/sign-in?lang=en&amp;next=%2F%3Flang%3Den"' in link and "Sign in with an account" in link
+    assert not at.text_input  # no password field on the websocket page any more
+
+
+def test_the_sign_in_link_returns_to_the_address_asked_for(team_env):
+    at = _app(client="alpha")
+    link = " ".join(h.proto.body for h in at.html)
+    assert "next=%2F%3Fclient%3Dalpha" in link
+
+
+def test_the_testing_hook_needs_the_variable(team_env, monkeypatch):
+    monkeypatch.delenv("COCKPIT_TESTING")
+    at = _app("admin")
+    assert _titles(at) == [SIGN_IN] and _client_options(at) == []
+
+
+def test_the_testing_hook_re_reads_the_account(team_env):
+    at = _app("nobody-here")
+    assert _titles(at) == [SIGN_IN]
 
 
 @pytest.mark.parametrize("page", ["scorecard_page.py", "settings_page.py", "vote_page.py"])
@@ -54,7 +81,7 @@ def test_signed_out_cannot_switch_to_another_page(team_env, page):
     with pytest.raises(Exception):  # the page is not registered: AppTest refuses the switch
         at.switch_page(str(ROOT / "ui" / "pages" / page))
         at.run()
-        assert _titles(at) != ["Sign in to the CRM Cockpit"]
+        assert _titles(at) != [SIGN_IN]
         raise AssertionError("switched")  # pragma: no cover - only reached if the page was registered
 
 
@@ -66,31 +93,14 @@ def test_signed_out_cannot_switch_to_another_page(team_env, page):
 def test_sign_in_shows_the_roles_pages_and_clients(team_env, user, pages, clients):
     at = _sign_in(_app(), user)
     assert not at.exception, [e.value for e in at.exception]
-    assert _titles(at) != ["Sign in to the CRM Cockpit"]
+    assert _titles(at) != [SIGN_IN]
     assert sorted(_client_options(at)) == clients
     ctx = at.session_state["_ctx"]
     assert ctx.actor == user
-    gate_pages = at.session_state["_auth"].principal
     from auth.roles import pages_for
+    from ui import auth_gate
 
-    assert len(pages_for(gate_pages.role)) == pages
-
-
-def test_wrong_password_gets_the_generic_message(team_env):
-    at = _sign_in(_app(), "max", "not the password!")
-    assert _titles(at) == ["Sign in to the CRM Cockpit"]
-    assert [e.value for e in at.error] == ["Wrong user name or password."]
-    at = _sign_in(at, "nobody-here", "whatever password")
-    assert [e.value for e in at.error] == ["Wrong user name or password."]
-
-
-def test_five_failures_lock_the_account(team_env):
-    at = _app()
-    for _ in range(5):
-        at = _sign_in(at, "max", "not the password!")
-    at = _sign_in(at, "max")  # even the right password is refused while locked
-    assert _titles(at) == ["Sign in to the CRM Cockpit"]
-    assert "locked" in at.error[0].value
+    assert len(pages_for(at.session_state[auth_gate._ADMITTED].role)) == pages
 
 
 def test_manager_cannot_open_another_clients_url(team_env):
@@ -115,7 +125,7 @@ def test_admin_may_open_any_client(team_env):
 def test_participant_with_a_code_sees_only_the_vote_page(team_env):
     at = _app(code="ABC123")
     assert not at.exception
-    assert "Sign in to the CRM Cockpit" not in _titles(at)  # the vote page (the only one registered) runs
+    assert SIGN_IN not in _titles(at)  # the vote page (the only one registered) runs
     assert at.session_state["_ctx"].client is None and at.session_state["_ctx"].actor == ""
     assert _client_options(at) == []
     with pytest.raises(Exception):
@@ -128,31 +138,18 @@ def test_deactivated_user_is_signed_out_on_the_next_run(team_env):
     from storage.users import deactivate
 
     at = _sign_in(_app(), "anna")
-    assert _titles(at) != ["Sign in to the CRM Cockpit"]
+    assert _titles(at) != [SIGN_IN]
     deactivate(connect(load_settings().database_url), "anna")
     at.run()
-    assert _titles(at) == ["Sign in to the CRM Cockpit"]
-
-
-def test_idle_session_expires(team_env):
-    from dataclasses import replace
-    from datetime import timedelta
-
-    from ui import auth_gate
-
-    at = _sign_in(_app(), "anna")
-    signed = at.session_state["_auth"]
-    at.session_state["_auth"] = replace(signed, last_seen=signed.last_seen - auth_gate.IDLE_LIMIT - timedelta(1))
-    at.run()
-    assert _titles(at) == ["Sign in to the CRM Cockpit"]
-    assert any("sign in again" in i.value for i in at.info)
+    assert _titles(at) == [SIGN_IN]
 
 
 def test_sign_out(team_env):
     at = _sign_in(_app(), "anna")
     [b for b in at.button if b.key == "sign_out"][0].click().run()
-    assert _titles(at) == ["Sign in to the CRM Cockpit"]
-    assert "_auth" not in at.session_state
+    assert _titles(at) == [SIGN_IN]
+    at.run()
+    assert _titles(at) == [SIGN_IN]
 
 
 def test_local_mode_needs_no_sign_in(tmp_path, monkeypatch):
@@ -161,7 +158,7 @@ def test_local_mode_needs_no_sign_in(tmp_path, monkeypatch):
     monkeypatch.delenv("COCKPIT_TEAM_MODE", raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)
     at = _app()
-    assert "Sign in to the CRM Cockpit" not in _titles(at)
+    assert SIGN_IN not in _titles(at)
     assert at.session_state["_ctx"].actor == "local"
 
 

@@ -1,15 +1,18 @@
-"""Sign-in (team mode): a built-in account (user name + password, throttled) or the identity
-provider through ``st.login`` when ``.streamlit/secrets.toml`` has an ``[auth]`` section."""
+"""Sign-in (team mode): the identity provider through ``st.login`` when ``.streamlit/secrets.toml``
+has an ``[auth]`` section, and a built-in account (user name + password) on the sign-in page of
+``auth.web``, which sets the HttpOnly ``cockpit_session`` cookie and comes back to this address."""
 from __future__ import annotations
+
+from html import escape
 
 import streamlit as st
 
-from core.errors import PermissionDenied, StorageError
 from core.i18n import t
-from storage.users import LOCK_FOR
 from ui import auth_gate
 from ui.state import context
-from ui.widgets import show_error
+
+ACCOUNT_LINK = ("display:inline-block;padding:.45rem 1rem;border-radius:.5rem;background:#1f4e79;color:#fff;"
+                "text-decoration:none;font-weight:600")
 
 ctx = context()
 lang = ctx.lang
@@ -28,20 +31,6 @@ if auth_gate.oidc_configured():
         st.login()
     st.divider()
 
-st.subheader(t("auth.sign_in_with_account", lang))
-with st.form("sign_in", clear_on_submit=True):  # the password does not stay in the session
-    username = st.text_input(t("auth.username", lang), key="login_user", autocomplete="username")
-    password = st.text_input(t("auth.password", lang), type="password", key="login_password",
-                             autocomplete="current-password")
-    submitted = st.form_submit_button(t("auth.sign_in", lang), type="primary")
-if submitted:
-    try:
-        auth_gate.sign_in_with_password(ctx.engine, username, password)
-    except PermissionDenied as exc:
-        locked = "locked" in exc.message
-        st.error(t("auth.locked", lang, minutes=int(LOCK_FOR.total_seconds() // 60)) if locked
-                 else t("auth.wrong_credentials", lang), icon="🚫")
-    except StorageError as exc:
-        show_error(exc, lang)
-    else:
-        st.rerun()
+# a plain link, same tab (st.link_button would open a new one): the password never passes the websocket
+st.html(f'<a href="{escape(auth_gate.sign_in_url(lang))}" style="{ACCOUNT_LINK}" data-testid="account-sign-in">'
+        f'{escape(t("auth.sign_in_with_account", lang))}</a>')

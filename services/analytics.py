@@ -3,22 +3,22 @@ are, and the KPI table for a question. Pages wrap these in ``st.cache_data`` key
 and dataset version (``ui/state.py``), so a filter change never mixes clients or versions."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 from sqlalchemy import Engine
 
 from core.query import Filters, Granularity, Period
 from core.settings import Settings
-from storage.datasets import DatasetInfo, dataset_paths, get_dataset, latest_dataset
+from sources.source import StoredDataset
+from sources.store import stored_dataset
+from storage.datasets import DatasetInfo, get_dataset, latest_dataset
 
 
 def current_dataset(engine: Engine, client_id: int, version: int | None = None) -> DatasetInfo | None:
     return get_dataset(engine, client_id, version) if version else latest_dataset(engine, client_id)
 
 
-def source(settings: Settings, info: DatasetInfo) -> dict[str, Path]:
-    return dataset_paths(settings.dataset_dir, info)
+def source(settings: Settings, info: DatasetInfo) -> StoredDataset:
+    return stored_dataset(settings.dataset_dir, info)  # with its pre-aggregates
 
 
 def external_values(info: DatasetInfo | None, maturity_index: float | None) -> dict[str, float]:

@@ -19,7 +19,9 @@ from data.manifest import Manifest
 from services import import_session
 from services.analytics import external_values
 from services.filter_choices import FilterChoices, filter_choices
-from storage.datasets import DatasetInfo, dataset_paths, get_dataset, latest_dataset, list_datasets
+from sources.source import StoredDataset
+from sources.store import stored_dataset
+from storage.datasets import DatasetInfo, get_dataset, latest_dataset, list_datasets
 from usecases.caching import cache
 from usecases.session import Session, require, scoped
 
@@ -47,11 +49,11 @@ def versions(session: Session) -> list[DatasetInfo]:
         return list_datasets(session.engine, session.client_id)
 
 
-def source(session: Session, info: DatasetInfo) -> dict[str, Path]:
+def source(session: Session, info: DatasetInfo) -> StoredDataset:
     """Where the rows of ``info`` are (the query package reads them)."""
     if info.client_id != session.client_id:
         raise InputError(f"dataset v{info.version} is not one of this client's", hint="pick a version of the client")
-    return dataset_paths(session.settings.dataset_dir, info)
+    return stored_dataset(session.settings.dataset_dir, info)  # with its pre-aggregates
 
 
 def choices(session: Session, info: DatasetInfo) -> FilterChoices:

@@ -1,13 +1,15 @@
-"""Reading a client's current data for the views: which dataset version, where its Parquet files
-are, and the KPI table for a question. Pages wrap these in ``st.cache_data`` keyed by client id
-and dataset version (``ui/state.py``), so a filter change never mixes clients or versions."""
+"""Reading a client's current data: which dataset version, where its rows are (with their
+pre-aggregates), the external KPI values, and the KPI table for a question. The use cases
+(``usecases.datasets``, ``usecases.analysis``) check permissions and keep the answers cached,
+keyed by client and dataset version."""
 from __future__ import annotations
 
 import pandas as pd
 from sqlalchemy import Engine
 
-from core.query import Filters, Granularity, Period
+from core.query import Filters
 from core.settings import Settings
+from kpis.engine import compute
 from sources.source import StoredDataset
 from sources.store import stored_dataset
 from storage.datasets import DatasetInfo, get_dataset, latest_dataset
@@ -39,19 +41,4 @@ def external_values(info: DatasetInfo | None, maturity_index: float | None) -> d
 def kpi_table(settings: Settings, info: DatasetInfo, kpi_ids: tuple[str, ...], by: tuple[str, ...] = (),
               period: str | None = None, filters: Filters | None = None,
               external: dict[str, float] | None = None) -> pd.DataFrame:
-    from kpis.engine import compute
-
     return compute(source(settings, info), kpi_ids, by=by, period=period, filters=filters, external=external)
-
-
-def last_complete_period(table: pd.DataFrame, granularity: Granularity | str) -> str | None:
-    """The newest period label in a KPI table whose successor also has data (so it is complete),
-    else the newest one."""
-    if "period" not in table or table["period"].dropna().empty:
-        return None
-    labels = sorted(set(table["period"].dropna().astype(str)))
-    if len(labels) >= 2:
-        newest = Period.parse(labels[-1])
-        if newest.end > pd.Timestamp.now().date():
-            return labels[-2]
-    return labels[-1]

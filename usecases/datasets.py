@@ -14,14 +14,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.errors import InputError
-from data.dataset import ImportResult, read_dataset
+from data.dataset import ImportResult
 from data.manifest import Manifest
-from services import import_session
-from services.analytics import external_values
+from services import analytics, import_session
 from services.filter_choices import FilterChoices, filter_choices
+from services.importing import import_dataset
 from sources.source import StoredDataset
-from sources.store import stored_dataset
-from storage.datasets import DatasetInfo, get_dataset, latest_dataset, list_datasets
+from storage.datasets import DatasetInfo, list_datasets
 from usecases.caching import cache
 from usecases.session import Session, require, scoped
 
@@ -33,14 +32,12 @@ def current_dataset(session: Session, version: int | None = None) -> DatasetInfo
     """The client's newest dataset version (or ``version``); None before the first import."""
     require(session, "scorecard.view")
     with scoped(session):
-        if version:
-            return get_dataset(session.engine, session.client_id, version)
-        return latest_dataset(session.engine, session.client_id)
+        return analytics.current_dataset(session.engine, session.client_id, version)
 
 
 def completeness(info: DatasetInfo | None) -> float | None:
     """The data completeness of a dataset version (the learning-and-growth KPI)."""
-    return external_values(info, None).get("data_completeness")
+    return analytics.external_values(info, None).get("data_completeness")
 
 
 def versions(session: Session) -> list[DatasetInfo]:
@@ -53,7 +50,7 @@ def source(session: Session, info: DatasetInfo) -> StoredDataset:
     """Where the rows of ``info`` are (the query package reads them)."""
     if info.client_id != session.client_id:
         raise InputError(f"dataset v{info.version} is not one of this client's", hint="pick a version of the client")
-    return stored_dataset(session.settings.dataset_dir, info)  # with its pre-aggregates
+    return analytics.source(session.settings, info)  # with its pre-aggregates
 
 
 def choices(session: Session, info: DatasetInfo) -> FilterChoices:
@@ -68,10 +65,10 @@ def import_file(session: Session, data: str | Path | Manifest, *, mode: str = CA
     """Read and validate a manifest or a folder, then store it as the next version (``commit``).
     Nothing is stored (None) when the report has problems and ``accept_partial`` is false."""
     require(session, "import.run")
-    result = read_dataset(data, max_bytes=session.settings.max_upload_mb * 1024 * 1024)
-    if (not result.report.ok and not accept_partial) or not any(len(f) for f in result.frames.values()):
-        return None, result
-    return commit(session, result, mode=mode, accept_partial=accept_partial, label=label), result
+    with scoped(session):
+        return import_dataset(session.engine, session.settings.dataset_dir, session.client_id, data,
+                              accept_partial=accept_partial, actor=session.actor, label=label,
+                              max_bytes=session.settings.max_upload_mb * 1024 * 1024, mode=mode)
 
 
 def commit(session: Session, result: ImportResult, *, mode: str = CARRY_FORWARD, accept_partial: bool = False,

@@ -6,11 +6,11 @@ page, the lifecycle page's "maturity vs reality", the reports and ``cli.py score
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from core.errors import ConflictError, InputError, Problem
+from core.errors import InputError, Problem
 from scorecards.result import ScorecardResult
 from services import scorecard_editing as edits
 from services import scorecard_view as sv
@@ -55,7 +55,7 @@ class ScorecardView:
     @property
     def drill_ids(self) -> list[str]:
         """The card's KPIs that have a detail page (computed ones)."""
-        return [k for k in self.card.engine_kpi_ids if k not in sv.EXTERNAL_KPIS]
+        return list(self.card.computed_kpi_ids)
 
 
 def load_card(session: Session, scorecard_id: str = sv.DEFAULT_ID) -> sv.LoadedScorecard:
@@ -78,9 +78,9 @@ def latest_maturity(session: Session) -> sv.Maturity | None:
 
 def actuals(session: Session, info: DatasetInfo, card) -> pd.DataFrame:
     """The card's engine KPIs per period of its granularity, computed once per dataset version."""
-    key = (session.settings.database_url, session.client_id, info.version, card.engine_kpi_ids,
+    key = (session.settings.database_url, session.client_id, info.version, card.computed_kpi_ids,
            card.granularity.value)
-    return _ACTUALS.get(key, lambda: sv.engine_actuals(session.settings, info, card.engine_kpi_ids,
+    return _ACTUALS.get(key, lambda: sv.engine_actuals(session.settings, info, card.computed_kpi_ids,
                                                        card.granularity.value))
 
 
@@ -117,16 +117,12 @@ def view_scorecard(session: Session, period: str | None = None,
 def save_targets(session: Session, loaded: sv.LoadedScorecard, edited: pd.DataFrame,
                  started_from: int | None) -> int:
     """Store the edited targets, thresholds and weights as the client's copy. ``started_from`` is
-    the version the user began editing (not the one read at the click): when someone saved in
-    between, ``ConflictError`` and nothing is written."""
+    the version the user began editing (not the one read at the click), handed to the store's
+    optimistic check: when someone saved in between, ``ConflictError`` and nothing is written."""
     require(session, "scorecard.edit")
     with scoped(session):
-        current = sv.load_card(session.engine, session.client_id, loaded.card.id)
-        if current.version != started_from:
-            raise ConflictError(f"scorecard {loaded.card.id!r} was changed by someone else "
-                                f"(version {current.version}, you started from {started_from})",
-                                current=current.version, hint="reload it, apply your change again, then save")
-        return edits.save_edits(session.engine, session.client_id, current, edited, session.actor)
+        return edits.save_edits(session.engine, session.client_id, replace(loaded, version=started_from), edited,
+                                session.actor)
 
 
 def reset_targets(session: Session, loaded: sv.LoadedScorecard) -> None:

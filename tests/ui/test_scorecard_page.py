@@ -4,13 +4,12 @@ services.scorecard_view computed directly), the strategy map renders with the ob
 and changing the period re-evaluates."""
 from __future__ import annotations
 
-from usecases.scorecard import view_scorecard
-from usecases.session import local_session
-
 import pandas as pd
 
 from tests.ui.apptest import open_page
 from tests.ui.views_support import demo, figures, has_data
+from usecases.scorecard import view_scorecard
+from usecases.session import local_session
 
 LIGHTS = {"grün": "green", "gelb": "amber", "rot": "red", "grau (keine Daten)": "grey"}
 

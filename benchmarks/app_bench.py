@@ -27,11 +27,10 @@ def views(data: BenchData, repeat: int, log=print) -> list[Row]:
     from kpis.engine import compute, compute_from_raw
     from lifecycle.views import compute_view
     from sources.source import StoredDataset
-    from services.scorecard_view import EXTERNAL_KPIS
     from benchmarks.kpi_bench import computed_ids
 
     stored, raw = StoredDataset(data.paths(data.stored), data.stored / FOLDER), data.paths(data.raw)
-    ids = [k for k in computed_ids() if k not in EXTERNAL_KPIS]
+    ids = computed_ids()
     flt = Filters.of(date(2025, 1, 1), date(2026, 1, 1), channel=["email", "web"])
 
     def lifecycle(source):

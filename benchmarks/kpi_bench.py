@@ -83,9 +83,8 @@ def run(data: BenchData, repeat: int, log=print) -> list[Row]:
 def questions() -> dict[str, dict]:
     """Page questions: what the scorecard, the KPI page and a filter change ask the engine."""
     from core.query import Filters
-    from services.scorecard_view import EXTERNAL_KPIS
 
-    ids = [k for k in computed_ids() if k not in EXTERNAL_KPIS]
+    ids = computed_ids()
     return {
         "scorecard: all KPIs per month": dict(kpi_ids=ids, period="month"),
         "KPI page: all KPIs by channel and month": dict(kpi_ids=ids, by=("channel",), period="month"),

@@ -37,7 +37,6 @@ from storage.assessments import list_rounds
 from storage.datasets import DatasetInfo
 
 DEFAULT_ID = "crm_default"
-EXTERNAL_KPIS = ("data_completeness", "maturity_index")
 
 
 @dataclass(frozen=True)
@@ -80,9 +79,9 @@ def latest_maturity(engine: Engine, client_id: int) -> Maturity | None:
 
 
 def engine_actuals(settings: Settings, info: DatasetInfo, kpi_ids: tuple[str, ...], granularity: str) -> pd.DataFrame:
-    """kpi, period, value, numerator, denominator of the engine KPIs (externals left out)."""
-    ids = tuple(k for k in kpi_ids if k not in EXTERNAL_KPIS)
-    table = kpi_table(settings, info, ids, period=granularity)
+    """kpi, period, value, numerator, denominator of the computed KPIs ``kpi_ids``
+    (``Scorecard.computed_kpi_ids``: the external ones come from ``external_frame``)."""
+    table = kpi_table(settings, info, kpi_ids, period=granularity)
     return table[["kpi", "period", "value", "numerator", "denominator"]]
 
 
@@ -185,7 +184,7 @@ def headline_kpis(card: Scorecard, n: int = 6) -> list[str]:
     """The ``n`` KPIs that weigh most in the overall score (ties: scorecard order); the external
     ones (maturity index, data completeness) are shown elsewhere on the start page."""
     weights = effective_weights(card)
-    order = [k for k in card.kpi_ids if k not in EXTERNAL_KPIS]
+    order = [k for k in card.kpi_ids if k not in card.external_kpi_ids]
     return sorted(order, key=lambda k: (-round(weights[k], 9), order.index(k)))[:n]
 
 

@@ -55,16 +55,15 @@ def report_content(session: Session, period: str, lang: str, *, round_id: int | 
     require(session, "report.export")
     p = Period.parse(period)
     info = datasets.current_dataset(session)
-    card = None
+    card, version = None, None
     if info is not None:
-        view = scorecard.view_scorecard(session, scorecard_id=scorecard_id)
-        card_label = reporting.card_period(p, view.card).label
-        if card_label in view.periods:
-            view = scorecard.view_scorecard(session, card_label, scorecard_id)
+        loaded = scorecard.load_card(session, scorecard_id)
+        version = loaded.version
+        try:
+            view = scorecard.view_scorecard(session, reporting.card_period(p, loaded.card).label, scorecard_id)
             card = (view.card, view.result)
-        version = view.loaded.version
-    else:
-        version = None
+        except InputError:  # outside the data: the report's own check names the covered range
+            card = None
     with scoped(session):
         return reporting.content_for_client(session.engine, session.settings, session.client_id, p.label, lang,
                                             info, card, round_id=round_id, include_raw=include_raw,
@@ -72,8 +71,8 @@ def report_content(session: Session, period: str, lang: str, *, round_id: int | 
 
 
 def build_report(session: Session, kind: str, period: str, lang: str, *, include_raw: bool = False,
-                 target: Any = None, created_at: datetime | None = None) -> BuiltReport:
-    """The Excel workbook or the board PDF as bytes (also written to ``target`` when given)."""
+                 created_at: datetime | None = None) -> BuiltReport:
+    """The Excel workbook or the board PDF as bytes, with every KPI by period for the CSV beside it."""
     if kind not in KINDS:
         raise InputError(f"unknown report kind {kind!r}", hint=f"one of {list(KINDS)}")
     content = report_content(session, period, lang, include_raw=include_raw and kind == "xlsx",
@@ -83,14 +82,7 @@ def build_report(session: Session, kind: str, period: str, lang: str, *, include
         build_workbook(content, buffer)
     else:
         build_pdf(reporting.board(content), buffer)
-    data = buffer.getvalue()
-    if target is not None:
-        if hasattr(target, "write"):
-            target.write(data)
-        else:
-            with open(target, "wb") as out:
-                out.write(data)
-    return BuiltReport(kind, data, reporting.kpi_period_table(content, lang))
+    return BuiltReport(kind, buffer.getvalue(), reporting.kpi_period_table(content, lang))
 
 
 def export_questionnaire(session: Session, round_id: int, lang: str, target: Any) -> None:

@@ -79,13 +79,13 @@ def join_by_code(engine: Engine, code: str, name: str, *, address: str = "", lan
     throttle applies); ``max_participants`` defaults to the setting."""
     code, name = (code or "").strip().upper()[:32], (name or "").strip()
     if not name:
-        raise InputError("Please enter your name.")
+        raise InputError(t("vote.name_missing", lang), hint=t("vote.name_missing_hint", lang))
     cap = max_participants if max_participants is not None else load_settings().max_participants
     try:
         with serialised(engine, "join") as conn:
             outcome = _join_on(conn, code, name, f"join:addr:{address}"[:200] if address else "", lang, cap)
     except IntegrityError:  # the facilitator registered the same name a moment ago
-        raise _name_taken(name) from None
+        raise _name_taken(name, lang) from None
     if isinstance(outcome, CockpitError):  # raised after the commit, so that a wrong code stays counted
         raise outcome
     return outcome
@@ -107,7 +107,7 @@ def _join_on(conn: Connection, code: str, name: str, addr_key: str, lang: str, c
                        .where(assessment_rounds.c.join_code == code)).first()
     if row is None or row.status != "open" or (_utc(row.join_expires_at) or at) < at:
         conn.execute(insert(rate_events), [{"key": key, "at": at} for key in (MISS, addr_key) if key])
-        return PermissionDenied("This code is not valid (any more).", hint="ask the facilitator for the current code")
+        return PermissionDenied(t("vote.code_invalid", lang), hint=t("vote.code_invalid_hint", lang))
     issued = conn.execute(select(func.max(audit_log.c.at)).where(
         audit_log.c.client_id == row.client_id, audit_log.c.entity == "assessment_round",
         audit_log.c.entity_key == str(row.id), audit_log.c.action.in_(["round.create", "round.join_code"]))).scalar()
@@ -118,7 +118,7 @@ def _join_on(conn: Connection, code: str, name: str, addr_key: str, lang: str, c
                                 hint=t("vote.join_cooldown_hint", lang))
     names = conn.execute(select(participants.c.name).where(participants.c.round_id == row.id)).scalars().all()
     if name in names:
-        return _name_taken(name)
+        return _name_taken(name, lang)
     if len(names) >= cap:
         return InputError(t("vote.round_full", lang, max=cap),
                           [Problem("participants", f"{len(names)} of at most {cap} have joined")],
@@ -200,9 +200,8 @@ def _insert_participant(conn: Connection, client_id: int, round_id: int, name: s
     return Participant(new_id, client_id, round_id, name, token)
 
 
-def _name_taken(name: str) -> InputError:
-    return InputError(f"The name {name!r} is already taken in this round.",
-                      hint="choose another name, or rejoin with your personal link")
+def _name_taken(name: str, lang: str = DEFAULT_LANGUAGE) -> InputError:
+    return InputError(t("vote.name_taken", lang, name=name), hint=t("vote.name_taken_hint", lang))
 
 
 def _count(conn: Connection, key: str, since: datetime) -> int:

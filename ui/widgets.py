@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from auth import addresses
 from core.errors import CockpitError, StorageError
 from core.i18n import t
 from usecases import datasets
@@ -61,10 +62,11 @@ def denied(action: str, lang: str) -> None:
     st.info(t("auth.denied_action", lang, action=t(f"auth.action.{action}", lang)), icon=":material/lock:")
 
 
-def client_address() -> str:
-    """The browser's address as the server sees it (for throttles); "" when unknown."""
+def client_address(settings) -> str:
+    """The browser's address for throttles (``auth.addresses.client_address``: X-Forwarded-For is
+    believed only from a trusted proxy). Streamlit gives no peer for loopback: then "unknown"."""
     try:
-        ip = st.context.ip_address
+        peer, forwarded = st.context.ip_address, st.context.headers.get("X-Forwarded-For")
     except Exception:  # noqa: BLE001 - AppTest and bare mode have no request
-        return ""
-    return ip if isinstance(ip, str) else ""
+        peer, forwarded = None, None
+    return addresses.client_address(peer if isinstance(peer, str) else None, forwarded, settings.trusted_proxies)

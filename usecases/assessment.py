@@ -141,10 +141,10 @@ def benchmark(session: Session, model_id: str) -> pd.DataFrame | None:
 
 # -- participants (no account: they join with the round's code) ---------------------------------
 
-def join(engine: Engine, code: str, name: str, address: str = "") -> Participant:
+def join(engine: Engine, code: str, name: str, address: str = "", lang: str = "de") -> Participant:
     """Join a round with its code and a name (throttled per address and round); the participant
-    with the personal token of their link."""
-    return workshop.join(engine, code, name, address=address)
+    with the personal token of their link. Refusals are worded in ``lang``."""
+    return workshop.join(engine, code, name, address=address, lang=lang)
 
 
 def participant(engine: Engine, settings: Settings, token: str) -> Session | None:

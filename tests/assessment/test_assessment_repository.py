@@ -45,7 +45,7 @@ def test_join_by_code_and_rejoin_by_token(engine, client, round_):
     p = repo.join_by_code(engine, round_.join_code.lower(), "Anna")
     assert (p.client_id, p.round_id, p.name) == (client.id, round_.id, "Anna")
     assert repo.participant_by_token(engine, p.token) == p
-    with pytest.raises(InputError, match="already taken"):
+    with pytest.raises(InputError, match="schon vergeben"):
         repo.join_by_code(engine, round_.join_code, "Anna")
     with pytest.raises(PermissionDenied):
         repo.join_by_code(engine, "ZZZZZZ", "Ben")
@@ -56,7 +56,7 @@ def test_expired_or_closed_round_cannot_be_joined(engine, client, round_):
     with transaction(engine) as conn:
         conn.execute(update(assessment_rounds).where(assessment_rounds.c.id == round_.id)
                      .values(join_expires_at=now() - timedelta(minutes=1)))
-    with pytest.raises(PermissionDenied, match="not valid"):
+    with pytest.raises(PermissionDenied, match="nicht \(mehr\) gültig"):
         repo.join_by_code(engine, round_.join_code, "Ben")
 
 

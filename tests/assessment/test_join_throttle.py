@@ -70,7 +70,7 @@ def test_names_per_round_are_capped(engine, round_, monkeypatch):
     with pytest.raises(InputError) as err:
         workshop.join(engine, round_.join_code, "P3", address="203.0.113.3", lang="de")
     assert err.value.message == t("vote.round_full", "de", max=3)
-    with pytest.raises(InputError, match="already taken"):  # a taken name is still told as such
+    with pytest.raises(InputError, match="schon vergeben"):  # a taken name is still told as such
         workshop.join(engine, round_.join_code, "P0", address="203.0.113.4")
     assert len(repo.list_participants(engine, round_.client_id, round_.id)) == 3
 

@@ -31,7 +31,7 @@ if voter is None:
         name = st.text_input(t("vote.name", lang), key="vote_name", max_chars=80)
         if st.form_submit_button(t("vote.join", lang), type="primary", width="stretch", key="vote_join"):
             try:
-                joined = assessment.join(ctx.engine, code, name, address=client_address())
+                joined = assessment.join(ctx.engine, code, name, address=client_address(ctx.settings), lang=lang)
                 st.query_params["p"] = joined.token
                 if "code" in st.query_params:
                     del st.query_params["code"]

@@ -6,20 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.import_graph import imported_packages as _imports
+
 ROOT = Path(__file__).resolve().parent.parent
 CORE_PACKAGES = ["core", "data", "kpis", "assessment", "scorecards", "lifecycle", "charts", "reports", "storage", "auth",
                  "services"]
-
-
-def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
-    return names
 
 
 def _core_files() -> list[Path]:

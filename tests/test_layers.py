@@ -3,8 +3,9 @@ and inside functions) with ``ast`` and refuse the arrows the architecture forbid
 shows it failing on a deliberately bad fixture module."""
 from __future__ import annotations
 
-import ast
 from pathlib import Path
+
+from tests.import_graph import imported_packages
 
 ROOT = Path(__file__).resolve().parents[1]
 DOMAIN = ("kpis", "lifecycle", "scorecards", "assessment", "reports", "charts", "definitions", "sources")
@@ -21,24 +22,13 @@ RULES = (
 KNOWN_EXCEPTIONS = {("ui/auth_gate.py", "storage")}
 
 
-def imported(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    out = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            out.update(a.name.split(".")[0] for a in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            out.add(node.module.split(".")[0])
-    return out
-
-
 def violations(root: Path) -> list[str]:
     found = []
     for path in sorted(root.rglob("*.py")):
         rel = path.relative_to(root).as_posix()
         if rel.startswith((".venv/", "tests/", "benchmarks/")):
             continue
-        names = imported(path)
+        names = imported_packages(path)
         for prefix, forbidden, why in RULES:
             if rel.startswith(prefix):
                 found += [f"{rel} imports {name}: {why}" for name in sorted(names & set(forbidden))

@@ -42,6 +42,7 @@ if ctx.client is not None:
     if not allowed(session, "audit.view"):
         denied("audit.view", lang)
     elif len(frame := admin.audit_log(session)):
-        st.dataframe(frame, hide_index=True, width="stretch")
+        shown = frame.fillna("").rename(columns=lambda c: t(f"settings.audit.col.{c}", lang))
+        st.dataframe(shown, hide_index=True, width="stretch")
     else:
         st.caption(t("settings.audit_empty", lang))

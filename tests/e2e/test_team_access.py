@@ -113,6 +113,23 @@ def test_manager_of_a_sees_only_a_in_the_selector_and_only_the_roles_pages(team,
     page.keyboard.press("Escape")
 
 
+def test_manager_gets_no_merge_no_settings_no_audit_and_is_told_why(team, page):
+    """Issue 13 must-show 3 / 16 item 2 in the browser: the reports page offers a manager the report
+    (report.export) but not the questionnaire upload (assessment.run), and says why; the settings
+    page with its audit log is not theirs at all."""
+    server, _ = team
+    _open(page, server.url + "/reports")
+    _sign_in(page, "max")
+    page.get_by_role("heading", name="Berichte").wait_for()
+    page.get_by_text("Ihre Rolle darf das nicht: Assessments durchführen und Bewertungen ändern").wait_for()
+    main = _main_text(page)
+    assert "Excel-Bericht erstellen" in main
+    assert "Ausgefüllten Fragebogen hochladen" not in main and "Fragebogen herunterladen" not in main
+    _open(page, server.url + "/settings")
+    page.get_by_text("Angemeldet als max").wait_for()
+    assert "Änderungsprotokoll" not in _main_text(page) and "Speicherort" not in _main_text(page)
+
+
 def test_admin_reaches_b_by_url(team, page):
     server, _ = team
     _open(page, server.url + "/overview?client=beta")

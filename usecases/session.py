@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 
 from auth.guard import Principal
 from auth.guard import require as check
-from auth.roles import Permissions, Role
+from auth.roles import Permissions
 from core.errors import InputError, PermissionDenied
 from core.settings import Settings, load_settings
 from storage.clients import Client, get_client, slugify  # noqa: F401 - Client is part of this module's API
@@ -117,10 +117,6 @@ def participant_session(engine: Engine, settings: Settings, participant) -> Sess
     """A workshop participant who joined with the code: votes in their one round, nothing else."""
     principal = Principal.participant(participant.id, participant.name, participant.client_id, participant.round_id)
     return Session(engine, settings, principal, Client(participant.client_id, "", ""), team_mode=True)
-
-
-def is_participant(session: Session) -> bool:
-    return session.principal is not None and session.principal.role is Role.PARTICIPANT
 
 
 def local_session(engine: Engine, settings: Settings, client: Client | None = None) -> Session:

@@ -78,7 +78,9 @@ def run_compute(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(_json_rows(frame, keys, ratio), ensure_ascii=False, indent=1))
     elif args.format == "csv":
-        frame[["kpi", *keys, "value", "numerator", "denominator"]].to_csv(sys.stdout, index=False)
+        from core.cells import csv_text
+
+        sys.stdout.write(csv_text(frame[["kpi", *keys, "value", "numerator", "denominator"]]))
     else:
         print(_table(frame, kpis, keys, args.lang).to_string(index=False))
     return 0

@@ -53,7 +53,9 @@ def render(frame, fmt: str) -> str:
     if fmt == "json":
         return frame.to_json(orient="records", force_ascii=False, date_format="iso", double_precision=10)
     if fmt == "csv":
-        return frame.to_csv(index=False)
+        from core.cells import csv_text
+
+        return csv_text(frame)
     return frame.to_string(index=False) if len(frame) else "(no rows)"
 
 

@@ -56,3 +56,9 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = pd.concat([neutralise_texts(frame.iloc[:, i]) for i in range(frame.shape[1])], axis=1)
     out.columns = [neutralise(str(c)) for c in frame.columns]
     return out
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """Plain CSV text of ``frame`` (``,``, ``.``, no index) with ``neutralise_frame`` applied: what
+    the command line prints for ``--format csv``, which a user may open in Excel."""
+    return neutralise_frame(frame).to_csv(index=False)

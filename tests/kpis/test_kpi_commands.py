@@ -99,3 +99,16 @@ def test_list_json_and_table(capsys) -> None:
     assert rows[0]["parts"] == ["numerator", "denominator"]
     code, out, _ = run(["kpi", "list", "--lang", "en"], capsys)
     assert code == 0 and "Churn rate" in out and "Retention" in out
+
+
+def test_csv_output_neutralises_a_channel_that_starts_a_formula(tmp_path, capsys) -> None:
+    """A CRM export may carry any text; ``--format csv`` is opened in Excel, so a dimension value
+    starting with ``=`` leaves the command quoted (core.cells), while numbers stay numbers."""
+    (tmp_path / "orders.csv").write_text(ORDERS.replace("store,", '"=HYPERLINK(""http://x"",""y"")",'),
+                                         encoding="utf-8")
+    code, out, _ = run(["kpi", "compute", "--data", str(tmp_path), "--kpi", "revenue", "--by", "channel",
+                        "--format", "csv"], capsys)
+    lines = out.splitlines()
+    assert code == 0 and lines[0] == "kpi,channel,value,numerator,denominator"
+    assert "revenue,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",120.0,," in lines
+    assert "revenue,web,150.0,," in lines

@@ -99,3 +99,8 @@ def test_cli_rejects_reversed_dates(capsys):
 def test_render_keeps_pandas_missing_as_null():
     frame = pd.DataFrame({"a": pd.array(["x", None], dtype="string"), "b": [1.5, float("nan")]})
     assert json.loads(render(frame, "json")) == [{"a": "x", "b": 1.5}, {"a": None, "b": None}]
+
+
+def test_render_csv_quotes_a_segment_that_starts_a_formula():
+    frame = pd.DataFrame({"segment": pd.array(["=1+1", "B"], dtype="string"), "total": [1.0, -2.0]})
+    assert render(frame, "csv").splitlines() == ["segment,total", "'=1+1,1.0", "B,-2.0"]

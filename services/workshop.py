@@ -183,7 +183,7 @@ def set_target(engine: Engine, client_id: int, round_id: int, model: MaturityMod
                expected_version: int | None = None, actor: str = "") -> int:
     if domain_id not in {g.id for g in model.top_groups}:
         raise InputError(f"{domain_id!r} is not a domain of {model.id}.", [Problem(f"target {domain_id}", "unknown")])
-    lo, hi = model.value_range
+    lo, hi = model.score_range  # domain scores, not answers: a SAMM practice sums to 0..3
     if not lo <= float(target) <= hi:
         raise InputError(f"Target {target} is outside the scale {lo}-{hi}.",
                          [Problem(f"target {domain_id}", f"{target} not in [{lo}, {hi}]")])

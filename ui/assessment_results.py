@@ -36,7 +36,7 @@ def results_view(ctx, rnd: Round, model: MaturityModel) -> None:
     if before is not None:
         chart = chart.assign(previous=[before[1].domain_scores.get(d) for d in table["domain_id"]])
     st.subheader(t("assessment.page.radar", lang))
-    lo, hi = model.value_range
+    lo, hi = model.score_range  # domain scores, not answers: a SAMM practice sums to 0..3
     st.plotly_chart(radar(chart, lang, names="domain", max_level=hi), key="radar")
     st.subheader(t("assessment.page.domains", lang))
     st.dataframe(_domain_display(table, lang), hide_index=True, width="stretch")

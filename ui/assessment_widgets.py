@@ -237,7 +237,7 @@ def targets_view(ctx, rnd: Round, model: MaturityModel) -> None:
     lang = ctx.lang
     st.caption(t("assessment.page.targets_intro", lang))
     current = assessment.targets(ctx.session, rnd.id)
-    lo, hi = model.value_range
+    lo, hi = model.score_range  # domain scores, not answers: a SAMM practice sums to 0..3
     step = 0.5 if hi - lo >= 2 else 0.05
     seen = {g.id: ((current[g.id].target, current[g.id].version) if g.id in current else (None, None))
             for g in model.top_groups}

@@ -8,6 +8,7 @@ import yaml
 
 from assessment.loader import parse_model
 from core.errors import ConflictError, InputError
+from core.settings import CONFIG_DIR
 from services import workshop
 from storage import assessments as repo
 
@@ -209,3 +210,19 @@ def test_demo_rounds(engine, client):
     seed_demo_rounds(engine, twin.id, seed=7)
     twin_new = workshop.round_state(engine, twin.id, repo.list_rounds(engine, twin.id)[0].id)
     pd.testing.assert_frame_equal(new.questions[["median", "spread"]], twin_new.questions[["median", "spread"]])
+
+
+SAMM_ID = yaml.safe_load((CONFIG_DIR / "models" / "example_samm_shaped.yaml").read_text(encoding="utf-8"))["id"]
+
+
+def test_a_summing_model_takes_targets_on_its_score_scale_not_its_answer_scale(engine, client):
+    """OWASP SAMM-shaped: answers are 0..1, but a practice sums three level means, so it scores
+    0..3 and a target of 2.5 is a real goal; 3.5 is beyond what the practice can reach."""
+    samm = workshop.model_by_id(SAMM_ID)
+    assert samm.value_range == (0.0, 1.0) and samm.score_range[1] == 3.0
+    rnd = workshop.start_round(engine, client.id, samm.id, "SAMM 2026", ["A"])
+    domain = samm.top_groups[0].id
+    workshop.set_target(engine, client.id, rnd.id, samm, domain, 2.5)
+    assert repo.targets(engine, client.id, rnd.id)[domain].target == 2.5
+    with pytest.raises(InputError, match="outside the scale"):
+        workshop.set_target(engine, client.id, rnd.id, samm, domain, 3.5)

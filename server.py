@@ -33,9 +33,8 @@ from auth import web
 from auth.guard import team_mode_required
 from core.errors import CockpitError
 from core.settings import load_settings
-from storage import web_sessions
 from storage.db import connect
-from storage.users import get_user
+from usecases import identity
 
 
 def engine() -> Engine:
@@ -58,10 +57,9 @@ def team_mode() -> bool:
 def signed_in(cookies: dict[str, str]) -> bool:
     """Does this request carry a live sign-in: a web session of an active account, or a valid
     ``st.login`` cookie (signed by Streamlit with ``server.cookieSecret``)?"""
-    session = web_sessions.active(engine(), cookies.get(web.COOKIE))
-    if session is not None:
-        user = get_user(engine(), session.user_id)
-        return user is not None and user.active
+    token = cookies.get(web.COOKIE)
+    if token and identity.by_cookie(engine(), token).principal is not None:
+        return True
     secret = str(st_config.get_option("server.cookieSecret"))
 
     def chunk(name: str) -> bytes | None:

@@ -13,8 +13,8 @@ Who is signed in is decided on every run from what the browser sent with *this* 
 (``st.context`` follows the websocket that asked for the run):
 
 - the ``cockpit_session`` cookie (HttpOnly; set by the sign-in page ``auth.web``) names a web
-  session (``storage.web_sessions``: not revoked, seen within ``IDLE_LIMIT``, started within
-  ``ABSOLUTE_LIMIT``), whose account is re-read; or
+  session (``usecases.identity.by_cookie``: not revoked, not idle, not too old), whose account is
+  re-read; or
 - Streamlit's signed ``st.login`` cookie (``st.user``) names an identity-provider subject, whose
   account is re-read (``storage.users.oidc_user``).
 
@@ -44,21 +44,17 @@ from streamlit.runtime import Runtime
 
 from auth import web
 from auth.guard import Principal, team_mode_required, visible_clients
-from auth.roles import PAGES, Role, pages_for
+from auth.roles import PAGES, pages_for
 from core.errors import PermissionDenied
 from core.i18n import t
 from core.settings import Settings, load_settings
-from storage import web_sessions
-from storage.clients import Client
-from storage.db import now as utcnow
-from storage.users import get_user, oidc_user
 from ui import state
+from usecases import identity
+from usecases.admin import Client
 
 COOKIE = web.COOKIE
 OIDC_ERROR = "_auth_oidc_error"
 EXPIRED = "_auth_expired"
-IDLE_LIMIT = web_sessions.IDLE_LIMIT
-ABSOLUTE_LIMIT = web_sessions.ABSOLUTE_LIMIT
 PARTICIPANT_PARAMS = ("code", "p")
 TESTING_ENV = "COCKPIT_TESTING"
 TEST_USER = "_test_user"      # session_state, honoured only by testing_user()
@@ -153,7 +149,7 @@ def sign_out() -> None:
         st.session_state.pop(key, None)
     token = _cookie()
     if token:
-        web_sessions.revoke(state.engine(), token)
+        identity.sign_out(state.engine(), token)
     if _oidc_logged_in():
         st.logout()
     else:
@@ -235,7 +231,7 @@ def _identify(engine: Engine, fresh: bool) -> Principal | None:
         return checked[2]
     principal = None
     if tester:
-        principal = _account(engine, get_user(engine, tester))
+        principal = identity.by_name(engine, tester)
     elif token:
         principal = _cookie_principal(engine, token)
     if principal is None and subject:
@@ -247,32 +243,20 @@ def _identify(engine: Engine, fresh: bool) -> Principal | None:
 
 
 def _cookie_principal(engine: Engine, token: str) -> Principal | None:
-    session = web_sessions.active(engine, token)
-    if session is None:
-        ended = web_sessions.find(engine, token)
-        if ended is not None and ended.state(utcnow()) == "expired":
-            st.session_state[EXPIRED] = True  # the sign-in page says "please sign in again"
-        return None
-    return _account(engine, get_user(engine, session.user_id))
-
-
-def _account(engine: Engine, user) -> Principal | None:
-    if user is None or not user.active or user.role is Role.PARTICIPANT:
-        return None
-    return user.principal()
+    found = identity.by_cookie(engine, token)
+    if found.expired:
+        st.session_state[EXPIRED] = True  # the sign-in page says "please sign in again"
+    return found.principal
 
 
 def _oidc_principal(engine: Engine) -> Principal | None:
-    claims = st.user.to_dict()
-    groups = claims.get("groups") or []
     try:
-        user = oidc_user(engine, str(claims.get("sub") or ""), claims.get("email"), str(claims.get("name") or ""),
-                         groups if isinstance(groups, list) else [str(groups)])
+        principal = identity.by_identity_provider(engine, st.user.to_dict())
     except PermissionDenied as exc:
         st.session_state[OIDC_ERROR] = exc.message
         return None
     st.session_state.pop(OIDC_ERROR, None)
-    return _account(engine, user)
+    return principal
 
 
 def _cookie() -> str:

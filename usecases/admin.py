@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine
 
+import definitions
 from auth.guard import visible_clients
 from core.settings import Settings
 from services.bootstrap import ensure_ready
@@ -58,5 +59,8 @@ def storage_info(session: Session) -> StorageInfo:
 
 
 def open_installation(settings: Settings) -> Engine:
-    """Migrate the database and, on an empty installation, load the demo client (once per process)."""
+    """Check every definition file (``definitions.shipped``: a broken ``config/`` stops the start
+    with one ConfigError naming each file and path, before anything is migrated or seeded), then
+    migrate the database and, on an empty installation, load the demo client (once per process)."""
+    definitions.shipped()
     return ensure_ready(settings)

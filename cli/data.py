@@ -21,11 +21,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--accept-partial", action="store_true", help="store the valid rows even if some are bad")
     imp.add_argument("--report", help="write the validation report to this CSV file")
     imp.add_argument("--label", default="", help="label of the dataset version")
-    imp.add_argument("--replace", action="store_true",
-                     help="the new version holds only the imported entities (default: carry the others forward)")
-    imp.set_defaults(func=run_import)
+    how = imp.add_mutually_exclusive_group()
+    how.add_argument("--append", dest="mode", action="store_const", const="append",
+                     help="add the rows to each imported table; a stored row with the same key is replaced by the "
+                          "imported one (default)")
+    how.add_argument("--replace", dest="mode", action="store_const", const="replace",
+                     help="the imported rows take each imported table's place (its history stays in earlier versions)")
+    imp.add_argument("--accept-unmatched", action="store_true",
+                     help="import even when less than half of an id column matches (e.g. customer ids of orders)")
+    imp.set_defaults(func=run_import, mode="append")
 
-    ls = sub.add_parser("datasets", help="list a client's dataset versions")
+    ls = sub.add_parser("datasets", help="list a client's dataset versions, or restore one (datasets restore N)")
+    ls.add_argument("action", nargs="?", choices=("list", "restore"), default="list",
+                    help="list (default) or restore VERSION: store a copy of it as the newest version")
+    ls.add_argument("version", nargs="?", type=int, help="the version to restore")
     ls.add_argument("--client", required=True, help="client name or short name")
     ls.add_argument("--format", choices=("table", "json"), default="table")
     ls.set_defaults(func=run_datasets)
@@ -50,9 +59,9 @@ def run_import(args: argparse.Namespace) -> int:
     manifest = resolve_manifest(args.data)  # a wrong path fails before anything is created
     session = operator()
     client = admin.ensure_client(session, args.client)
-    mode = datasets.REPLACE if args.replace else datasets.CARRY_FORWARD
-    info, result = datasets.import_file(session.with_client(client), manifest, mode=mode,
-                                        accept_partial=args.accept_partial, label=args.label)
+    info, result = datasets.import_file(session.with_client(client), manifest, mode=args.mode,
+                                        accept_partial=args.accept_partial, accept_unmatched=args.accept_unmatched,
+                                        label=args.label)
     if args.report:
         from data.validation import write_report_csv
 
@@ -63,7 +72,8 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"error: nothing imported for {client.name}: fix the problems above, or pass --accept-partial",
               file=sys.stderr)
         return 2
-    print(f"{client.name}: dataset version {info.version} stored ({_counts(info.row_counts)})")
+    print(f"{client.name}: dataset version {info.version} stored ({args.mode}; {_counts(info.row_counts)})")
+    print(f"source: {info.source}")
     if info.rejected_counts:
         print(f"rejected rows kept: {_counts(info.rejected_counts)}")
     return 0
@@ -83,6 +93,12 @@ def run_datasets(args: argparse.Namespace) -> int:
     if client is None:
         names = ", ".join(c.name for c in admin.my_clients(session)) or "none"
         raise InputError(f"client {args.client!r} not found", hint=f"existing clients: {names}")
+    if args.action == "restore":
+        if args.version is None:
+            raise InputError("datasets restore needs the VERSION to restore", hint="e.g. datasets restore 3 --client X")
+        info = datasets.restore(session.with_client(client), args.version)
+        print(f"{client.name}: version {args.version} restored as version {info.version} ({_counts(info.row_counts)})")
+        return 0
     versions = datasets.versions(session.with_client(client))
     rows = [{"version": d.version, "label": d.label, "created_at": d.created_at.isoformat(), "by": d.created_by,
              "rows": d.row_counts, "rejected": d.rejected_counts,

@@ -4,13 +4,9 @@ An upload is copied (size checked first, streamed, never parsed before the check
 per-session folder below ``<data dir>/uploads``. The page then builds one ``EntityMapping`` per
 entity from the user's choices (``build_mapping``); the staged mappings form one ``Manifest``
 whose files live in that folder, so validation (``validate_staged``) and the saved mapping
-profiles use the one manifest format. ``commit`` stores ONE new dataset version:
-
-    new version = the staged entities (valid rows) + the other entities of the latest version,
-    unchanged.
-
-So importing only ``orders`` keeps the client's customers, campaigns ... as they were. A failed
-import stores nothing and leaves the previous version untouched (``storage.datasets``).
+profiles use the one manifest format. Planning, committing and restoring versions (append or
+replace per table, the effect preview, referential integrity) are ``services.dataset_versions``;
+``commit``, ``versions_table`` and ``kpi_preview`` are re-exported here for the callers of this module.
 """
 from __future__ import annotations
 
@@ -30,21 +26,17 @@ from core.errors import DataImportError, InputError, Problem
 from data.dataset import ImportResult, read_dataset
 from data.manifest import EntityMapping, Manifest, Unpivot, parse_manifest
 from data.mapping import suggest_columns
-from data.quality import entity_quality
 from data.reading import SUFFIXES, ReadOptions, read_table
 from data.schema import load_schema
 from data.validation import write_report_csv
-from kpis import prebuild
+from services.dataset_versions import commit, kpi_preview, versions_table  # noqa: F401 - re-exported
+from services.import_merge import APPEND, MODES, REPLACE  # noqa: F401 - re-exported
 from storage import datasets as store
 
 UPLOAD_SUFFIXES = SUFFIXES
 REFUSED_SUFFIXES = (".xlsm", ".xltm", ".xlsb", ".xls")
 PREVIEW_ROWS = 8
 STALE_SECONDS = 24 * 3600
-CARRY_FORWARD, REPLACE = "carry_forward", "replace"  # what happens to the entities an import does not bring
-MODES = (CARRY_FORWARD, REPLACE)
-KPI_PREFERENCE = ("revenue", "products_sold", "campaign_response_rate", "win_rate", "new_customers", "churn_rate",
-                  "first_contact_resolution_rate", "nps")
 
 
 @dataclass(frozen=True)
@@ -236,48 +228,6 @@ def rejected_csv(result: ImportResult, entity: str) -> bytes:
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
 
 
-def commit(engine: Engine, store_root: str | Path, client_id: int, result: ImportResult, *,
-           accept_partial: bool = False, actor: str = "", label: str = "",
-           mode: str = CARRY_FORWARD) -> store.DatasetInfo:
-    """Store ONE new dataset version: the imported entities' valid rows plus, with
-    ``mode=carry_forward``, the unchanged other entities of the latest version (``replace``: only
-    the imported ones). Every import goes through here (``usecases.datasets``). Refuses
-    (``DataImportError``, nothing stored) when the report has problems and ``accept_partial`` is
-    false, or when no valid row remains."""
-    if mode not in MODES:
-        raise InputError(f"unknown import mode {mode!r}", hint=f"one of {list(MODES)}")
-    if not result.report.ok and not accept_partial:
-        raise DataImportError(f"{result.manifest.source}: {len(result.report.problems)} problem(s) in the data",
-                              [Problem(str(r.file), str(r.reason)) for r in result.report.to_frame().head(20)
-                               .itertuples(index=False)],
-                              hint="fix and retry, or import only the valid rows")
-    if not any(len(f) for f in result.frames.values()):
-        raise DataImportError("No valid row to import.", [Problem(result.manifest.source, "every row was rejected")],
-                              hint="check the column mapping")
-    frames = dict(result.frames)
-    quality = {k: dict(v) for k, v in result.quality.get("entities", {}).items()}
-    previous = store.latest_dataset(engine, client_id)
-    carried: list[str] = []
-    if previous is not None and mode == CARRY_FORWARD:
-        for name, frame in store.load_frames(store_root, previous).items():
-            if name not in frames:
-                frames[name] = frame
-                carried.append(name)
-                entry = (previous.quality or {}).get("entities", {}).get(name) or entity_quality(name, frame)
-                quality[name] = dict(entry)
-    scored = [e["completeness"] for e in quality.values() if e.get("rows")]
-    summary = {"entities": quality, "data_completeness": round(sum(scored) / len(scored), 4) if scored else 0.0}
-    names = ", ".join(result.frames)
-    origin = result.manifest.source or "upload"
-    source = f"{origin}: {names}" + (f" (+ unchanged from v{previous.version}: {', '.join(carried)})" if carried else "")
-    info = store.save_dataset(engine, store_root, client_id, frames, label=label or f"Import {names}",
-                              source=source, manifest_yaml=result.manifest.to_yaml(), quality=summary,
-                              rejected_counts=result.rejected_counts,
-                              rejected={k: v for k, v in result.rejected.items() if len(v)}, actor=actor)
-    prebuild.build(store_root, info)  # the KPI pre-aggregates: storage knows nothing of KPIs
-    return info
-
-
 # --- mapping profiles (the one manifest format, per client) ---------------------------------
 
 def save_profile(engine: Engine, client_id: int, name: str, folder: Path, staged: dict[str, EntityMapping], *,
@@ -292,31 +242,3 @@ def load_profile(engine: Engine, client_id: int, name: str) -> Manifest:
     if profile is None:
         raise InputError(f"No mapping profile {name!r} for this client.")
     return parse_manifest(profile.content, Path("."), f"profile {name!r}")
-
-
-# --- after the import -------------------------------------------------------------------------
-
-def versions_table(engine: Engine, client_id: int, names: dict[str, str] | None = None) -> pd.DataFrame:
-    """One row per dataset version, newest first: version, label, created, rows, rejected,
-    completeness, and the entities with their row counts (``names`` labels them)."""
-    names = names or {}
-    rows = [{"version": i.version, "label": i.label, "created_at": i.created_at, "created_by": i.created_by,
-             "rows": int(sum(i.row_counts.values())), "rejected": int(sum(i.rejected_counts.values())),
-             "completeness": (i.quality or {}).get("data_completeness"),
-             "entities": ", ".join(f"{names.get(k, k)} ({v})" for k, v in i.row_counts.items())}
-            for i in store.list_datasets(engine, client_id)]
-    return pd.DataFrame(rows, columns=["version", "label", "created_at", "created_by", "rows", "rejected",
-                                       "completeness", "entities"])
-
-
-def kpi_preview(store_root: str | Path, info: store.DatasetInfo, limit: int = 4) -> pd.DataFrame:
-    """A few catalogue KPIs computed on ``info`` (columns kpi, value, numerator, denominator)."""
-    from kpis.catalogue import load_catalogue
-    from kpis.engine import compute
-
-    catalogue = load_catalogue()
-    present = {k for k, v in info.row_counts.items() if v}
-    ids = [k for k in KPI_PREFERENCE if k in catalogue.ids and catalogue.get(k).entity in present][:limit]
-    if not ids:
-        return pd.DataFrame(columns=["kpi", "value", "numerator", "denominator"])
-    return compute(store.dataset_paths(store_root, info), ids)

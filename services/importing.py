@@ -10,7 +10,8 @@ from sqlalchemy import Engine
 from data.dataset import ImportResult, read_dataset
 from data.manifest import Manifest
 from kpis import prebuild
-from services.import_session import CARRY_FORWARD, commit
+from services.dataset_versions import commit
+from services.import_merge import APPEND
 from storage.clients import Client, create_client, get_client, slugify
 from storage.datasets import DatasetInfo, save_dataset
 
@@ -19,10 +20,12 @@ DEMO_CLIENT = "Demo GmbH"
 
 def import_dataset(engine: Engine, store_root: str | Path, client_id: int, path_or_manifest: str | Path | Manifest,
                    *, accept_partial: bool = False, actor: str = "", label: str = "",
-                   max_bytes: int | None = None, mode: str = CARRY_FORWARD) -> tuple[DatasetInfo | None, ImportResult]:
+                   max_bytes: int | None = None, mode: str = APPEND, accept_unmatched: bool = False
+                   ) -> tuple[DatasetInfo | None, ImportResult]:
     """(stored version or None, the import result with its report). Nothing is stored when the
     report has problems and ``accept_partial`` is false, or when no valid row remains. Stores
-    through the one commit path (``services.import_session.commit``, carry-forward by default);
+    through the one commit path (``services.dataset_versions.commit``: ``append`` by default, or
+    ``replace``; other tables carried forward; blocked when too few ids match, unless accepted);
     people reach this through ``usecases.datasets.import_file``, which checks the permission."""
     result = read_dataset(path_or_manifest, **({"max_bytes": max_bytes} if max_bytes else {}))
     if not result.report.ok and not accept_partial:
@@ -30,7 +33,7 @@ def import_dataset(engine: Engine, store_root: str | Path, client_id: int, path_
     if not any(len(f) for f in result.frames.values()):
         return None, result
     info = commit(engine, store_root, client_id, result, accept_partial=accept_partial, actor=actor, label=label,
-                  mode=mode)
+                  mode=mode, accept_unmatched=accept_unmatched)
     return info, result
 
 

@@ -69,8 +69,10 @@ def _next_version(engine: Engine, client_id: int) -> int:
 def save_dataset(engine: Engine, store_root: str | Path, client_id: int, frames: Mapping[str, pd.DataFrame], *,
                  label: str = "", source: str = "", manifest_yaml: str = "", quality: dict | None = None,
                  rejected_counts: Mapping[str, int] | None = None,
-                 rejected: Mapping[str, pd.DataFrame] | None = None, actor: str = "") -> DatasetInfo:
-    """Store ``frames`` as the client's next dataset version; returns its metadata."""
+                 rejected: Mapping[str, pd.DataFrame] | None = None, actor: str = "",
+                 action: str = "dataset.import", details: dict | None = None) -> DatasetInfo:
+    """Store ``frames`` as the client's next dataset version; returns its metadata. The audit entry
+    is ``action`` (``dataset.import``, or ``dataset.restore`` with ``details`` such as the source version)."""
     root = Path(store_root)
     client_dir = root / str(client_id)
     client_dir.mkdir(parents=True, exist_ok=True)
@@ -105,7 +107,8 @@ def save_dataset(engine: Engine, store_root: str | Path, client_id: int, frames:
             fsync_dir(client_dir)
             try:
                 return _insert(engine, client_id, version, final, frames, label, source, manifest_yaml, quality,
-                               rejected_counts or {k: len(v) for k, v in bad.items()}, actor)
+                               rejected_counts or {k: len(v) for k, v in bad.items()}, actor, action,
+                               details or {})
             except IntegrityError:
                 os.rename(final, tmp)
                 final = None
@@ -119,7 +122,7 @@ def save_dataset(engine: Engine, store_root: str | Path, client_id: int, frames:
 
 def _insert(engine: Engine, client_id: int, version: int, folder: Path, frames: Mapping[str, pd.DataFrame],
             label: str, source: str, manifest_yaml: str, quality: dict | None, rejected_counts: Mapping[str, int],
-            actor: str) -> DatasetInfo:
+            actor: str, action: str, details: dict) -> DatasetInfo:
     rows = {k: int(len(v)) for k, v in frames.items()}
     rejected = {k: int(v) for k, v in rejected_counts.items() if v}
     values = dict(client_id=client_id, version=version, label=label or f"v{version}", source=source[:400],
@@ -127,9 +130,9 @@ def _insert(engine: Engine, client_id: int, version: int, folder: Path, frames: 
                   rejected_counts=rejected, quality=quality or {}, created_at=now(), created_by=actor or "")
     with transaction(engine) as conn:
         new_id = conn.execute(datasets.insert().values(**values).returning(datasets.c.id)).scalar_one()
-        audit.record(conn, client_id=client_id, actor=actor, action="dataset.import", entity="dataset",
+        audit.record(conn, client_id=client_id, actor=actor, action=action, entity="dataset",
                      entity_key=str(version), after={"label": values["label"], "source": values["source"],
-                                                     "rows": rows, "rejected": rejected})
+                                                     "rows": rows, "rejected": rejected, **details})
         row = conn.execute(select(datasets).where(datasets.c.id == new_id)).one()
     return _info(row)
 

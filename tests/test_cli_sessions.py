@@ -53,10 +53,26 @@ def test_an_orders_only_import_keeps_the_other_entities_and_the_card_the_page_sh
     assert after == json.loads(json.dumps(page.result.to_dict(), ensure_ascii=False))
 
 
-def test_replace_stores_only_what_the_import_brings(installation, capsys):
-    assert cli.main(["import", "--client", "Acme AG", "--data", str(installation / "orders"), "--replace"]) == 0
+def test_replace_takes_the_table_s_place_append_keeps_history_restore_brings_back(installation, capsys):
+    """Issue 14.1 on the command line: 3 orders with --replace -> 3 orders (the others carried);
+    the same 3 with --append onto the full version -> all orders kept, the 3 replaced by key."""
+    orders = installation / "orders" / "orders.csv"
+    lines = orders.read_text(encoding="utf-8").splitlines()
+    full = len(lines) - 1
+    few = installation / "few"
+    few.mkdir()
+    (few / "orders.csv").write_text("\n".join(lines[:4]) + "\n", encoding="utf-8")
+    assert cli.main(["import", "--client", "Acme AG", "--data", str(few), "--replace"]) == 0
     versions = _json(capsys, ["datasets", "--client", "Acme AG", "--format", "json"])
-    assert list(versions[0]["rows"]) == ["orders"]
+    assert versions[0]["rows"]["orders"] == 3 and versions[0]["rows"]["customers"] == versions[1]["rows"]["customers"]
+    assert cli.main(["datasets", "restore", "1", "--client", "Acme AG"]) == 0
+    assert "version 1 restored as version 3" in capsys.readouterr().out
+    assert cli.main(["import", "--client", "Acme AG", "--data", str(few), "--append"]) == 0
+    assert "orders (append, 3 duplicates)" in capsys.readouterr().out
+    versions = _json(capsys, ["datasets", "--client", "Acme AG", "--format", "json"])
+    assert [v["rows"]["orders"] for v in versions] == [full, full, 3, full]
+    assert cli.main(["datasets", "restore", "9", "--client", "Acme AG"]) == 2
+    assert "no dataset version 9" in capsys.readouterr().err
 
 
 def test_scorecard_client_and_file_options_do_not_mix(installation, capsys):

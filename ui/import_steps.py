@@ -1,6 +1,6 @@
 """The import page's two steps: stage an entity (upload, preview, mapping, profile, validate) and
-store the staged entities as one new dataset version (Streamlit; the work is ``usecases.imports``
-and ``usecases.datasets.commit``)."""
+store the staged entities as one new dataset version, append or replace per table, after showing
+its effect (Streamlit; the work is ``usecases.imports`` and ``usecases.datasets``)."""
 from __future__ import annotations
 
 import hashlib
@@ -10,6 +10,7 @@ import streamlit as st
 
 from core.i18n import t
 from ui import import_widgets as w
+from ui import version_widgets as vw
 from usecases import datasets
 from usecases import imports as uc
 
@@ -92,11 +93,16 @@ def store(ctx, folder: Path, staged: dict, uploads: dict, current: dict) -> None
         st.warning(t("import_page.problems", lang, count=len(result.report.problems),
                      rejected=sum(result.report.rejected.values()), rows=rows))
     accept = result.report.ok or st.checkbox(t("import_page.accept_partial", lang), key="imp.accept")
+    chosen, linked = {}, True
+    if any(len(f) for f in result.frames.values()):  # nothing valid: the commit says so
+        chosen = vw.modes(result.frames, lang)
+        linked = vw.preview(ctx.session, result, chosen, lang)
     st.caption(t("import_page.rule", lang))
-    if st.button(t("import_page.run", lang), key="imp.run", type="primary", disabled=not accept,
+    if st.button(t("import_page.run", lang), key="imp.run", type="primary", disabled=not (accept and linked),
                  icon=":material/upload:"):
-        info = datasets.commit(ctx.session, result, accept_partial=accept)
-        for k in ("imp.result", "imp.accept"):
+        info = datasets.commit(ctx.session, result, accept_partial=accept, mode=chosen, accept_unmatched=linked)
+        for k in ("imp.result", "imp.accept", "imp.accept_unmatched", "imp.preview",
+                  *(f"imp.mode.{e}" for e in chosen)):
             state.pop(k, None)
         staged.clear()
         uploads.clear()

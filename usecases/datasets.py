@@ -1,22 +1,24 @@
 """Import a dataset, and read the client's current data: what the import page, the data-dependent
 pages and the ``import``/``datasets`` commands do.
 
-One commit path for every import (page and command line): ``services.import_session.commit``,
-with an explicit policy for the entities an import does not bring:
-
-- ``carry_forward`` (default): the new version holds the imported entities plus every other
-  entity of the previous version, unchanged. Importing an orders export keeps the customers,
-  contacts and tickets the scorecard needs.
-- ``replace``: the new version holds only what this import brings (``cli.py import --replace``).
+One commit path for every import (page and command line): ``services.dataset_versions.commit``.
+Per imported table the user chooses ``append`` (default: stored rows kept, imported rows added,
+duplicates by key replaced by the imported row) or ``replace`` (``cli.py import --replace``); every
+table the import does not bring is carried forward unchanged. ``preview`` shows the effect (row
+counts, headline KPIs of the last complete quarter, referential integrity) before anything is
+stored; ``restore`` stores an earlier version again as the newest. See ``services.import_merge``.
 """
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Mapping
+
+import pandas as pd
 
 from core.errors import InputError
 from data.dataset import ImportResult
 from data.manifest import Manifest
-from services import analytics, import_session
+from services import analytics, dataset_versions
 from services.filter_choices import FilterChoices, filter_choices
 from services.importing import import_dataset
 from sources.source import StoredDataset
@@ -24,7 +26,7 @@ from storage.datasets import DatasetInfo, list_datasets
 from usecases.caching import cache
 from usecases.session import Session, require, scoped
 
-CARRY_FORWARD, REPLACE = import_session.CARRY_FORWARD, import_session.REPLACE
+from services.import_merge import APPEND, REPLACE  # noqa: F401 - the modes callers pass
 _CHOICES = cache("filter_choices")
 
 
@@ -60,21 +62,41 @@ def choices(session: Session, info: DatasetInfo) -> FilterChoices:
     return _CHOICES.get(key, lambda: filter_choices(source(session, info)))
 
 
-def import_file(session: Session, data: str | Path | Manifest, *, mode: str = CARRY_FORWARD,
-                accept_partial: bool = False, label: str = "") -> tuple[DatasetInfo | None, ImportResult]:
+def import_file(session: Session, data: str | Path | Manifest, *, mode: str = APPEND,
+                accept_partial: bool = False, accept_unmatched: bool = False, label: str = ""
+                ) -> tuple[DatasetInfo | None, ImportResult]:
     """Read and validate a manifest or a folder, then store it as the next version (``commit``).
     Nothing is stored (None) when the report has problems and ``accept_partial`` is false."""
     require(session, "import.run")
     with scoped(session):
         return import_dataset(session.engine, session.settings.dataset_dir, session.client_id, data,
                               accept_partial=accept_partial, actor=session.actor, label=label,
-                              max_bytes=session.settings.max_upload_mb * 1024 * 1024, mode=mode)
+                              max_bytes=session.settings.max_upload_mb * 1024 * 1024, mode=mode,
+                              accept_unmatched=accept_unmatched)
 
 
-def commit(session: Session, result: ImportResult, *, mode: str = CARRY_FORWARD, accept_partial: bool = False,
-           label: str = "") -> DatasetInfo:
+def preview(session: Session, result: ImportResult, mode: str | Mapping[str, str] = APPEND
+            ) -> tuple[dataset_versions.ImportPlan, pd.DataFrame]:
+    """(the plan: row counts, duplicates, integrity; the KPI effect) of committing ``result``."""
+    require(session, "import.run")
+    with scoped(session):
+        todo = dataset_versions.plan(session.engine, session.settings.dataset_dir, session.client_id, result, mode)
+    return todo, dataset_versions.effect(session.settings.dataset_dir, todo)
+
+
+def commit(session: Session, result: ImportResult, *, mode: str | Mapping[str, str] = APPEND,
+           accept_partial: bool = False, accept_unmatched: bool = False, label: str = "") -> DatasetInfo:
     """Store a validated import as ONE new version (see the module docstring for ``mode``)."""
     require(session, "import.run")
     with scoped(session):
-        return import_session.commit(session.engine, session.settings.dataset_dir, session.client_id, result,
-                                     accept_partial=accept_partial, actor=session.actor, label=label, mode=mode)
+        return dataset_versions.commit(session.engine, session.settings.dataset_dir, session.client_id, result,
+                                       accept_partial=accept_partial, accept_unmatched=accept_unmatched,
+                                       actor=session.actor, label=label, mode=mode)
+
+
+def restore(session: Session, version: int) -> DatasetInfo:
+    """Store a copy of ``version`` as the client's newest version (audited ``dataset.restore``)."""
+    require(session, "import.run")
+    with scoped(session):
+        return dataset_versions.restore(session.engine, session.settings.dataset_dir, session.client_id, version,
+                                        actor=session.actor)

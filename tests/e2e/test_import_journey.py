@@ -2,8 +2,9 @@
 
 A consultant opens the import page, chooses "orders", uploads a German CSV (cp1252, ``;``,
 decimal comma, German dates) whose columns "Vertriebsweg" and "Artikelbez" are not suggested,
-maps those two by hand, saves the mapping profile, validates, imports, and sees KPI values of the
-new dataset version. The database then holds the profile and version 2 (the demo data was v1).
+maps those two by hand, saves the mapping profile, validates, chooses "Ersetzen" for the orders
+(append is preselected: tests/e2e/test_import_safety_journey.py), imports, and sees KPI values of
+the new dataset version. The database then holds the profile and version 2 (the demo data was v1).
 
 Worked example: quantities 2 + 1 + 3 = 6 products sold; revenue 10,50 + 5,00 + 20,00 = 35,50 EUR.
 """
@@ -16,9 +17,9 @@ from tests.e2e.conftest import AppServer, wait_for_app
 
 pytestmark = pytest.mark.browser
 CSV = ("Bestellnr;Kunde;Vertriebsweg;Artikelbez;Menge;Umsatz;Datum\n"
-       "A-1;K1;web;Tee;2;10,50;01.02.2024\n"
-       "A-2;K2;Filiale;Kaffee;1;5,00;03.02.2024\n"
-       "A-3;K1;web;Tee;3;20,00;05.02.2024\n")
+       "A-1;K000001;web;Tee;2;10,50;01.02.2024\n"
+       "A-2;K000002;Filiale;Kaffee;1;5,00;03.02.2024\n"
+       "A-3;K000001;web;Tee;3;20,00;05.02.2024\n")
 
 
 @pytest.fixture
@@ -78,6 +79,9 @@ def test_upload_map_two_columns_save_profile_import_see_kpis(server, page, tmp_p
     page.get_by_role("button", name="Prüfen").click()
     page.get_by_text("Keine Probleme gefunden: 3 Zeilen bereit.").wait_for()
     page.screenshot(path="/tmp/import-validated.png", full_page=True)
+    page.get_by_text("Ersetzen (nur die neue Datei)").click()
+    wait_for_app(page)
+    page.get_by_text("→ 3 (").wait_for()  # the preview follows the choice: 16.033 → 3
     page.get_by_role("button", name="Importieren").click()
     page.get_by_text("Datenstand Version 2 gespeichert.").wait_for()
     metrics = page.locator("[data-testid='stMetric']")

@@ -2,8 +2,8 @@
 mapping built from the user's choices, validation, the one-new-version rule, profiles.
 
 Worked example (ORDERS below): quantities 2 + 1 + 3 = 6 products sold; revenue
-10,50 + 5,00 + 20,00 = 35,50 EUR. The version rule: importing only orders keeps the previous
-version's customers unchanged.
+10,50 + 5,00 + 20,00 = 35,50 EUR. The version rule: importing only orders appends them to the
+stored order (99 EUR) and keeps the previous version's customers unchanged.
 """
 from __future__ import annotations
 
@@ -124,18 +124,18 @@ def test_commit_adds_staged_entities_and_keeps_the_others(engine, client, root, 
     result = svc.validate_staged(folder, {"orders": mapping}, 200)
     assert result.report.ok
     info = svc.commit(engine, root, client.id, result, actor="anna")
-    assert (info.version, info.row_counts) == (2, {"orders": 3, "customers": 2})
+    assert (info.version, info.row_counts) == (2, {"customers": 2, "orders": 4})
     new = store.load_frames(root, info)
     old = store.load_frames(root, previous)
     pd.testing.assert_frame_equal(new["customers"], old["customers"])
-    assert new["orders"]["revenue"].sum() == pytest.approx(35.5)
+    assert new["orders"]["revenue"].sum() == pytest.approx(99 + 35.5)
     assert "unchanged from v1: customers" in info.source
     assert "channel: Vertriebsweg" in info.manifest
     kpis = svc.kpi_preview(root, info).set_index("kpi")["value"]
-    assert kpis["revenue"] == pytest.approx(35.5) and kpis["products_sold"] == pytest.approx(6)
+    assert kpis["revenue"] == pytest.approx(99 + 35.5) and kpis["products_sold"] == pytest.approx(9 + 6)
     table = svc.versions_table(engine, client.id, {"orders": "Aufträge"})
-    assert list(zip(table["version"], table["rows"])) == [(2, 5), (1, 3)]
-    assert table["entities"][0] == "Aufträge (3), customers (2)"
+    assert list(zip(table["version"], table["rows"])) == [(2, 6), (1, 3)]
+    assert table["entities"][0] == "customers (2), Aufträge (4)"
     svc.discard(folder)
     assert not folder.exists()
 
@@ -148,7 +148,7 @@ def test_problems_refuse_unless_partial_accepted(engine, client, root, folder, p
         svc.commit(engine, root, client.id, result)
     assert store.latest_dataset(engine, client.id).version == 1
     info = svc.commit(engine, root, client.id, result, accept_partial=True)
-    assert (info.row_counts["orders"], info.rejected_counts) == (3, {"orders": 1})
+    assert (info.row_counts["orders"], info.rejected_counts) == (1 + 3, {"orders": 1})
     rejected = svc.rejected_csv(result, "orders").decode("utf-8-sig")
     assert "'=HYPERLINK" in rejected and "negative quantity" in rejected  # formula neutralised
     assert "negative quantity" in svc.report_csv(result).decode("utf-8-sig")

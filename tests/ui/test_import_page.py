@@ -1,9 +1,11 @@
 """AppTest of the import page on the demo installation: upload a German export, map the two
-columns that are not suggested by hand, save a profile, validate, import; the new version holds
-the uploaded orders plus the other demo entities unchanged, and the KPI tiles show its figures.
+columns that are not suggested by hand, save a profile, validate, choose replace, import; the new
+version holds the uploaded orders plus the other demo entities unchanged, and the KPI tiles show
+its figures. Append (the default) shows the effect first and keeps the history; ids that match no
+customer block the import until confirmed; an earlier version can be restored.
 
 Worked example (orders.csv below): quantities 2 + 1 + 3 = 6 products sold, revenue
-10,50 + 5,00 + 20,00 = 35,50 EUR.
+10,50 + 5,00 + 20,00 = 35,50 EUR; customers K000001 and K000002 are demo customers.
 """
 from __future__ import annotations
 
@@ -12,9 +14,10 @@ import pytest
 from tests.ui.apptest import open_page
 
 CSV = ("Bestellnr;Kunde;Vertriebsweg;Artikelbez;Menge;Umsatz;Datum\n"
-       "A-1;K1;web;Tee;2;10,50;01.02.2024\n"
-       "A-2;K2;store;Kaffee;1;5,00;03.02.2024\n"
-       "A-3;K1;web;Tee;3;20,00;05.02.2024\n").encode("cp1252")
+       "A-1;K000001;web;Tee;2;10,50;01.02.2024\n"
+       "A-2;K000002;store;Kaffee;1;5,00;03.02.2024\n"
+       "A-3;K000001;web;Tee;3;20,00;05.02.2024\n").encode("cp1252")
+STRANGERS = CSV.replace(b";K00000", b";X")
 BAD = CSV + "A-4;K3;web;Tee;-1;3,00;07.02.2024\nA-5;K3;web;Tee;1;2,00;32.13.2024\n".encode("cp1252")
 
 
@@ -80,6 +83,10 @@ def test_manual_mapping_profile_validate_import(own_env):
     _button(at, "imp.validate").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("3 Zeilen" in s.value for s in at.success)
+    assert at.radio(key="imp.mode.orders").value == "append"  # no silent replace
+    at.radio(key="imp.mode.orders").set_value("replace").run()
+    assert any(f"Aufträge**: {before.row_counts['orders']:,}".replace(",", ".") + " → 3" in m.value
+               for m in at.markdown)
     _button(at, "imp.run").click().run()
     assert not at.exception, [e.value for e in at.exception]
     after = store.latest_dataset(engine, client.id)
@@ -100,7 +107,7 @@ def test_bad_rows_report_and_partial_import_choice(own_env):
     at.run()
     _button(at, "imp.validate").click().run()
     assert any("2 problems in 2 of 5 rows" in s.value for s in at.warning)
-    report = at.dataframe[-2].value
+    report = next(d.value for d in at.dataframe if "Reason" in d.value.columns)
     assert sorted(zip(report["Row"], report["Reason"])) == [(5, "negative quantity"), (6, "not a valid date")]
     assert _button(at, "imp.run").disabled
     at.checkbox(key="imp.accept").check().run()
@@ -165,12 +172,56 @@ def test_xlsx_sheet_choice_and_saved_profile_fill_the_mapping(own_env):
 
 def test_clearing_the_staged_data_hides_the_report(own_env):
     at = open_page("import_page.py")
+    _validated(at, CSV)
+    assert any(b.key == "imp.run" for b in at.button)
+    _button(at, "imp.unstage").click().run()
+    assert not any(b.key in ("imp.run", "imp.unstage") for b in at.button)
+
+
+def _validated(at, data):
     at.selectbox(key="imp.entity").set_value("orders").run()
-    prefix = _upload(at, CSV)
+    prefix = _upload(at, data)
     at.selectbox(key=f"{prefix}.col.channel").set_value("Vertriebsweg")
     at.selectbox(key=f"{prefix}.col.product").set_value("Artikelbez")
     at.run()
     _button(at, "imp.validate").click().run()
-    assert any(b.key == "imp.run" for b in at.button)
-    _button(at, "imp.unstage").click().run()
-    assert not any(b.key in ("imp.run", "imp.unstage") for b in at.button)
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_append_previews_the_effect_and_keeps_the_history_then_restore(own_env):
+    from core.settings import load_settings
+    from services.bootstrap import ensure_ready
+    from storage import datasets as store
+    from storage.clients import list_clients
+
+    engine = ensure_ready(load_settings())
+    client = list_clients(engine)[0]
+    before = store.latest_dataset(engine, client.id)
+    n = before.row_counts["orders"]
+    at = open_page("import_page.py")
+    _validated(at, CSV)
+    expected = f"**Aufträge**: {n:,} → {n + 3:,} (+3)".replace(",", ".")
+    assert any(expected in m.value for m in at.markdown), [m.value for m in at.markdown]
+    assert any("- Umsatz 2025-Q4: " in m.value and "(±0)" in m.value for m in at.markdown)  # Feb 2024 orders
+    assert not at.error
+    _button(at, "imp.run").click().run()
+    after = store.latest_dataset(engine, client.id)
+    assert after.row_counts["orders"] == n + 3 and after.version == before.version + 1
+
+    at.selectbox(key="imp.restore_pick").set_value(before.version)
+    _button(at, "imp.restore").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    restored = store.latest_dataset(engine, client.id)
+    assert (restored.version, restored.row_counts) == (after.version + 1, before.row_counts)
+    assert any(f"Version {before.version} als neuer Datenstand Version {restored.version}" in s.value
+               for s in at.success)
+
+
+def test_ids_matching_no_customer_block_until_confirmed(own_env):
+    at = open_page("import_page.py")
+    _validated(at, STRANGERS)
+    assert any("Aufträge: 0 von 3 IDs passen zu Kunden (0 %)" in e.value and "X1" in e.value for e in at.error), \
+        [e.value for e in at.error]
+    assert _button(at, "imp.run").disabled
+    at.checkbox(key="imp.accept_unmatched").check().run()
+    assert not _button(at, "imp.run").disabled

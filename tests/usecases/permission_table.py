@@ -29,6 +29,8 @@ ROWS = (
     Row("page kpis", "scorecard.view", lambda s, w: analysis.kpi_table(s, w.info, ("revenue",))),
     Row("page import", "import.run", lambda s, w: imports.upload_folder(s, "0" * 32)),
     Row("page import, cli import", "import.run", lambda s, w: datasets.commit(s, None)),
+    Row("page import (effect preview)", "import.run", lambda s, w: datasets.preview(s, None)),
+    Row("page import (restore), cli datasets restore", "import.run", lambda s, w: datasets.restore(s, -1)),
     Row("page reports, cli report", "report.export", lambda s, w: reports.report_periods(s, "quarter")),
     Row("page reports, cli report", "report.export", lambda s, w: reports.build_report(s, "xlsx", "2031-Q1", "de")),
     Row("page reports (questionnaire), cli questionnaire export", "assessment.run",

@@ -1,9 +1,10 @@
 """Data import: choose the entity, upload, map the columns (suggested), validate, import.
 
 Several entities can be staged one after the other; "Importieren" stores them as ONE new dataset
-version holding the staged entities plus the other entities of the previous version, unchanged
-(the carry-forward policy of ``usecases.datasets``). Profiles save the mapping as a manifest per
-client. Every step checks ``import.run`` in its use case.
+version: per staged table append (default) or replace, chosen by the user, after a preview of the
+effect (row counts, headline KPIs, id matches); the other tables of the previous version are kept
+unchanged (``usecases.datasets``). An earlier version can be restored below the version list.
+Profiles save the mapping as a manifest per client. Every step checks ``import.run`` in its use case.
 """
 import uuid
 
@@ -14,6 +15,7 @@ from core.i18n import t
 from data.schema import ENTITY_NAMES, load_schema
 from ui import import_steps as steps
 from ui import import_widgets as w
+from ui import version_widgets as vw
 from ui.state import context
 from ui.widgets import empty_state, page_link, show_error
 from usecases.imports import upload_folder
@@ -57,3 +59,4 @@ except CockpitError as exc:
 
 st.subheader(t("import_page.versions", lang))
 w.versions(session, lang)
+vw.restore(session, lang)

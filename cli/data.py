@@ -29,6 +29,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                      help="the imported rows take each imported table's place (its history stays in earlier versions)")
     imp.add_argument("--accept-unmatched", action="store_true",
                      help="import even when less than half of an id column matches (e.g. customer ids of orders)")
+    imp.add_argument("--preview", action="store_true",
+                     help="show the effect (rows per table, duplicates, headline KPIs, id matches); store nothing")
     imp.set_defaults(func=run_import, mode="append")
 
     ls = sub.add_parser("datasets", help="list a client's dataset versions, or restore one (datasets restore N)")
@@ -59,6 +61,8 @@ def run_import(args: argparse.Namespace) -> int:
     manifest = resolve_manifest(args.data)  # a wrong path fails before anything is created
     session = operator()
     client = admin.ensure_client(session, args.client)
+    if args.preview:
+        return _preview(session.with_client(client), manifest, args.mode)
     info, result = datasets.import_file(session.with_client(client), manifest, mode=args.mode,
                                         accept_partial=args.accept_partial, accept_unmatched=args.accept_unmatched,
                                         label=args.label)
@@ -77,6 +81,37 @@ def run_import(args: argparse.Namespace) -> int:
     if info.rejected_counts:
         print(f"rejected rows kept: {_counts(info.rejected_counts)}")
     return 0
+
+
+def _preview(session, manifest, mode: str) -> int:
+    from usecases import datasets
+
+    result, todo, effect = datasets.preview_file(session, manifest, mode)
+    if not result.report.ok:
+        print(result.report.describe(), file=sys.stderr)
+    if todo is None:
+        print("error: no valid row to import", file=sys.stderr)
+        return 2
+    print(f"preview ({mode}), nothing stored:")
+    for r in todo.counts().itertuples(index=False):
+        print(f"  {r.entity}: {r.before:,} -> {r.after:,} ({r.change:+,})")
+    for m in todo.merges:
+        if m.duplicates:
+            print(f"  {m.entity}: {m.duplicates:,} rows with a stored {m.key} replace the stored rows")
+    for r in effect.itertuples(index=False):
+        print(f"  {r.kpi} {r.period}: {_number(r.before)} -> {_number(r.after)} (change {_number(r.change)})")
+    for i in todo.integrity:
+        if i.warning:
+            level = "blocking" if i.blocking else "warning"
+            print(f"  {level}: {i.entity}.{i.field}: {i.matched:,} of {i.checked:,} match a {i.target} id "
+                  f"({i.share:.0%}); e.g. {', '.join(i.examples)}")
+    return 0
+
+
+def _number(value) -> str:
+    if value is None or value != value:  # NaN: no value in the period
+        return "-"
+    return f"{value:,.2f}" if abs(value) >= 100 else f"{value:.4g}"
 
 
 def _counts(counts: dict) -> str:

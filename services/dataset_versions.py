@@ -102,7 +102,8 @@ def commit(engine: Engine, store_root: str | Path, client_id: int, result: Impor
                               [Problem(f"{i.entity}: column {i.field}", f"{i.matched} of {i.checked} match a "
                                        f"{i.target} id ({i.share:.0%}); e.g. {', '.join(i.examples)}")
                                for i in todo.blocking],
-                              hint="check the column mapping, import the missing records first, or accept it")
+                              hint="check the column mapping, import the missing records first, or accept it "
+                                   "(--accept-unmatched, 'Trotzdem importieren')")
     quality = {k: dict(v) for k, v in result.quality.get("entities", {}).items()}
     for m in todo.merges:
         if m.after != m.imported:  # appended: the quality of the whole table
@@ -209,7 +210,7 @@ def effect(store_root: str | Path, todo: ImportPlan, limit: int = 4) -> pd.DataF
     rows = [{"kpi": k, "period": period, "before": old.get(k), "after": new.get(k)} for k in ids]
     table = pd.DataFrame(rows, columns=columns[:-1])
     table["change"] = pd.to_numeric(table["after"]) - pd.to_numeric(table["before"])
-    return table
+    return table[table["before"].notna() | table["after"].notna()].reset_index(drop=True)  # no value: no line
 
 
 def _last_day(frames: dict[str, pd.DataFrame]):

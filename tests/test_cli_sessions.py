@@ -62,6 +62,10 @@ def test_replace_takes_the_table_s_place_append_keeps_history_restore_brings_bac
     few = installation / "few"
     few.mkdir()
     (few / "orders.csv").write_text("\n".join(lines[:4]) + "\n", encoding="utf-8")
+    assert cli.main(["import", "--client", "Acme AG", "--data", str(few), "--replace", "--preview"]) == 0
+    out = capsys.readouterr().out
+    assert f"orders: {full:,} -> 3 ({3 - full:+,})" in out and "customers: " in out
+    assert len(_json(capsys, ["datasets", "--client", "Acme AG", "--format", "json"])) == 1  # nothing stored
     assert cli.main(["import", "--client", "Acme AG", "--data", str(few), "--replace"]) == 0
     versions = _json(capsys, ["datasets", "--client", "Acme AG", "--format", "json"])
     assert versions[0]["rows"]["orders"] == 3 and versions[0]["rows"]["customers"] == versions[1]["rows"]["customers"]

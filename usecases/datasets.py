@@ -84,6 +84,19 @@ def preview(session: Session, result: ImportResult, mode: str | Mapping[str, str
     return todo, dataset_versions.effect(session.settings.dataset_dir, todo)
 
 
+def preview_file(session: Session, data: str | Path | Manifest, mode: str | Mapping[str, str] = APPEND
+                 ) -> tuple[ImportResult, dataset_versions.ImportPlan | None, pd.DataFrame]:
+    """Read and validate like ``import_file``, then ``preview``; nothing is stored. The plan is None
+    when no valid row remains."""
+    require(session, "import.run")
+    from data.dataset import read_dataset
+
+    result = read_dataset(data, max_bytes=session.settings.max_upload_mb * 1024 * 1024)
+    if not any(len(f) for f in result.frames.values()):
+        return result, None, pd.DataFrame()
+    return (result, *preview(session, result, mode))
+
+
 def commit(session: Session, result: ImportResult, *, mode: str | Mapping[str, str] = APPEND,
            accept_partial: bool = False, accept_unmatched: bool = False, label: str = "") -> DatasetInfo:
     """Store a validated import as ONE new version (see the module docstring for ``mode``)."""

@@ -101,6 +101,7 @@ def restore(session, lang: str) -> None:
     if b.button(t("import_page.restore", lang), key="imp.restore", icon=":material/history:"):
         info = datasets.restore(session, pick)
         st.session_state["imp.restored"] = (pick, info.version)
+        st.session_state.pop("imp.done", None)  # the tiles of the import before are no longer current
         st.rerun()
     if done := st.session_state.pop("imp.restored", None):
         st.success(t("import_page.restored", lang, old=done[0], new=done[1]), icon=":material/history:")

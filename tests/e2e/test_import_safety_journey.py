@@ -36,6 +36,12 @@ def _store(server):
     return engine, list_clients(engine)[0]
 
 
+def _upload(page, path) -> None:
+    uploader = page.locator("[data-testid='stFileUploader'] input[type=file]")
+    expect(uploader).to_have_count(1)  # the uploader of the chosen entity (the old one is gone)
+    uploader.set_input_files(str(path))
+
+
 def _german(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
@@ -53,7 +59,7 @@ def test_append_240_orders_preview_keeps_history_and_restore_brings_back_v1(serv
     n = before.row_counts["orders"]
 
     _choose(page, "Welche Daten enthält die Datei?", "Aufträge")
-    page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(str(export))
+    _upload(page, export)
     page.get_by_text(f"{ROWS} Zeilen, 7 Spalten in Auftraege-November.csv").wait_for(timeout=60_000)
     wait_for_app(page)
     page.get_by_role("button", name="Prüfen").click()
@@ -87,5 +93,31 @@ def test_append_240_orders_preview_keeps_history_and_restore_brings_back_v1(serv
     page.get_by_text(f"Version {before.version} als neuer Datenstand Version {after.version + 1} "
                      "wiederhergestellt.").wait_for()
     page.screenshot(path="/tmp/import-restored.png", full_page=True)
+    expect(page.get_by_text(f"Datenstand Version {after.version} gespeichert.")).to_have_count(0)
     restored = latest_dataset(engine, client.id)
     assert (restored.version, restored.row_counts) == (after.version + 1, before.row_counts)
+
+
+def test_orders_whose_customer_ids_match_nothing_are_blocked_before_importing(server, page, tmp_path):
+    """The same 240 orders with customer ids of another system: "0 von 240 IDs passen zu Kunden
+    (0 %)" is shown before importing, "Importieren" stays disabled until confirmed."""
+    from storage.datasets import latest_dataset
+
+    export = tmp_path / "Fremdsystem.csv"
+    export.write_text(CSV.replace(";K0", ";X0"), encoding="utf-8")
+    page.goto(f"{server.url}/import")
+    wait_for_app(page)
+    _choose(page, "Welche Daten enthält die Datei?", "Aufträge")
+    _upload(page, export)
+    page.get_by_text(f"{ROWS} Zeilen, 7 Spalten in Fremdsystem.csv").wait_for(timeout=60_000)
+    wait_for_app(page)
+    page.get_by_role("button", name="Prüfen").click()
+    alert = page.get_by_text(f"Aufträge: 0 von {ROWS} IDs passen zu Kunden (0 %)")
+    alert.wait_for()
+    expect(page.get_by_role("button", name="Importieren")).to_be_disabled()
+    alert.scroll_into_view_if_needed()
+    page.screenshot(path="/tmp/import-unmatched.png")
+    page.get_by_text("Trotzdem importieren").click()
+    expect(page.get_by_role("button", name="Importieren")).to_be_enabled()
+    engine, client = _store(server)
+    assert latest_dataset(engine, client.id).version == 1  # nothing stored so far

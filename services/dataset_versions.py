@@ -11,7 +11,7 @@ A failed import stores nothing and leaves the previous version untouched (``stor
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping
 
@@ -40,6 +40,11 @@ class ImportPlan:
     merges: tuple[Merge, ...]  # one per imported table
     carried: tuple[str, ...]  # tables taken unchanged from ``previous``
     integrity: tuple[Integrity, ...]
+    row_counts: dict[str, int]  # of the new version (kept when ``frames`` is dropped)
+
+    def summary(self) -> ImportPlan:
+        """The plan without the tables (what a page keeps between reruns): counts stay."""
+        return replace(self, frames={})
 
     @property
     def blocking(self) -> tuple[Integrity, ...]:
@@ -48,9 +53,9 @@ class ImportPlan:
     def counts(self) -> pd.DataFrame:
         """entity, before, after, change: one row per table of the previous or the new version."""
         before = dict(self.previous.row_counts) if self.previous else {}
-        names = [e for e in store.ENTITY_ORDER if e in before or e in self.frames]
-        rows = [{"entity": e, "before": int(before.get(e, 0)), "after": int(len(self.frames.get(e, ())))}
-                for e in names]
+        after = self.row_counts
+        names = [e for e in store.ENTITY_ORDER if e in before or e in after]
+        rows = [{"entity": e, "before": int(before.get(e, 0)), "after": int(after.get(e, 0))} for e in names]
         table = pd.DataFrame(rows, columns=["entity", "before", "after"])
         table["change"] = table["after"] - table["before"]
         return table
@@ -79,7 +84,8 @@ def plan(engine: Engine, store_root: str | Path, client_id: int, result: ImportR
     carried = tuple(e for e in stored if e not in frames)
     frames.update({e: stored[e] for e in carried})
     ordered = {e: frames[e] for e in store.ENTITY_ORDER if e in frames}
-    return ImportPlan(previous, ordered, tuple(merges), carried, tuple(integrity(ordered, dict(result.frames), schema)))
+    return ImportPlan(previous, ordered, tuple(merges), carried, tuple(integrity(ordered, dict(result.frames), schema)),
+                      {e: int(len(f)) for e, f in ordered.items()})
 
 
 def commit(engine: Engine, store_root: str | Path, client_id: int, result: ImportResult, *,

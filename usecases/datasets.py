@@ -77,11 +77,12 @@ def import_file(session: Session, data: str | Path | Manifest, *, mode: str = AP
 
 def preview(session: Session, result: ImportResult, mode: str | Mapping[str, str] = APPEND
             ) -> tuple[dataset_versions.ImportPlan, pd.DataFrame]:
-    """(the plan: row counts, duplicates, integrity; the KPI effect) of committing ``result``."""
+    """(the plan without its tables: row counts, duplicates, integrity; the KPI effect) of
+    committing ``result`` (the commit plans again: the page keeps no copy of the client's rows)."""
     require(session, "import.run")
     with scoped(session):
         todo = dataset_versions.plan(session.engine, session.settings.dataset_dir, session.client_id, result, mode)
-    return todo, dataset_versions.effect(session.settings.dataset_dir, todo)
+    return todo.summary(), dataset_versions.effect(session.settings.dataset_dir, todo)
 
 
 def preview_file(session: Session, data: str | Path | Manifest, mode: str | Mapping[str, str] = APPEND

@@ -148,3 +148,10 @@ def test_restore_is_a_new_audited_version_with_the_old_tables(engine, client, ro
     assert entry["actor"] == "anna" and entry["after"]["restored_from"] == 1
     with pytest.raises(InputError, match="no dataset version 9"):
         dv.restore(engine, root, client.id, 9)
+
+
+def test_the_summary_a_page_keeps_holds_the_counts_but_no_rows(engine, client, root, v1, tmp_path):
+    todo = dv.plan(engine, root, client.id, _result(tmp_path, NEW))
+    kept = todo.summary()
+    assert kept.frames == {} and todo.frames  # the page's session keeps no copy of the client's rows
+    pd.testing.assert_frame_equal(kept.counts(), todo.counts())

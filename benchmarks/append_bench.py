@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -51,17 +52,25 @@ def main(argv: list[str] | None = None) -> int:
     import pandas as pd
 
     from benchmarks import prepare
-    from services import dataset_versions as dv
-    from services import import_session as svc
-    from services.importing import store_frames
-    from storage.clients import create_client
-    from storage.db import connect, migrate
 
     data = prepare.prepare(prepare.parse_size(args.size), args.data_dir or prepare.DATA_DIR, xlsx=False)
     frames = {name: pd.read_parquet(path) for name, path in data.paths(data.raw).items()}
     counts = {k: len(v) for k, v in frames.items()}
     print(f"== {data.label}: {counts}", flush=True)
     work = Path(tempfile.mkdtemp(prefix="append-bench-"))
+    try:
+        return _run(work, frames, counts, data.label, args.repeat)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _run(work: Path, frames: dict, counts: dict, label: str, repeat: int) -> int:
+    from services import dataset_versions as dv
+    from services import import_session as svc
+    from services.importing import store_frames
+    from storage.clients import create_client
+    from storage.db import connect, migrate
+
     url = f"sqlite:///{work / 'cockpit.db'}"
     engine = connect(url)
     migrate(engine)
@@ -71,25 +80,26 @@ def main(argv: list[str] | None = None) -> int:
     _timed("store version 1 (setup, with pre-aggregates)",
            lambda: store_frames(engine, root, client.id, frames, label="v1", source="bench"), 1, timings)
     customers = frames["customers"]["customer_id"].astype(str).head(ROWS).tolist()
-    del frames
+    frames.clear()  # the stored version is on disk now: free the memory (the caller holds the dict too)
     folder = svc.session_dir(work)
     upload = svc.save_upload(folder, "orders", "orders.csv", _orders_csv(customers), 200)
     mapping = svc.build_mapping(upload, svc.suggestion("orders", list(svc.read_upload(upload).columns)))
     result = svc.validate_staged(folder, {"orders": mapping}, 200)
     todo = _timed("plan (load, merge by key, id matching)",
-                  lambda: dv.plan(engine, root, client.id, result), args.repeat, timings)
-    effect = _timed("effect (headline KPIs before/after)", lambda: dv.effect(root, todo), args.repeat, timings)
+                  lambda: dv.plan(engine, root, client.id, result), repeat, timings)
+    effect = _timed("effect (headline KPIs before/after)", lambda: dv.effect(root, todo), repeat, timings)
     del todo
     info = _timed("commit append (new version + pre-aggregates)",
                   lambda: dv.commit(engine, root, client.id, result), 1, timings)
     _timed("restore v1 (new version + pre-aggregates)", lambda: dv.restore(engine, root, client.id, 1), 1, timings)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\n| step ({data.label}: {counts.get('campaign_contacts', 0):,} contacts, "
+    print(f"\n| step ({label}: {counts.get('campaign_contacts', 0):,} contacts, "
           f"{counts.get('orders', 0):,} orders) | seconds |\n| --- | ---: |")
     for label, seconds in timings:
         print(f"| {label} | {seconds:.2f} |")
     print(f"\norders after append: {info.row_counts['orders']:,}; effect:\n{effect.to_string(index=False)}")
     print(f"peak RSS: {peak:,.0f} MB")
+    engine.dispose()
     return 0
 
 

@@ -25,6 +25,7 @@ from data.schema import load_schema
 from kpis import prebuild
 from services.import_merge import APPEND, Integrity, Merge, check_modes, integrity, merge
 from storage import datasets as store
+from storage.dataset_files import parquet_rows, read_parquet
 
 KPI_PREFERENCE = ("revenue", "products_sold", "campaign_response_rate", "win_rate", "new_customers", "churn_rate",
                   "first_contact_resolution_rate", "nps")
@@ -36,7 +37,7 @@ class ImportPlan:
     """What ``commit`` would store: the new version's tables and how each came about."""
 
     previous: store.DatasetInfo | None
-    frames: dict[str, pd.DataFrame]
+    frames: dict[str, pd.DataFrame | Path]  # a carried table is its stored Parquet file
     merges: tuple[Merge, ...]  # one per imported table
     carried: tuple[str, ...]  # tables taken unchanged from ``previous``
     integrity: tuple[Integrity, ...]
@@ -75,17 +76,21 @@ def plan(engine: Engine, store_root: str | Path, client_id: int, result: ImportR
     modes = _modes(result, mode)
     schema = load_schema()
     previous = store.latest_dataset(engine, client_id)
-    stored = store.load_frames(store_root, previous) if previous is not None else {}
-    frames: dict[str, pd.DataFrame] = {}
+    paths = store.dataset_paths(store_root, previous) if previous is not None else {}
+    appended = tuple(e for e in result.frames if e in paths and modes[e] == APPEND)
+    stored = store.load_frames(store_root, previous, appended) if appended else {}
+    frames: dict[str, pd.DataFrame | Path] = {}
     merges = []
     for entity, imported in result.frames.items():
-        frames[entity], done = merge(entity, stored.get(entity), imported, modes[entity], schema[entity].key)
+        frames[entity], done = merge(entity, stored.get(entity), imported, modes[entity], schema[entity].key,
+                                     before=previous.row_counts.get(entity, 0) if previous else 0)
         merges.append(done)
-    carried = tuple(e for e in stored if e not in frames)
-    frames.update({e: stored[e] for e in carried})
+    carried = tuple(e for e in paths if e not in frames)
+    frames.update({e: paths[e] for e in carried})  # unchanged: their files, neither read nor rewritten
     ordered = {e: frames[e] for e in store.ENTITY_ORDER if e in frames}
+    counts = {e: parquet_rows(f) if isinstance(f, Path) else int(len(f)) for e, f in ordered.items()}
     return ImportPlan(previous, ordered, tuple(merges), carried, tuple(integrity(ordered, dict(result.frames), schema)),
-                      {e: int(len(f)) for e, f in ordered.items()})
+                      counts)
 
 
 def commit(engine: Engine, store_root: str | Path, client_id: int, result: ImportResult, *,
@@ -115,7 +120,8 @@ def commit(engine: Engine, store_root: str | Path, client_id: int, result: Impor
         if m.after != m.imported:  # appended: the quality of the whole table
             quality[m.entity] = entity_quality(m.entity, todo.frames[m.entity])
     for name in todo.carried:
-        entry = (todo.previous.quality or {}).get("entities", {}).get(name) or entity_quality(name, todo.frames[name])
+        entry = ((todo.previous.quality or {}).get("entities", {}).get(name)
+                 or entity_quality(name, read_parquet(todo.frames[name])))
         quality[name] = dict(entry)
     names = ", ".join(f"{m.entity} ({m.mode}{f', {m.duplicates} duplicates' if m.duplicates else ''})"
                       for m in todo.merges)
@@ -143,7 +149,7 @@ def restore(engine: Engine, store_root: str | Path, client_id: int, version: int
         known = ", ".join(f"v{i.version}" for i in store.list_datasets(engine, client_id)) or "none"
         raise InputError(f"no dataset version {version} for this client", hint=f"existing versions: {known}")
     rejected = {name: pd.read_parquet(path) for name, path in store.rejected_paths(store_root, old).items()}
-    info = store.save_dataset(engine, store_root, client_id, store.load_frames(store_root, old),
+    info = store.save_dataset(engine, store_root, client_id, store.dataset_paths(store_root, old),
                               label=f"Wiederhergestellt: v{old.version} ({old.label})"[:200],
                               source=f"restore of v{old.version}", manifest_yaml=old.manifest, quality=old.quality,
                               rejected_counts=old.rejected_counts, rejected=rejected, actor=actor,
@@ -194,7 +200,7 @@ def effect(store_root: str | Path, todo: ImportPlan, limit: int = 4) -> pd.DataF
     from sources.store import stored_dataset
 
     columns = ["kpi", "period", "before", "after", "change"]
-    ids = _headline({e for e, f in todo.frames.items() if len(f)}, {m.entity for m in todo.merges}, limit)
+    ids = _headline({e for e, n in todo.row_counts.items() if n}, {m.entity for m in todo.merges}, limit)
     if not ids:
         return pd.DataFrame(columns=columns)
     after = compute(todo.frames, ids, period=EFFECT_GRANULARITY)

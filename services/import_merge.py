@@ -20,6 +20,7 @@ customers not exported yet). A field whose target entity is not in the version i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -77,9 +78,10 @@ def check_modes(modes: dict[str, str]) -> None:
 
 
 def merge(entity: str, stored: pd.DataFrame | None, imported: pd.DataFrame, mode: str,
-          key: str | None) -> tuple[pd.DataFrame, Merge]:
-    """(the table of the new version, what happened). ``stored`` is None when the table is new."""
-    before = 0 if stored is None else len(stored)
+          key: str | None, before: int | None = None) -> tuple[pd.DataFrame, Merge]:
+    """(the table of the new version, what happened). ``stored`` is None when the table is new or
+    replaced without being read (``before``: its stored row count then)."""
+    before = (0 if stored is None else len(stored)) if before is None else before
     if stored is None or mode == REPLACE:
         return imported, Merge(entity, mode, before, len(imported), len(imported), 0, key)
     imported = _align(imported, stored)
@@ -115,7 +117,18 @@ def references(schema: dict[str, EntitySchema]) -> list[tuple[str, str, str]]:
             if f.name in keys and keys[f.name] != name]
 
 
-def integrity(frames: dict[str, pd.DataFrame], imported: dict[str, pd.DataFrame], schema: dict[str, EntitySchema]
+def _column(table: pd.DataFrame | Path, name: str) -> pd.Series | None:
+    """One column of a frame or of a stored Parquet file (only that column is read); None if absent."""
+    if isinstance(table, Path):
+        import pyarrow.parquet as pq
+
+        if name not in pq.ParquetFile(table).schema_arrow.names:
+            return None
+        return pq.read_table(table, columns=[name]).column(0).to_pandas()
+    return table[name] if name in table.columns else None
+
+
+def integrity(frames: dict[str, pd.DataFrame | Path], imported: dict[str, pd.DataFrame], schema: dict[str, EntitySchema]
               ) -> list[Integrity]:
     """The matched share of the ids in each imported table (its imported rows), and in each stored
     table pointing at an imported one (replacing customers can orphan the stored orders), against
@@ -124,12 +137,12 @@ def integrity(frames: dict[str, pd.DataFrame], imported: dict[str, pd.DataFrame]
     for entity, fld, target in references(schema):
         if (entity not in imported and target not in imported) or entity not in frames or target not in frames:
             continue
-        rows = imported.get(entity, frames[entity])
-        if fld not in rows.columns:
+        ids = _column(imported.get(entity, frames[entity]), fld)
+        if ids is None:
             continue
-        ids = rows[fld].dropna().astype(str)
+        ids = ids.dropna().astype(str)
         ids = ids[ids.str.strip() != ""]
-        known = set(frames[target][schema[target].key].dropna().astype(str))
+        known = set(_column(frames[target], schema[target].key).dropna().astype(str))
         hit = ids.isin(known)
         missing = tuple(dict.fromkeys(ids[~hit]))[:EXAMPLES]
         out.append(Integrity(entity, fld, target, int(len(ids)), int(hit.sum()), missing))

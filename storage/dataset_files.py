@@ -85,6 +85,23 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> None:
         os.fsync(fh.fileno())
 
 
+def link_parquet(source: Path, target: Path) -> None:
+    """``source`` (a stored, never rewritten file) at ``target`` too: a hard link, or a copy where
+    the file system has none."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+        with target.open("rb") as fh:
+            os.fsync(fh.fileno())
+
+
+def parquet_rows(path: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return int(pq.ParquetFile(path).metadata.num_rows)
+
+
 def read_parquet(path: Path) -> pd.DataFrame:
     """A stored frame with text as pandas' string dtype (as imported)."""
     import pyarrow as pa  # on a read only: see write_parquet

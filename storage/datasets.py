@@ -27,7 +27,8 @@ from sqlalchemy.exc import IntegrityError
 from core.errors import ConflictError, InputError, StorageError
 from data.manifest import parse_manifest
 from storage import audit
-from storage.dataset_files import fsync_dir, read_parquet, remove_stale_temp, temp_folder, write_parquet
+from storage.dataset_files import (fsync_dir, link_parquet, parquet_rows, read_parquet, remove_stale_temp,
+                                   temp_folder, write_parquet)
 from storage.db import now, reading, transaction
 from storage.schema import datasets, mapping_profiles
 
@@ -66,12 +67,13 @@ def _next_version(engine: Engine, client_id: int) -> int:
     return int(top or 0) + 1
 
 
-def save_dataset(engine: Engine, store_root: str | Path, client_id: int, frames: Mapping[str, pd.DataFrame], *,
+def save_dataset(engine: Engine, store_root: str | Path, client_id: int, frames: Mapping[str, pd.DataFrame | Path], *,
                  label: str = "", source: str = "", manifest_yaml: str = "", quality: dict | None = None,
                  rejected_counts: Mapping[str, int] | None = None,
                  rejected: Mapping[str, pd.DataFrame] | None = None, actor: str = "",
                  action: str = "dataset.import", details: dict | None = None) -> DatasetInfo:
-    """Store ``frames`` as the client's next dataset version; returns its metadata. The audit entry
+    """Store ``frames`` as the client's next dataset version; returns its metadata. A table given as
+    the Parquet file of an earlier version is hard-linked (copied across file systems). The audit entry
     is ``action`` (``dataset.import``, or ``dataset.restore`` with ``details`` such as the source version)."""
     root = Path(store_root)
     client_dir = root / str(client_id)
@@ -82,7 +84,10 @@ def save_dataset(engine: Engine, store_root: str | Path, client_id: int, frames:
     try:
         tmp.mkdir()
         for name, frame in frames.items():
-            write_parquet(frame, tmp / f"{name}.parquet")
+            if isinstance(frame, Path):  # a table of an earlier version, unchanged: linked, not rewritten
+                link_parquet(frame, tmp / f"{name}.parquet")
+            else:
+                write_parquet(frame, tmp / f"{name}.parquet")
         bad = {k: v for k, v in (rejected or {}).items() if v is not None and len(v)}
         if bad:
             (tmp / "rejected").mkdir()
@@ -120,10 +125,10 @@ def save_dataset(engine: Engine, store_root: str | Path, client_id: int, frames:
         raise
 
 
-def _insert(engine: Engine, client_id: int, version: int, folder: Path, frames: Mapping[str, pd.DataFrame],
+def _insert(engine: Engine, client_id: int, version: int, folder: Path, frames: Mapping[str, pd.DataFrame | Path],
             label: str, source: str, manifest_yaml: str, quality: dict | None, rejected_counts: Mapping[str, int],
             actor: str, action: str, details: dict) -> DatasetInfo:
-    rows = {k: int(len(v)) for k, v in frames.items()}
+    rows = {k: parquet_rows(v) if isinstance(v, Path) else int(len(v)) for k, v in frames.items()}
     rejected = {k: int(v) for k, v in rejected_counts.items() if v}
     values = dict(client_id=client_id, version=version, label=label or f"v{version}", source=source[:400],
                   storage_key=f"{client_id}/{folder.name}", manifest=manifest_yaml or "", row_counts=rows,

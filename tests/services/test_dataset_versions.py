@@ -67,6 +67,8 @@ def test_append_keeps_history_and_the_imported_duplicate_wins(engine, client, ro
     assert info.row_counts == {"customers": 2, "orders": 3}
     assert "orders (append, 1 duplicates)" in info.source
     pd.testing.assert_frame_equal(store.load_frames(root, info)["customers"], store.load_frames(root, v1)["customers"])
+    linked = [store.dataset_paths(root, i)["customers"].stat().st_ino for i in (v1, info)]
+    assert linked[0] == linked[1]  # the unchanged table is the same file, not read and rewritten
 
 
 def test_effect_shows_the_change_of_revenue_in_the_last_complete_quarter(engine, client, root, v1, tmp_path):

@@ -8,7 +8,7 @@ from pathlib import Path
 from tests.import_graph import imported_packages
 
 ROOT = Path(__file__).resolve().parents[1]
-DOMAIN = ("kpis", "lifecycle", "scorecards", "assessment", "reports", "charts", "definitions", "sources")
+DOMAIN = ("kpis", "lifecycle", "scorecards", "assessment", "reports", "charts", "definitions", "sources", "analytics")
 # (package or file prefix, forbidden top-level packages, why)
 RULES = (
     ("storage/", DOMAIN + ("services", "usecases", "ui", "cli"), "storage is below the domain: it stores, never computes"),

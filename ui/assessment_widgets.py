@@ -140,9 +140,10 @@ def remember(key: str, kind: str, text: str) -> None:
     st.session_state[key] = (kind, text)
 
 
-def feedback(key: str) -> None:
-    """Show (once) what a callback stored under ``key``."""
-    kind, text = st.session_state.pop(key, (None, None))
+def feedback(key: str, keep: bool = False) -> None:
+    """Show what a callback stored under ``key``: once, or with ``keep`` on every run until the
+    next callback replaces it."""
+    kind, text = st.session_state.get(key, (None, None)) if keep else st.session_state.pop(key, (None, None))
     if kind:
         getattr(st, kind)(text)
 

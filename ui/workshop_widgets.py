@@ -16,33 +16,48 @@ from usecases import assessment
 
 def pick(key: str, value: float | None, not_applicable: bool) -> None:
     st.session_state[key] = (value, not_applicable)
+    st.session_state.pop(key.replace("ws_pick_", "ws_feedback_", 1), None)  # a new pick is not saved yet
+
+
+def _already_saved(now: dict, wanted: dict) -> bool:
+    """Is the row the conflict reports exactly what this save wanted to write? Then the save
+    reached the database already (a click delivered twice, or replayed after a reconnect)."""
+    same_value = bool(now.get("not_applicable")) == wanted["not_applicable"] and (
+        wanted["not_applicable"] or (now.get("value") is not None and float(now["value"]) == wanted["value"]))
+    return same_value and all((now.get(f) or "") == wanted[f] for f in ("rationale", "note", "evidence"))
 
 
 def move(ctx, round_id: int, model, question_id: str, step: int) -> None:
     try:
         assessment.move(ctx.session, round_id, model, question_id, step)
     except CockpitError as exc:
-        aw.remember("ws_feedback", "error", exc.message)
+        aw.remember("ws_move_feedback", "error", exc.message)
 
 
 def save(ctx, round_id: int, model, qid: str, version: int | None) -> None:
-    chosen, k = st.session_state.get(f"ws_pick_{round_id}_{qid}"), f"{round_id}_{qid}"
-    question = model.question(qid)
+    """Write the consensus. Its message stays under ``ws_feedback_<round>_<question>`` until the
+    next pick or save replaces it: a rerun that follows (the 2-second panel, a blur) must not
+    take the confirmation away."""
+    k = f"{round_id}_{qid}"
+    chosen, key, question = st.session_state.get(f"ws_pick_{k}"), f"ws_feedback_{k}", model.question(qid)
     if chosen is None:
-        return aw.remember("ws_feedback", "warning", t("workshop.pick_first", ctx.lang))
+        return aw.remember(key, "warning", t("workshop.pick_first", ctx.lang))
+    wanted = {"value": chosen[0], "not_applicable": bool(chosen[1]),
+              **{f: st.session_state.get(f"ws_{f}_{k}", "") or "" for f in ("rationale", "note", "evidence")}}
+    done = t("workshop.saved", ctx.lang, value=aw.value_text(question, chosen[0], ctx.lang, chosen[1]))
     try:
         assessment.set_consensus(ctx.session, round_id, model, qid, chosen[0], chosen[1],
-                                 rationale=st.session_state.get(f"ws_rationale_{k}", ""),
-                                 note=st.session_state.get(f"ws_note_{k}", ""),
-                                 evidence=st.session_state.get(f"ws_evidence_{k}", ""), expected_version=version)
-        aw.remember("ws_feedback", "success", t("workshop.saved", ctx.lang,
-                                                value=aw.value_text(question, chosen[0], ctx.lang, chosen[1])))
+                                 rationale=wanted["rationale"], note=wanted["note"], evidence=wanted["evidence"],
+                                 expected_version=version)
+        aw.remember(key, "success", done)
     except ConflictError as exc:
         now = exc.current or {}
-        aw.remember("ws_feedback", "warning", t("workshop.conflict", ctx.lang, value=aw.value_text(
+        if _already_saved(now, wanted):
+            return aw.remember(key, "success", done)
+        aw.remember(key, "warning", t("workshop.conflict", ctx.lang, value=aw.value_text(
             question, now.get("value"), ctx.lang, bool(now.get("not_applicable")))))
     except CockpitError as exc:
-        aw.remember("ws_feedback", "error", exc.message)
+        aw.remember(key, "error", exc.message)
 
 
 def renew(ctx, round_id: int) -> None:
@@ -98,5 +113,5 @@ def consensus_cards(ctx, rnd, model, qid: str, row) -> None:
     right.text_area(t("workshop.evidence", lang), value=row["evidence"], key=f"ws_evidence_{k}")
     st.button(t("workshop.save", lang), type="primary", icon=":material/check:", key=f"ws_save_{k}",
               on_click=save, args=(ctx, rnd.id, model, qid, version))
-    aw.feedback("ws_feedback")
+    aw.feedback(f"ws_feedback_{k}", keep=True)
     st.caption(t("workshop.keys", lang))

@@ -82,13 +82,16 @@ def test_facilitator_and_two_participants_run_a_question(server, browser):
     expect(fac.get_by_text("Die Meinungen gehen auseinander")).to_be_visible()  # spread 4
 
     fac.locator("button", has_text="3 · Definiert").first.click()
-    wait_for_app(fac)
+    # the pick is taken when its card turns primary (not when a 'running' badge happens to be gone)
+    fac.locator("[data-testid='stBaseButton-primary']", has_text="3 · Definiert").first.wait_for()
     rationale = fac.get_by_label("Begründung des Konsenses")
     rationale.fill(RATIONALE)
     rationale.press("Control+Enter")
     wait_for_app(fac)
     fac.get_by_role("button", name="Konsens speichern").click()
-    fac.get_by_text("Konsens gespeichert: 3 · Definiert").wait_for()
+    # the saved state read back from the database, then the confirmation, which stays until replaced
+    fac.get_by_text("Gespeicherter Konsens: 3 · Definiert").wait_for()
+    expect(fac.get_by_text("Konsens gespeichert: 3 · Definiert")).to_be_visible()
     fac.set_viewport_size({"width": 1400, "height": 1700})
     fac.locator("[data-testid='stMain']").evaluate("e => e.scrollTo(0, 0)")
     fac.wait_for_timeout(500)

@@ -64,6 +64,30 @@ def test_consensus_is_saved_and_a_stale_save_is_a_conflict(demo_env):
     assert ratings_frame(engine, client.id, rnd.id).set_index("question_id").loc[qid, "value"] == 2.0
 
 
+def test_the_save_confirmation_survives_later_reruns_and_a_repeated_save_is_no_conflict(demo_env):
+    """CI flake (issue 14): the confirmation was popped by the run after the click, so any further
+    full rerun took it away; and a save delivered twice met its own first write as a "conflict"."""
+    engine, client, rnd, model = _open_round()
+    qid = model.question_ids[0]
+    key = f"{rnd.id}_{qid}"
+    at = open_page("workshop_page.py", lang="en")
+    at.button(key=f"ws_{key}_opt_3").click().run()
+    at.text_area(key=f"ws_rationale_{key}").input("Goals documented")
+    at.button(key=f"ws_save_{key}").click().run()
+    at.run()  # a later rerun (a blur, the sidebar, a reconnect) keeps the confirmation
+    assert [s.value for s in at.success] == ["Consensus saved: 3 · Defined."]
+    assert any("Saved consensus: 3 · Defined" in i.value for i in at.info)
+
+    from ui import workshop_widgets as ww
+
+    now = {"value": 3.0, "not_applicable": False, "rationale": "Goals documented", "note": "", "evidence": ""}
+    wanted = {**now}
+    assert ww._already_saved(now, wanted)
+    assert not ww._already_saved({**now, "value": 2.0}, wanted)
+    assert not ww._already_saved({**now, "rationale": "other device"}, wanted)
+    assert not ww._already_saved({**now, "value": None, "not_applicable": True}, wanted)
+
+
 def test_join_links_carry_the_facilitators_language(demo_env):
     _engine, _client, rnd, _model = _open_round()
     english = open_page("workshop_page.py", lang="en")

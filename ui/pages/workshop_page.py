@@ -43,6 +43,7 @@ with main:
                disabled=state.position == 1, on_click=ww.move, args=(ctx, rnd.id, model, qid, -1))
     nav.button(t("workshop.next", lang), icon=":material/arrow_forward:", shortcut="Right", key="ws_next",
                type="primary", disabled=state.position == n, on_click=ww.move, args=(ctx, rnd.id, model, qid, 1))
+    aw.feedback("ws_move_feedback")
     path = " › ".join(g.name.get(lang) for g in model.parents(qid))
     st.html(f'<div class="ws-path">{escape(path)}</div>'
             f'<div class="ws-question">{escape(question.text.get(lang))}</div>')

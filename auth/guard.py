@@ -12,6 +12,7 @@ from typing import Iterable, Protocol, TypeVar
 
 from auth.roles import Permissions, Role, shipped
 from core.errors import PermissionDenied
+from core.i18n import Term
 
 
 @dataclass(frozen=True)
@@ -48,17 +49,22 @@ def require(principal: Principal | None, action: str, client_id: int | None = No
     participant, the round) is theirs. Pass ``client_id`` for everything that touches client data."""
     table = permissions or shipped()
     if principal is None:
-        raise PermissionDenied("Please sign in first.", hint="your session may have expired")
+        raise PermissionDenied("Please sign in first.", hint="your session may have expired",
+                               key="denied.sign_in_first", hint_key="denied.sign_in_first_hint")
     if not table.allowed(principal.role, action):
         raise PermissionDenied(f"The role {principal.role.value!r} may not do {action!r} "
                                f"(signed in as {principal.username!r}).",
-                               hint="ask an admin if you need this")
+                               hint="ask an admin if you need this", key="denied.action", hint_key="denied.action_hint",
+                               values={"role": Term(f"auth.role.{principal.role.value}"),
+                                       "action": Term(f"auth.action.{action}"), "user": principal.username})
     if client_id is not None and not principal.may_see(client_id):
         raise PermissionDenied(f"{principal.username!r} is not assigned to this client (id {client_id}).",
-                               hint="ask an admin to assign you to the client")
+                               hint="ask an admin to assign you to the client", key="denied.client",
+                               hint_key="denied.client_hint", values={"user": principal.username})
     if principal.role is Role.PARTICIPANT and (round_id is None or round_id != principal.round_id):
         raise PermissionDenied("A participant may only vote in the workshop round they joined.",
-                               hint="join with the code the facilitator shows")
+                               hint="join with the code the facilitator shows", key="denied.round",
+                               hint_key="denied.round_hint")
 
 
 class _HasId(Protocol):

@@ -14,7 +14,10 @@ The UI and the command line handle ``CockpitError`` in one place each (``ui/widg
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+from core.i18n import t
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,16 @@ class Problem:
     where: str  # file, path inside it, row/column: as precise as we know
     message: str
     hint: str = ""
+    key: str = ""          # the translation of ``message`` (config/i18n/errors.yaml), if it has one
+    values: tuple[tuple[str, object], ...] = ()  # its placeholders (pairs: the problem stays hashable)
+    hint_key: str = ""     # the translation of ``hint``
+
+    def text(self, lang: str) -> str:
+        """``message`` in the user's language (the English text where no key is set)."""
+        return t(self.key, lang, **dict(self.values)) if self.key else self.message
+
+    def hint_text(self, lang: str) -> str:
+        return t(self.hint_key, lang, **dict(self.values)) if self.hint_key else self.hint
 
     def __str__(self) -> str:
         text = f"{self.where}: {self.message}" if self.where else self.message
@@ -35,14 +48,25 @@ class CockpitError(Exception):
 
     exit_code = 2
 
-    def __init__(self, message: str, problems: list[Problem] | tuple[Problem, ...] = (), hint: str = ""):
+    def __init__(self, message: str, problems: list[Problem] | tuple[Problem, ...] = (), hint: str = "", *,
+                 key: str = "", values: Mapping[str, object] | None = None, hint_key: str = ""):
+        """``message``/``hint``: the English text (command line, logs); ``key``/``hint_key``: their
+        entries in the translation table, filled from ``values``, for the UI (``text``)."""
         self.problems: tuple[Problem, ...] = tuple(problems)
         self.hint = hint
+        self.key, self.values, self.hint_key = key, dict(values or {}), hint_key
         super().__init__(message)
 
     @property
     def message(self) -> str:
         return str(self.args[0]) if self.args else ""
+
+    def text(self, lang: str) -> str:
+        """The headline in ``lang``: the translated ``key`` when set, else ``message``."""
+        return t(self.key, lang, **self.values) if self.key else self.message
+
+    def hint_text(self, lang: str) -> str:
+        return t(self.hint_key, lang, **self.values) if self.hint_key else self.hint
 
     def describe(self) -> str:
         """The full text: the headline, then one line per problem, then the hint."""
@@ -74,8 +98,8 @@ class StorageError(CockpitError):
 class ConflictError(CockpitError):
     """Someone else changed the record first; ``current`` holds what the database has now."""
 
-    def __init__(self, message: str, current: object = None, hint: str = ""):
-        super().__init__(message, hint=hint)
+    def __init__(self, message: str, current: object = None, hint: str = "", **translation):
+        super().__init__(message, hint=hint, **translation)
         self.current = current
 
 

@@ -52,10 +52,24 @@ def keys() -> frozenset[str]:
     return frozenset(_table())
 
 
+@dataclass(frozen=True)
+class Term:
+    """A placeholder value that is itself a key of the table (a role, an action), translated into
+    the same language as the text around it: ``t("denied.role", "de", role=Term("auth.role.manager"))``."""
+
+    key: str
+
+    def __str__(self) -> str:
+        return t(self.key, "en")
+
+
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
-    """The UI text for ``key`` in ``lang``, with ``{name}`` placeholders filled from ``values``."""
+    """The UI text for ``key`` in ``lang``, with ``{name}`` placeholders filled from ``values``
+    (a ``Term`` value is translated too)."""
     text = _table().get(key)
     if text is None:
         return key  # visible, and caught by the i18n test
     out = text.get(lang)
-    return out.format(**values) if values else out
+    if not values:
+        return out
+    return out.format(**{k: t(v.key, lang) if isinstance(v, Term) else v for k, v in values.items()})

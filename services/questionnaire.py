@@ -89,8 +89,12 @@ def read(engine: Engine, client_id: int, round_id: int, file: str | BinaryIO, so
     if str(found.get("round_id")) != str(rnd.id):
         where = f"{source or 'questionnaire.xlsx'}: sheet '{STAMP_SHEET}' (round_id)"
         raise InputError(f"{source or 'The file'} belongs to another assessment round.",
-                         [Problem(where, f"round_id is '{found.get('round_id')}', expected '{rnd.id}'")],
-                         hint="export the questionnaire of this round, or pick the round the file came from")
+                         [Problem(where, f"round_id is '{found.get('round_id')}', expected '{rnd.id}'",
+                                  key="questionnaire.round_mismatch",
+                                  values=(("found", found.get("round_id")), ("expected", rnd.id)))],
+                         hint="export the questionnaire of this round, or pick the round the file came from",
+                         key="questionnaire.other_round", hint_key="questionnaire.other_round_hint",
+                         values={"file": source or "questionnaire.xlsx"})
     return answers
 
 

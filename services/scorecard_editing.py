@@ -44,11 +44,12 @@ def apply_edits(card: Scorecard, edited: pd.DataFrame) -> Scorecard:
         for column in ("target", "green", "amber", "weight"):
             if parsed[column] is None:
                 problems.append(Problem(f"row {i + 1} ({key[1]}).{column}", "is empty or not a number",
-                                        "type a number; use a dot or comma as the decimal sign"))
+                                        "type a number; use a dot or comma as the decimal sign",
+                                        key="edit.not_a_number", hint_key="edit.not_a_number_hint"))
         values[key] = parsed
     if problems:
         raise InputError("the scorecard was not saved: some numbers are missing", problems,
-                         hint="the previous version is kept")
+                         hint="the previous version is kept", key="edit.not_saved", hint_key="edit.not_saved_hint")
     objectives = []
     for o in card.objectives:
         kpis = []

@@ -78,9 +78,11 @@ def create_round(engine: Engine, client_id: int, name: str, model, aggregation: 
     """A new open round for ``model`` (a MaturityModel) with a fresh join code valid 12 hours."""
     name = (name or "").strip()
     if not name:
-        raise InputError("A round needs a name.", hint="e.g. 'Workshop März 2025'")
+        raise InputError("A round needs a name.", hint="e.g. 'Workshop März 2025'", key="round.name_missing",
+                         hint_key="round.name_missing_hint")
     if aggregation not in ("median", "mean"):
-        raise InputError(f"aggregation {aggregation!r} is not one of ['median', 'mean']")
+        raise InputError(f"aggregation {aggregation!r} is not one of ['median', 'mean']", key="round.aggregation",
+                         values={"aggregation": aggregation})
     for _attempt in range(5):  # a join code collision is astronomically rare; retry with a new one
         try:
             with transaction(engine) as conn:
@@ -95,7 +97,7 @@ def create_round(engine: Engine, client_id: int, name: str, model, aggregation: 
             return get_round(engine, client_id, new_id)
         except IntegrityError:
             continue
-    raise InputError("Could not create a unique join code; please retry.")
+    raise InputError("Could not create a unique join code; please retry.", key="round.code_collision")
 
 
 def list_rounds(engine: Engine, client_id: int) -> list[Round]:
@@ -111,7 +113,7 @@ def get_round(engine: Engine, client_id: int, round_id: int) -> Round:
         row = conn.execute(select(assessment_rounds).where(assessment_rounds.c.client_id == client_id,
                                                            assessment_rounds.c.id == round_id)).first()
     if row is None:
-        raise InputError(f"Assessment round {round_id} does not exist for this client.")
+        raise _no_round(round_id)
     return _round(row)
 
 
@@ -123,7 +125,7 @@ def set_current_question(engine: Engine, client_id: int, round_id: int, question
                             .where(assessment_rounds.c.client_id == client_id, assessment_rounds.c.id == round_id)
                             .values(current_question_id=question_id, version=assessment_rounds.c.version + 1))
         if done.rowcount == 0:
-            raise InputError(f"Assessment round {round_id} does not exist for this client.")
+            raise _no_round(round_id)
 
 
 def renew_join_code(engine: Engine, client_id: int, round_id: int, actor: str = "", hours: float = 12) -> Round:
@@ -133,10 +135,12 @@ def renew_join_code(engine: Engine, client_id: int, round_id: int, actor: str = 
     a new code; the change is audited (without the codes themselves).
     """
     if not 0 < hours <= 24 * 7:
-        raise InputError(f"hours {hours!r} is not between 0 and 168", hint="a workshop code lasts hours, not weeks")
+        raise InputError(f"hours {hours!r} is not between 0 and 168", hint="a workshop code lasts hours, not weeks",
+                         key="round.hours", hint_key="round.hours_hint", values={"hours": hours})
     current = get_round(engine, client_id, round_id)  # InputError for another client's round
     if current.status != "open":
-        raise InputError(f"Assessment round {round_id} is closed; open it again before renewing its join code.")
+        raise InputError(f"Assessment round {round_id} is closed; open it again before renewing its join code.",
+                         key="round.closed_code", values={"round": current.name})
     for _attempt in range(5):  # a collision with another round's code: retry with a new one
         try:
             with transaction(engine) as conn:
@@ -147,19 +151,19 @@ def renew_join_code(engine: Engine, client_id: int, round_id: int, actor: str = 
                                     .values(join_code=_new_code(), join_expires_at=expires,
                                             version=assessment_rounds.c.version + 1))
                 if done.rowcount == 0:
-                    raise InputError(f"Assessment round {round_id} does not exist for this client.")
+                    raise _no_round(round_id)
                 audit.record(conn, client_id=client_id, actor=actor, action="round.join_code",
                              entity="assessment_round", entity_key=str(round_id),
                              after={"join_expires_at": expires.isoformat()})
             return get_round(engine, client_id, round_id)
         except IntegrityError:
             continue
-    raise InputError("Could not create a unique join code; please retry.")
+    raise InputError("Could not create a unique join code; please retry.", key="round.code_collision")
 
 
 def set_status(engine: Engine, client_id: int, round_id: int, status: str, actor: str = "") -> None:
     if status not in ("open", "closed"):
-        raise InputError(f"status {status!r} is not one of ['open', 'closed']")
+        raise InputError(f"status {status!r} is not one of ['open', 'closed']", key="round.status", values={"status": status})
     with transaction(engine) as conn:
         conn.execute(update(assessment_rounds)
                      .where(assessment_rounds.c.client_id == client_id, assessment_rounds.c.id == round_id)
@@ -216,7 +220,17 @@ def _reread(conn: Connection, table, where) -> dict | None:
 
 def _conflict(entity: str, key: str, current: dict | None) -> ConflictError:
     return ConflictError(f"The {entity} {key} was changed by someone else in the meantime.", current=current,
-                         hint="reload to see the current value, then apply your change again")
+                         hint="reload to see the current value, then apply your change again", key="conflict.record",
+                         hint_key="conflict.record_hint")
+
+
+def _no_round(round_id: int) -> InputError:
+    return InputError(f"Assessment round {round_id} does not exist for this client.", key="round.unknown")
+
+
+def _no_value(question_id: str) -> InputError:
+    return InputError("A consensus rating needs a value or 'not applicable'.",
+                      [Problem(f"rating {question_id}", "no value", key="rating.no_value")], key="rating.needs_value")
 
 
 def _check_round(engine: Engine, client_id: int, round_id: int) -> None:
@@ -228,8 +242,7 @@ def set_rating(engine: Engine, client_id: int, round_id: int, question_id: str, 
                expected_version: int | None = None, actor: str = "") -> int:
     """The facilitator's consensus for one question; returns the new version."""
     if value is None and not not_applicable:
-        raise InputError("A consensus rating needs a value or 'not applicable'.",
-                         [Problem(f"rating {question_id}", "no value")])
+        raise _no_value(question_id)
     _check_round(engine, client_id, round_id)
     values = {"value": None if not_applicable else float(value), "not_applicable": bool(not_applicable),
               "rationale": rationale or "", "note": note or "", "evidence": evidence or ""}
@@ -248,8 +261,7 @@ def set_ratings(engine: Engine, client_id: int, round_id: int, rows: list[dict],
     _check_round(engine, client_id, round_id)
     for row in rows:
         if row.get("value") is None and not row.get("not_applicable"):
-            raise InputError("A consensus rating needs a value or 'not applicable'.",
-                             [Problem(f"rating {row['question_id']}", "no value")])
+            raise _no_value(row["question_id"])
     versions = []
     try:
         with transaction(engine) as conn:
@@ -266,7 +278,8 @@ def set_ratings(engine: Engine, client_id: int, round_id: int, rows: list[dict],
                              entity="assessment_round", entity_key=str(round_id), after=summary)
     except IntegrityError:  # a first write raced with another one: nothing of this merge stays
         raise ConflictError("A rating was changed by someone else in the meantime; nothing was merged.",
-                            hint="reload, compare again, then merge") from None
+                            hint="reload, compare again, then merge", key="conflict.merge",
+                            hint_key="conflict.merge_hint") from None
     return versions
 
 

@@ -229,7 +229,7 @@ def _save_targets(ctx, rnd: Round, model: MaturityModel, seen: dict[str, tuple[f
             now = (exc.current or {}).get("target")
             problems.append(t("assessment.page.conflict", lang, name=g.name.get(lang), value=number(now, lang, 1)))
         except CockpitError as exc:
-            problems.append(exc.message)
+            problems.append(exc.text(lang))
     text = t("assessment.page.targets_saved", lang, n=saved) if saved else t("assessment.page.targets_unchanged", lang)
     remember("targets_feedback", "warning" if problems else "success", "\n\n".join([*problems, text]))
 

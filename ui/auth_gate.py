@@ -46,7 +46,7 @@ from auth import web
 from auth.guard import Principal, team_mode_required, visible_clients
 from auth.roles import PAGES, pages_for
 from core.errors import PermissionDenied
-from core.i18n import t
+from core.i18n import Term, t
 from core.settings import Settings, load_settings
 from ui import state
 from usecases import identity
@@ -107,7 +107,8 @@ def gate(engine: Engine, settings: Settings) -> Gate:
     pages = tuple(p for p in pages_for(principal.role) if p in PAGES)
     if not pages:
         raise PermissionDenied(f"The role {principal.role.value!r} has no pages.",
-                               hint="config/permissions.yaml lists the pages of each role")
+                               hint="config/permissions.yaml lists the pages of each role", key="denied.no_pages",
+                               hint_key="denied.no_pages_hint", values={"role": Term(f"auth.role.{principal.role.value}")})
     return Gate(True, principal, pages)
 
 
@@ -174,7 +175,8 @@ def choose_client(gate_: Gate, clients: list[Client], requested: str | None) -> 
     visible = visible_clients(gate_.principal, clients)
     if requested and requested not in {c.slug for c in visible}:
         raise PermissionDenied(f"The client {requested!r} is not one of yours.",
-                               hint="pick one of your clients in the sidebar")
+                               hint="pick one of your clients in the sidebar", key="denied.not_your_client",
+                               hint_key="denied.not_your_client_hint", values={"client": requested})
     return visible
 
 
@@ -253,7 +255,7 @@ def _oidc_principal(engine: Engine) -> Principal | None:
     try:
         principal = identity.by_identity_provider(engine, st.user.to_dict())
     except PermissionDenied as exc:
-        st.session_state[OIDC_ERROR] = exc.message
+        st.session_state[OIDC_ERROR] = exc  # shown in the user's language
         return None
     st.session_state.pop(OIDC_ERROR, None)
     return principal

@@ -21,7 +21,7 @@ def _cast(session, lang: str, model, qid: str, value: float | None, not_applicab
     except StorageError:
         return aw.remember("vote_feedback", "error", t("vote.not_saved", lang))
     except CockpitError as exc:
-        return aw.remember("vote_feedback", "error", exc.message)
+        return aw.remember("vote_feedback", "error", exc.text(lang))
     st.session_state.pop("vote_feedback", None)  # the confirmation below is read back from the database
 
 

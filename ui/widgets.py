@@ -13,14 +13,15 @@ def show_error(exc: CockpitError, lang: str) -> None:
     """The one place where errors reach the user: headline, every located problem, the hint."""
     if isinstance(exc, StorageError):
         st.error(t("error.storage", lang), icon=":material/cloud_off:")
-        st.caption(exc.message)
+        st.caption(exc.text(lang))
         return
-    lines = [f"**{t('error.title', lang)}:** {exc.message}"]
-    lines += [f"- `{p.where}`: {p.message}" + (f" ({p.hint})" if p.hint else "") for p in exc.problems[:50]]
+    lines = [f"**{t('error.title', lang)}:** {exc.text(lang)}"]
+    lines += [f"- `{p.where}`: {p.text(lang)}" + (f" ({h})" if (h := p.hint_text(lang)) else "")
+              for p in exc.problems[:50]]
     if len(exc.problems) > 50:
         lines.append(f"- … (+{len(exc.problems) - 50})")
-    if exc.hint:
-        lines.append(f"*{t('error.hint', lang)}:* {exc.hint}")
+    if hint := exc.hint_text(lang):
+        lines.append(f"*{t('error.hint', lang)}:* {hint}")
     st.error("\n".join(lines), icon=":material/error:")
 
 

@@ -31,7 +31,7 @@ def move(ctx, round_id: int, model, question_id: str, step: int) -> None:
     try:
         assessment.move(ctx.session, round_id, model, question_id, step)
     except CockpitError as exc:
-        aw.remember("ws_move_feedback", "error", exc.message)
+        aw.remember("ws_move_feedback", "error", exc.text(ctx.lang))
 
 
 def save(ctx, round_id: int, model, qid: str, version: int | None) -> None:
@@ -57,7 +57,7 @@ def save(ctx, round_id: int, model, qid: str, version: int | None) -> None:
         aw.remember(key, "warning", t("workshop.conflict", ctx.lang, value=aw.value_text(
             question, now.get("value"), ctx.lang, bool(now.get("not_applicable")))))
     except CockpitError as exc:
-        aw.remember(key, "error", exc.message)
+        aw.remember(key, "error", exc.text(ctx.lang))
 
 
 def renew(ctx, round_id: int) -> None:
@@ -65,7 +65,7 @@ def renew(ctx, round_id: int) -> None:
         fresh = assessment.renew_code(ctx.session, round_id)
         aw.remember("ws_code_feedback", "success", t("workshop.code_renewed", ctx.lang, code=fresh.join_code))
     except CockpitError as exc:
-        aw.remember("ws_code_feedback", "error", exc.message)
+        aw.remember("ws_code_feedback", "error", exc.text(ctx.lang))
 
 
 def code_panel(ctx, rnd, state) -> None:

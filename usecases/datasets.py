@@ -51,7 +51,9 @@ def versions(session: Session) -> list[DatasetInfo]:
 def source(session: Session, info: DatasetInfo) -> StoredDataset:
     """Where the rows of ``info`` are (the query package reads them)."""
     if info.client_id != session.client_id:
-        raise InputError(f"dataset v{info.version} is not one of this client's", hint="pick a version of the client")
+        raise InputError(f"dataset v{info.version} is not one of this client's", hint="pick a version of the client",
+                         key="dataset.not_this_client", hint_key="dataset.not_this_client_hint",
+                         values={"version": info.version})
     return analytics.source(session.settings, info)  # with its pre-aggregates
 
 

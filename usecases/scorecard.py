@@ -106,8 +106,10 @@ def view_scorecard(session: Session, period: str | None = None,
     if chosen is not None and chosen not in labels_with_data:
         covered = f"{labels_with_data[-1]} .. {labels_with_data[0]}" if labels_with_data else "no period at all"
         raise InputError(f"no KPI of the scorecard has data for {chosen}",
-                         [Problem("period", f"{chosen!r} is outside the data ({covered})")],
-                         hint="choose a period the data covers")
+                         [Problem("period", f"{chosen!r} is outside the data ({covered})", key="period.outside",
+                                  values=(("period", chosen), ("covered", covered)))],
+                         hint="choose a period the data covers", key="period.no_data", hint_key="period.no_data_hint",
+                         values={"period": chosen})
     result = None
     if chosen is not None:
         result = sv.evaluate_view(loaded.card, table, chosen, manual, sv.external_frame(info, maturity))

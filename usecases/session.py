@@ -47,7 +47,8 @@ class Session:
     @property
     def client_id(self) -> int:
         if self.client is None:
-            raise InputError("No client chosen.", hint="pick a client in the sidebar, or pass --client")
+            raise InputError("No client chosen.", hint="pick a client in the sidebar, or pass --client",
+                             key="client.none", hint_key="client.none_hint")
         return self.client.id
 
     def with_client(self, client: Client | None) -> "Session":
@@ -63,7 +64,8 @@ def current_principal(session: Session) -> Principal | None:
     user = get_user(session.engine, principal.user_id)
     if user is None or not user.active:
         raise PermissionDenied(f"The account {principal.username!r} is no longer active.",
-                               hint="sign in again, or ask an admin")
+                               hint="sign in again, or ask an admin", key="denied.inactive",
+                               hint_key="denied.inactive_hint", values={"user": principal.username})
     return user.principal()
 
 

@@ -96,3 +96,18 @@ def test_the_round_in_the_link_is_opened(demo_env):
     at = open_page("assessment_page.py", lang="en", round=str(old.id))
     assert at.selectbox(key="round").value == old.id
     assert at.query_params["round"] in (str(old.id), [str(old.id)])
+
+
+def test_a_german_page_shows_a_refused_round_in_german(empty_env):
+    from core.settings import load_settings
+    from storage.clients import create_client
+    from storage.db import connect
+
+    create_client(connect(load_settings().database_url), "Neu GmbH")
+    at = open_page("assessment_page.py", lang="de")
+    at.selectbox(key="new_round_model").set_value("crm_default")
+    at.text_input(key="new_round_name").input("   ")
+    at.button(key="FormSubmitter:new_round-Runde anlegen").click().run()
+    shown = "\n".join(e.value for e in at.error)
+    assert "Eine Runde braucht einen Namen." in shown and "„Workshop März 2025“" in shown
+    assert "needs a name" not in shown and "e.g." not in shown

@@ -24,7 +24,7 @@ if auth_gate.oidc_configured():
     problem = st.session_state.get(auth_gate.OIDC_ERROR)
     if problem:  # signed in at the provider, but no (active) account here
         st.error(t("team.oidc_refused", lang), icon="🚫")
-        st.caption(problem)
+        st.caption(problem.text(lang))
         if st.button(t("auth.sign_out", lang), key="oidc_sign_out"):
             st.logout()
     elif st.button(t("team.sign_in_sso", lang), key="sso", type="primary", icon=":material/key:"):

@@ -1,0 +1,85 @@
+"""Errors reach a German page in German (issue 14.7): every translation key an error or problem
+names in the code exists in both languages with the same placeholders, the permission errors are
+German for every role and action (the page side: tests/ui/test_assessment_page.py)."""
+from __future__ import annotations
+
+import ast
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from auth.guard import Principal, require
+from auth.roles import ACTIONS, Role, shipped
+from core.errors import InputError, PermissionDenied, Problem
+from core.i18n import t
+
+ROOT = Path(__file__).resolve().parent.parent
+SKIP = (".venv/", "tests/", "benchmarks/")
+ERROR_CALL = re.compile(r"(Error|Denied|Problem)$")
+
+
+def _error_keys() -> dict[str, str]:
+    """key -> file of every ``key=``/``hint_key=`` string given to an error or a Problem."""
+    found = {}
+    for path in sorted(ROOT.rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel.startswith(SKIP):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if not ERROR_CALL.search(name):
+                continue
+            for kw in node.keywords:
+                if kw.arg in ("key", "hint_key") and isinstance(kw.value, ast.Constant):
+                    found.setdefault(kw.value.value, rel)
+    return found
+
+
+def _fields(text: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(text) if f}
+
+
+def test_the_walk_finds_the_error_keys():
+    keys = _error_keys()
+    assert {"denied.action", "round.name_missing", "conflict.record", "edit.not_a_number"} <= set(keys)
+    assert len(keys) >= 30
+
+
+@pytest.mark.parametrize("key", sorted(_error_keys()))
+def test_every_error_key_is_translated_with_the_same_placeholders(key):
+    de, en = t(key, "de"), t(key, "en")
+    assert de != key, f"{key} ({_error_keys()[key]}) is not in config/i18n"
+    assert de != en, f"{key}: the German text is the English one"
+    assert _fields(de) == _fields(en), f"{key}: placeholders differ between de and en"
+
+
+def test_every_refused_action_reads_german_for_every_role():
+    table = shipped()
+    for role in Role:
+        someone = Principal(1, "anna", role, frozenset({1}))
+        for action in ACTIONS:
+            if table.allowed(role, action):
+                continue
+            with pytest.raises(PermissionDenied) as refused:
+                require(someone, action)
+            german = refused.value.text("de")
+            assert german.startswith(f"Die Rolle „{t(f'auth.role.{role.value}', 'de')}“ darf nicht "), german
+            assert t(f"auth.action.{action}", "de") in german and "auth." not in german
+            assert refused.value.hint_text("de") == "Wer das braucht, fragt die Administration."
+            assert refused.value.text("en").startswith("The role '")  # the English UI
+            assert "may not do" in refused.value.message  # the command line keeps its English text
+
+
+def test_a_problem_is_translated_with_its_values_and_an_untranslated_one_keeps_its_text():
+    translated = Problem("period", "'2030-Q1' is outside the data", key="period.outside",
+                         values=(("period", "2030-Q1"), ("covered", "2024-Q1 .. 2025-Q4")))
+    assert translated.text("de") == "2030-Q1 liegt außerhalb der Daten (2024-Q1 .. 2025-Q4)"
+    assert Problem("row 3", "free text").text("de") == "free text"
+    error = InputError("English headline", [translated], key="period.no_data", values={"period": "2030-Q1"})
+    assert error.text("de") == "Keine Kennzahl der Scorecard hat Daten für 2030-Q1."
+    assert error.describe().startswith("English headline")
+

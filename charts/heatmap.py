@@ -5,6 +5,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.theme import SEQUENTIAL, axis, base_layout, label
+from core.formatting import number
+from core.formatting import percent as as_percent
 
 
 def heatmap(frame: pd.DataFrame, x: str, y: str, z: str, lang: str = "de", percent: bool = False,
@@ -12,14 +14,22 @@ def heatmap(frame: pd.DataFrame, x: str, y: str, z: str, lang: str = "de", perce
             colorscale: list | str | None = None) -> go.Figure:
     """Pivot the tidy ``frame`` (``y`` rows, ``x`` columns, ``z`` values) and colour the cells."""
     grid = frame.pivot(index=y, columns=x, values=z) if len(frame) else pd.DataFrame()
+    values = grid.astype("float64").to_numpy().tolist()
     fig = go.Figure(layout=base_layout(lang, title))
     fig.add_trace(go.Heatmap(
         x=[str(c) for c in grid.columns], y=[str(i) for i in grid.index],
-        z=grid.astype("float64").to_numpy().tolist(),
+        z=values,
+        text=[[_cell(v, lang, percent) for v in row] for row in values], texttemplate="%{text}",
         zmin=zmin, zmax=zmax, colorscale=colorscale or SEQUENTIAL,
-        texttemplate="%{z:.0%}" if percent else "%{z:,.1f}",
         hoverongaps=False, colorbar={"tickformat": ".0%" if percent else ",.1f"},
     ))
     fig.update_layout(xaxis={**axis(lang, title=label(x, lang)), "type": "category"},
                       yaxis={**axis(lang, title=label(y, lang)), "type": "category", "autorange": "reversed"})
     return fig
+
+
+def _cell(value: float, lang: str, percent: bool) -> str:
+    """The cell text in the language ("45 %", "3,5"); an empty cell (N/A, no answer) stays empty."""
+    if value != value:
+        return ""
+    return as_percent(value, lang, 0) if percent else number(value, lang, 1)

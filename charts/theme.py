@@ -57,7 +57,9 @@ def base_layout(lang: str, title: str | None = None, height: int | None = None) 
 
 def axis(lang: str, dates: bool = False, percent: bool = False, title: str | None = None, monthly: bool = False) -> dict:
     """An axis in the house style; date axes get German (or ISO) tick formats, rates a % format."""
-    out: dict = {"gridcolor": GRID_COLOUR, "zerolinecolor": GRID_COLOUR, "linecolor": GRID_COLOUR}
+    # grouped digits, never SI suffixes: "1.400.000", not "1.4M" (d3 has no "Mio.")
+    out: dict = {"gridcolor": GRID_COLOUR, "zerolinecolor": GRID_COLOUR, "linecolor": GRID_COLOUR,
+                 "exponentformat": "none", "separatethousands": True}
     if title:
         out["title"] = {"text": title}
     if dates:

@@ -95,7 +95,7 @@ def test_manager_of_a_cannot_open_b_by_url(team, page):
     server, _ = team
     _open(page, server.url + "/scorecard?client=beta")
     _sign_in(page, "max")
-    page.get_by_text("is not one of yours").wait_for()
+    page.get_by_text("gehört nicht zu Ihren Mandanten").wait_for()  # in German (issue 14.7)
     assert "Beta Bau AG" not in page.locator("body").inner_text()
     assert page.get_by_role("heading", name="Balanced Scorecard").count() == 0
 
@@ -137,7 +137,7 @@ def test_admin_reaches_b_by_url(team, page):
     page.get_by_text("Angemeldet als admin").wait_for()
     box = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox'] input").first
     expect(box).to_have_value("Beta Bau AG")
-    assert "is not one of yours" not in page.locator("body").inner_text()
+    assert "gehört nicht zu Ihren Mandanten" not in page.locator("body").inner_text()
 
 
 def test_wrong_password_gets_the_generic_message(team, page):
@@ -221,6 +221,8 @@ def test_oidc_sign_in_and_out(sso_team, page):
     page.get_by_text(SIGN_IN).wait_for()
     _sso(page, "maria-sub")
     page.get_by_text("Angemeldet als maria").wait_for()
+    # the navigation may render a moment after the sign-in line (seen under CI load): wait for it
+    page.locator("[data-testid='stSidebarNav'] a", has_text="Datenimport").wait_for()
     assert "Datenimport" in _nav_links(page)  # a consultant's pages
     assert "Einstellungen" not in _nav_links(page)
     # a refresh keeps an identity-provider session (Streamlit's signed cookie)

@@ -7,7 +7,11 @@ import logging
 
 from sqlalchemy import Engine
 
+from core.errors import InputError
 from core.settings import Settings
+from services.demo_assessment import seed_demo_rounds
+from services.demo_scorecard import seed_manual_values
+from services.importing import load_demo_client
 from storage.clients import list_clients
 from storage.dataset_files import remove_stale_temp
 from storage.db import connect
@@ -25,19 +29,10 @@ def ensure_ready(settings: Settings) -> Engine:
 
 
 def seed_demo(engine: Engine, settings: Settings, customers: int = 4000, seed: int = 7) -> None:
-    from core.errors import InputError
-    from services.importing import load_demo_client
-
     try:
         client, _info = load_demo_client(engine, settings.dataset_dir, name=DEMO_NAME, customers=customers, seed=seed)
     except InputError:  # another process created it a moment ago
         log.info("demo client exists already")
         return
-    from services.demo_scorecard import seed_manual_values
-
     seed_manual_values(engine, settings, client.id)  # training hours: every default-scorecard KPI has a value
-    try:
-        from services.demo_assessment import seed_demo_rounds
-    except ImportError:  # the assessment area is optional for the demo
-        return
     seed_demo_rounds(engine, client.id, seed=seed)

@@ -23,7 +23,12 @@ from data.dataset import ImportResult
 from data.quality import entity_quality
 from data.schema import load_schema
 from kpis import prebuild
+from kpis.catalogue import load_catalogue
+from kpis.engine import compute
+from services.filter_choices import filter_choices
 from services.import_merge import APPEND, Integrity, Merge, check_modes, integrity, merge
+from services.scorecard_view import default_period
+from sources.store import stored_dataset
 from storage import datasets as store
 from storage.dataset_files import parquet_rows, read_parquet
 
@@ -173,8 +178,6 @@ def versions_table(engine: Engine, client_id: int, names: dict[str, str] | None 
 
 def _headline(present: set[str], first: set[str], limit: int) -> list[str]:
     """Catalogue KPIs of the preference list whose entity is present, those of ``first`` first."""
-    from kpis.catalogue import load_catalogue
-
     catalogue = load_catalogue()
     ids = [k for k in KPI_PREFERENCE if k in catalogue.ids and catalogue.get(k).entity in present]
     return sorted(ids, key=lambda k: catalogue.get(k).entity not in first)[:limit]
@@ -182,8 +185,6 @@ def _headline(present: set[str], first: set[str], limit: int) -> list[str]:
 
 def kpi_preview(store_root: str | Path, info: store.DatasetInfo, limit: int = 4) -> pd.DataFrame:
     """A few catalogue KPIs computed on ``info`` (columns kpi, value, numerator, denominator)."""
-    from kpis.engine import compute
-
     ids = _headline({k for k, v in info.row_counts.items() if v}, set(), limit)
     if not ids:
         return pd.DataFrame(columns=["kpi", "value", "numerator", "denominator"])
@@ -194,11 +195,6 @@ def effect(store_root: str | Path, todo: ImportPlan, limit: int = 4) -> pd.DataF
     """kpi, period, before, after, change: a few headline KPIs (those of the imported tables first)
     for the last complete quarter the pages show now (of the previous version; without one, of the
     new version), before and after the import."""
-    from kpis.engine import compute
-    from services.filter_choices import filter_choices
-    from services.scorecard_view import default_period
-    from sources.store import stored_dataset
-
     columns = ["kpi", "period", "before", "after", "change"]
     ids = _headline({e for e, n in todo.row_counts.items() if n}, {m.entity for m in todo.merges}, limit)
     if not ids:

@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
+from core.errors import InputError
 from data.schema import EntitySchema
 
 APPEND, REPLACE = "append", "replace"
@@ -70,8 +72,6 @@ class Integrity:
 
 
 def check_modes(modes: dict[str, str]) -> None:
-    from core.errors import InputError
-
     for entity, mode in modes.items():
         if mode not in MODES:
             raise InputError(f"{entity}: unknown import mode {mode!r}", hint=f"one of {list(MODES)}")
@@ -120,8 +120,6 @@ def references(schema: dict[str, EntitySchema]) -> list[tuple[str, str, str]]:
 def _column(table: pd.DataFrame | Path, name: str) -> pd.Series | None:
     """One column of a frame or of a stored Parquet file (only that column is read); None if absent."""
     if isinstance(table, Path):
-        import pyarrow.parquet as pq
-
         if name not in pq.ParquetFile(table).schema_arrow.names:
             return None
         return pq.read_table(table, columns=[name]).column(0).to_pandas()

@@ -8,7 +8,9 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from data.dataset import ImportResult, read_dataset
+from data.demo import generate
 from data.manifest import Manifest
+from data.quality import quality_summary
 from kpis import prebuild
 from services.dataset_versions import commit
 from services.import_merge import APPEND
@@ -40,8 +42,6 @@ def import_dataset(engine: Engine, store_root: str | Path, client_id: int, path_
 def store_frames(engine: Engine, store_root: str | Path, client_id: int, frames: dict, *, label: str,
                  source: str, actor: str = "") -> DatasetInfo:
     """Store canonical frames that need no mapping (generated demo data)."""
-    from data.quality import quality_summary
-
     info = save_dataset(engine, store_root, client_id, frames, label=label, source=source,
                         quality=quality_summary(frames), actor=actor)
     prebuild.build(store_root, info)  # the KPI pre-aggregates: storage knows nothing of KPIs
@@ -58,8 +58,6 @@ def load_demo_client(engine: Engine, store_root: str | Path, name: str = DEMO_CL
                      seed: int = 7, actor: str = "system") -> tuple[Client, DatasetInfo]:
     """Create the demo client and store generated demo data as its version 1. Raises
     ``InputError`` when the client exists already (another process seeded it first)."""
-    from data.demo import generate
-
     client = create_client(engine, name, actor=actor)
     frames = generate(customers=customers, seed=seed)
     info = store_frames(engine, store_root, client.id, frames, label="Demo-Daten",

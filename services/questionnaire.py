@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 import pandas as pd
+from openpyxl import load_workbook
 from sqlalchemy import Engine
 
 from assessment.model import MaturityModel
@@ -24,6 +25,7 @@ from core.errors import InputError, Problem
 from core.i18n import t
 from reports.cells import is_missing
 from reports.questionnaire import NA, STAMP_SHEET, diff_answers, export_questionnaire, read_questionnaire
+from services.workshop import model_by_id, validate_vote
 from storage import assessments as repo
 
 
@@ -61,8 +63,6 @@ def current_answers(engine: Engine, client_id: int, round_id: int) -> pd.DataFra
 
 
 def _round_model(engine: Engine, client_id: int, round_id: int):
-    from services.workshop import model_by_id
-
     rnd = repo.get_round(engine, client_id, round_id)
     return rnd, model_by_id(rnd.model_id)
 
@@ -78,8 +78,6 @@ def export(engine: Engine, client_id: int, round_id: int, lang: str, target: Any
 def read(engine: Engine, client_id: int, round_id: int, file: str | BinaryIO, source: str | None = None,
          lang: str = "de") -> pd.DataFrame:
     """The answers of a filled file (question_id, value, note); InputError naming each bad row."""
-    from openpyxl import load_workbook
-
     rnd, model = _round_model(engine, client_id, round_id)
     answers = read_questionnaire(file, model.id, model.version, questions_frame(model, lang), source=source)
     if hasattr(file, "seek"):
@@ -114,8 +112,6 @@ def merge(engine: Engine, client_id: int, round_id: int, changes: pd.DataFrame, 
           source: str = "questionnaire.xlsx") -> MergeResult:
     """Write the confirmed ``changes`` (a ``diff`` frame) as consensus ratings, with the version read, in ONE
     transaction together with the summary audit entry: a conflict on any row merges nothing."""
-    from services.workshop import validate_vote
-
     _rnd, model = _round_model(engine, client_id, round_id)
     current = current_answers(engine, client_id, round_id).set_index("question_id")
     plan, skipped = [], []

@@ -6,6 +6,8 @@ import streamlit as st
 
 from core.errors import CockpitError
 from core.i18n import t
+from services.health import probe
+from ui import state
 
 RETRY_SECONDS = 5
 
@@ -15,9 +17,6 @@ def resume_when_back(lang: str) -> None:
 
     @st.fragment(run_every=RETRY_SECONDS)
     def _watch() -> None:
-        from services.health import probe
-        from ui import state
-
         try:
             healthy = probe(state.engine()).ok
         except CockpitError:  # the first start of the app had no database either

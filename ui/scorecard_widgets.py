@@ -2,8 +2,10 @@
 by unit, KPI tiles. Formatting happens here, at the edge (``core.formatting``)."""
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from charts.theme import STATUS_COLOURS
 from core.formatting import by_unit, currency, number, percent
 from core.i18n import t
 from scorecards.result import KpiResult
@@ -75,10 +77,6 @@ def kpi_tile(kpi: KpiResult, name: str, unit: str, lang: str) -> None:
 def kpi_table(kpis: list[KpiResult], names: dict, lang: str, key: str, objectives: dict | None = None) -> None:
     """One row per KPI: objective (on its first row), light (coloured cell), actual, target,
     achievement bar, trend, the last periods as a line."""
-    import pandas as pd
-
-    from charts.theme import STATUS_COLOURS
-
     seen: set[str] = set()
     rows = []
     for k in kpis:

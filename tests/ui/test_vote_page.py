@@ -82,3 +82,10 @@ def test_participants_switch_the_language_on_the_page(demo_env):
     assert at.text_input(key="vote_name").label == "Your name"
     at.button(key="vote_lang_de").click().run()
     assert at.title[0].value == "Abstimmen"
+
+
+def test_opened_from_the_sidebar_the_vote_page_leads_back_to_the_workshop(demo_env):
+    at = open_page("vote_page.py", lang="de")
+    links = list(at.get("page_link"))
+    assert [el.proto.label for el in links] == ["Zurück zum Workshop"]
+    assert "workshop" in links[0].proto.page  # the page's URL path, the sidebar being hidden here

@@ -42,6 +42,14 @@ def test_first_question_then_next_persists_across_sessions(demo_env):
     assert get_round(engine, client.id, rnd.id).current_question_id == first.id
 
 
+def test_the_step_buttons_carry_one_arrow_each(demo_env):
+    """The keyboard hint of a shortcut already draws ← / →: an icon beside it read "← Zurück ←"."""
+    at = open_page("workshop_page.py", lang="de")
+    for key, label, shortcut in (("ws_prev", "Zurück", "Left"), ("ws_next", "Weiter", "Right")):
+        proto = at.button(key=key).proto
+        assert (proto.label, proto.icon, proto.shortcut.lower()) == (label, "", shortcut.lower())
+
+
 def test_consensus_is_saved_and_a_stale_save_is_a_conflict(demo_env):
     from storage.assessments import ratings_frame, set_rating
 

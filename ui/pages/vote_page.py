@@ -11,13 +11,16 @@ from core.i18n import t
 from ui import assessment_widgets as aw
 from ui.state import context
 from ui.vote_widgets import ballot
-from ui.widgets import client_address, show_error
+from ui.widgets import client_address, page_link, show_error
 from usecases import assessment
 
 ctx = context()
 lang = ctx.lang
 st.html(aw.BIG_TYPE + aw.NO_SIDEBAR)
 aw.language_toggle(lang, "vote_lang")  # the shell's switch sits in the hidden sidebar
+# The sidebar is hidden here, so a consultant who opened this page from it needs a way back
+# (a participant has no other page: page_link shows nothing to them).
+page_link("ui/pages/workshop_page.py", label=t("vote.back", lang), icon=":material/arrow_back:")
 token = st.query_params.get("p", "")
 voter = assessment.participant(ctx.engine, ctx.settings, token)
 if voter is None:

@@ -39,9 +39,9 @@ with main:
         st.warning(t("workshop.closed", lang))
     st.progress(state.position / n, text=t("workshop.progress", lang, i=state.position, n=n))
     nav = st.container(horizontal=True)
-    nav.button(t("workshop.prev", lang), icon=":material/arrow_back:", shortcut="Left", key="ws_prev",
+    nav.button(t("workshop.prev", lang), shortcut="Left", key="ws_prev",
                disabled=state.position == 1, on_click=ww.move, args=(ctx, rnd.id, model, qid, -1))
-    nav.button(t("workshop.next", lang), icon=":material/arrow_forward:", shortcut="Right", key="ws_next",
+    nav.button(t("workshop.next", lang), shortcut="Right", key="ws_next",
                type="primary", disabled=state.position == n, on_click=ww.move, args=(ctx, rnd.id, model, qid, 1))
     aw.feedback("ws_move_feedback")
     path = " › ".join(g.name.get(lang) for g in model.parents(qid))

@@ -214,7 +214,7 @@ def _key_figures(content: ReportContent) -> list[tuple[str, str]]:
         if content.maturity.index is not None:
             out.append((t("report.maturity_index", lang), formatting.number(content.maturity.index, lang, 1)))
         if content.maturity.level is not None:
-            out.append((t("report.maturity_level", lang), str(content.maturity.level)))
+            out.append((t("report.maturity_level", lang), formatting.number(content.maturity.level, lang, 0)))
     if content.scorecard is not None:
         if content.scorecard.overall is not None:
             out.append((t("report.scorecard_overall", lang), formatting.percent(content.scorecard.overall, lang)))

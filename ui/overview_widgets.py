@@ -20,7 +20,7 @@ def maturity_panel(maturity, lang: str) -> None:
     a, b = st.columns(2)
     a.metric(t("views.overview.maturity_index", lang), number(maturity.maturity_index, lang, 1),
              help=t("views.overview.maturity_help", lang))
-    b.metric(t("views.overview.level", lang), "–" if maturity.staged_level is None else str(maturity.staged_level))
+    b.metric(t("views.overview.level", lang), number(maturity.staged_level, lang, 0))
     st.caption(t("views.overview.round", lang, round=maturity.round_name))
     page_link("ui/pages/assessment_page.py", label=t("views.overview.open_assessment", lang), icon=":material/stairs:")
 

@@ -146,3 +146,23 @@ def _snaive_interval(y: np.ndarray, m: int, horizon: int) -> tuple[np.ndarray, n
         spread_hi = np.quantile(resid, 1 - (1 - LEVEL) / 2)
     steps = np.sqrt(np.floor(np.arange(horizon) / lag) + 1)
     return mean, mean - max(spread_lo, 0.0) * steps, mean + max(spread_hi, 0.0) * steps
+
+
+def forecast_table(table: pd.DataFrame, period: str, horizon: int, last: str | None = None,
+                   ratio: bool = False) -> tuple[pd.DataFrame, Forecast]:
+    """Rows ``period, value, lower, upper, method`` after one KPI's engine table (``period``,
+    ``value``), fitted on the periods up to ``last`` (inclusive; default all)."""
+    from core.query import Period
+
+    labels = sorted(table["period"].astype(str))
+    if last is not None:
+        if last not in labels:
+            raise ValueError(f"period {last} is not in the data ({labels[0]} .. {labels[-1]})")
+        table = table[table["period"].astype(str) <= last]
+    series = table.set_index(table["period"].astype(str))["value"].sort_index()
+    result = forecast(series.astype("float64").tolist(), period, horizon, bounds=(0.0, 1.0 if ratio else None))
+    start = Period.parse(series.index[-1])
+    rows = pd.DataFrame({"period": [start.shift(i).label for i in range(1, horizon + 1)],
+                         "value": result.values, "lower": result.lower, "upper": result.upper,
+                         "method": result.method})
+    return rows, result

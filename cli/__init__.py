@@ -13,12 +13,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli import admin, assess, data, kpi, lifecycle, report, scorecard
+from cli import admin, assess, data, forecast, kpi, lifecycle, report, scorecard
 
 # command groups, in the order --help lists them
 GROUPS = (
     data,        # demo-data, import, datasets
     kpi,         # kpi list | compute
+    forecast,    # forecast
     assess,      # assess validate | template | score
     scorecard,   # scorecard
     lifecycle,   # lifecycle

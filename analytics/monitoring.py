@@ -1,0 +1,140 @@
+"""Monitoring: alerts on scorecard KPIs per period (issue 11.1); pure, no Streamlit.
+
+Three kinds, each for one KPI, period and slice (overall, or one channel / segment value):
+
+- ``red``: the period's value is past the card's amber limit in the bad direction;
+- ``turned_red``: red now and not red the period before;
+- ``trend_break``: the latest period lies outside a robust band of the slice's own history,
+  median +/- k * 1.4826 * MAD of the previous ``window`` periods (at least ``min_history``),
+  and only on the bad side of the KPI's direction (a jump in response rate is not an alert).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from kpis.engine import compute, resolve_kpis
+from scorecards.model import Scorecard
+
+MAD_SCALE = 1.4826          # makes the MAD comparable to a standard deviation for normal data
+RELATIVE_FLOOR = 0.01       # a flat history still has a band of 1 % of its median
+OVERALL = "overall"
+
+
+@dataclass(frozen=True)
+class Rules:
+    """How sensitive the monitor is; ``None`` in YAML means the default here."""
+
+    k: float = 3.0
+    min_history: int = 6
+    window: int = 12
+    slices: tuple[str, ...] = ("channel", "segment")
+    kpis: tuple[str, ...] | None = None   # None: every computed KPI of the card
+
+
+@dataclass(frozen=True)
+class Alert:
+    kpi: str
+    period: str
+    kind: str
+    slice: dict = field(default_factory=dict)
+    value: float | None = None
+    expected: float | None = None
+    lower: float | None = None
+    upper: float | None = None
+
+    def as_dict(self) -> dict:
+        return {"kpi": self.kpi, "period": self.period, "kind": self.kind, "slice": dict(self.slice),
+                "value": self.value, "expected": self.expected, "lower": self.lower, "upper": self.upper}
+
+    def sentence(self, lang: str) -> str:
+        where = ", ".join(f"{k}={v}" for k, v in self.slice.items()) or ("gesamt" if lang == "de" else "overall")
+        value = _fmt(self.value)
+        if self.kind == "trend_break":
+            band = f"{_fmt(self.lower)}-{_fmt(self.upper)}"
+            return (f"{self.kpi} ({where}) liegt {self.period} bei {value}, außerhalb des üblichen Bereichs {band}"
+                    f" (erwartet {_fmt(self.expected)})." if lang == "de" else
+                    f"{self.kpi} ({where}) is {value} in {self.period}, outside its usual band {band}"
+                    f" (expected {_fmt(self.expected)}).")
+        if self.kind == "turned_red":
+            return (f"{self.kpi} ({where}) ist {self.period} auf Rot gefallen ({value})." if lang == "de" else
+                    f"{self.kpi} ({where}) turned red in {self.period} ({value}).")
+        return (f"{self.kpi} ({where}) ist {self.period} rot ({value})." if lang == "de" else
+                f"{self.kpi} ({where}) is red in {self.period} ({value}).")
+
+
+def _fmt(x: float | None) -> str:
+    return "-" if x is None or pd.isna(x) else f"{x:.4g}"
+
+
+def _opt(x) -> float | None:
+    return None if x is None or pd.isna(x) else float(x)
+
+
+def series(source, card: Scorecard, rules: Rules, period: str = "month") -> pd.DataFrame:
+    """Long table kpi, dim, member, period, value: overall and per slice a KPI supports."""
+    ids = [k for k in card.computed_kpi_ids if rules.kpis is None or k in rules.kpis]
+    frames = [compute(source, ids, period=period).assign(dim=OVERALL, member=OVERALL)] if ids else []
+    for dim in rules.slices:
+        sliceable = [d.id for d in resolve_kpis(ids) if d.dimension(dim) is not None] if ids else []
+        if sliceable:
+            part = compute(source, sliceable, by=[dim], period=period)
+            frames.append(part.rename(columns={dim: "member"}).assign(dim=dim))
+    if not frames:
+        return pd.DataFrame(columns=["kpi", "dim", "member", "period", "value"])
+    out = pd.concat(frames, ignore_index=True)[["kpi", "dim", "member", "period", "value"]]
+    out["member"] = out["member"].astype("string").fillna("(none)")
+    return out.dropna(subset=["value"]).sort_values(["kpi", "dim", "member", "period"], ignore_index=True)
+
+
+def _higher(card: Scorecard) -> dict[str, bool]:
+    return {k.kpi: k.direction.higher for k in card.kpis}
+
+
+def trend_breaks(values: pd.DataFrame, higher: dict[str, bool], rules: Rules, period: str | None = None) -> pd.DataFrame:
+    """Rows of ``values`` (kpi, dim, member, period, value) whose latest period breaks the band."""
+    keys = ["kpi", "dim", "member"]
+    frame = values if period is None else values[values["period"] <= period]
+    last = frame.groupby(keys)["period"].transform("max")
+    latest, history = frame[frame["period"] == last], frame[frame["period"] < last]
+    history = history.groupby(keys, group_keys=False).tail(rules.window)
+    stats = history.groupby(keys)["value"].agg(expected="median", n="size").reset_index()
+    history = history.merge(stats, on=keys)
+    history["dev"] = (history["value"] - history["expected"]).abs()
+    stats = stats.merge(history.groupby(keys)["dev"].median().rename("mad").reset_index(), on=keys)
+    out = latest.merge(stats[stats["n"] >= rules.min_history], on=keys)
+    spread = np.maximum(MAD_SCALE * out["mad"], RELATIVE_FLOOR * out["expected"].abs())
+    out["lower"], out["upper"] = out["expected"] - rules.k * spread, out["expected"] + rules.k * spread
+    up = out["kpi"].map(higher).fillna(True).astype(bool)
+    bad = (up & (out["value"] < out["lower"])) | (~up & (out["value"] > out["upper"]))
+    return out[bad].assign(kind="trend_break")
+
+
+def reds(values: pd.DataFrame, card: Scorecard) -> pd.DataFrame:
+    """Overall rows past the amber limit (red), and the first red after a non-red period (turned_red)."""
+    limits = pd.DataFrame([(k.kpi, k.thresholds.amber, k.direction.higher) for k in card.kpis],
+                          columns=["kpi", "amber", "up"])
+    frame = values[values["dim"] == OVERALL].merge(limits, on="kpi")
+    frame["red"] = np.where(frame["up"], frame["value"] < frame["amber"], frame["value"] > frame["amber"])
+    before = frame.groupby("kpi")["red"].shift(1).fillna(False).astype(bool)
+    red = frame[frame["red"]].assign(kind="red")
+    turned = frame[frame["red"] & ~before].assign(kind="turned_red")
+    return pd.concat([red, turned], ignore_index=True).assign(expected=np.nan, lower=np.nan, upper=np.nan)
+
+
+def alerts(source, card: Scorecard, rules: Rules = Rules(), period: str | None = None,
+           granularity: str = "month") -> list[Alert]:
+    """Every alert of ``card`` on ``source``; red kinds for ``period`` (default: the latest)."""
+    values = series(source, card, rules, granularity)
+    if values.empty:
+        return []
+    latest = period or values["period"].max()
+    red = reds(values, card)
+    found = pd.concat([trend_breaks(values, _higher(card), rules, latest), red[red["period"] == latest]],
+                      ignore_index=True)
+    found = found[found["period"] == latest]
+    return [Alert(r.kpi, str(r.period), r.kind, {} if r.dim == OVERALL else {r.dim: str(r.member)},
+                  _opt(r.value), _opt(r.expected), _opt(r.lower), _opt(r.upper))
+            for r in found.itertuples(index=False)]

@@ -80,7 +80,7 @@ def content_for_client(engine: Engine, settings: Settings, client_id: int, perio
         raise InputError(f"Client {client_id} does not exist.")
     p = Period.parse(period)
     rounds = repo.list_rounds(engine, client.id)
-    rnd = repo.get_round(engine, client.id, round_id) if round_id is not None else (rounds[0] if rounds else None)
+    rnd = repo.get_round(engine, client.id, round_id) if round_id is not None else workshop.latest_closed(rounds)
     stamp: dict = {}
     maturity, index = None, None
     if rnd is not None:

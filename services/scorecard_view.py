@@ -69,11 +69,10 @@ def load_card(engine: Engine, client_id: int, scorecard_id: str = DEFAULT_ID) ->
 
 
 def latest_maturity(engine: Engine, client_id: int) -> Maturity | None:
-    """The newest assessment round of the client, scored (None without rounds)."""
-    rounds = list_rounds(engine, client_id)
-    if not rounds:
+    """The newest closed assessment round of the client, scored (None without one)."""
+    rnd = workshop.latest_closed(list_rounds(engine, client_id))
+    if rnd is None:
         return None
-    rnd = rounds[0]
     res = workshop.result(engine, client_id, rnd.id)
     return Maturity(rnd.id, rnd.name, rnd.model_id, res.maturity_index, res.staged_level, dict(res.domain_scores))
 

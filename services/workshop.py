@@ -37,6 +37,12 @@ def models() -> dict[str, MaturityModel]:
     return _models(stamp)
 
 
+def latest_closed(rounds: list) -> object | None:
+    """The newest closed round of ``rounds`` (newest first), None without one: an open round is
+    still being answered (3 of 29 questions) and must not stand for the client's maturity."""
+    return next((r for r in rounds if r.status == "closed"), None)
+
+
 def model_by_id(model_id: str) -> MaturityModel:
     found = models().get(model_id)
     if found is None:

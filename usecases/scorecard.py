@@ -14,6 +14,7 @@ from core.errors import InputError, Problem
 from scorecards.result import ScorecardResult
 from services import scorecard_editing as edits
 from services import scorecard_view as sv
+from services.workshop import latest_closed
 from storage import scorecards as repo
 from storage.assessments import list_rounds
 from storage.datasets import DatasetInfo
@@ -66,13 +67,13 @@ def load_card(session: Session, scorecard_id: str = sv.DEFAULT_ID) -> sv.LoadedS
 
 
 def latest_maturity(session: Session) -> sv.Maturity | None:
-    """The newest assessment round of the client, scored (short-lived cache: live votes)."""
+    """The newest closed assessment round of the client, scored (an open one is still being answered)."""
     require(session, "assessment.view")
     with scoped(session):
-        rounds = list_rounds(session.engine, session.client_id)
-        if not rounds:
+        rnd = latest_closed(list_rounds(session.engine, session.client_id))
+        if rnd is None:
             return None
-        key = (session.settings.database_url, session.client_id, rounds[0].id)
+        key = (session.settings.database_url, session.client_id, rnd.id)
         return _MATURITY.get(key, lambda: sv.latest_maturity(session.engine, session.client_id))
 
 

@@ -13,7 +13,7 @@ MODEL = "config/models/crm_default.yaml"
 
 @pytest.fixture(scope="module")
 def installation(tmp_path_factory):
-    """A data folder with the demo client (small dataset) and one round, every rating at 3."""
+    """A data folder with the demo client (small dataset) and one closed round, every rating at 3."""
     from core.settings import Settings
     from services import workshop
     from services.importing import load_demo_client
@@ -28,6 +28,7 @@ def installation(tmp_path_factory):
     rnd = workshop.start_round(engine, client.id, model.id, "Runde 1", actor="test")
     for qid in model.question_ids:
         repo.set_rating(engine, client.id, rnd.id, qid, 3.0, actor="test")
+    repo.set_status(engine, client.id, rnd.id, "closed", actor="test")  # only a closed round feeds a report
     forget(settings.database_url)
     return root, rnd.id
 

@@ -69,13 +69,14 @@ def _cells(ws, header_row: int, column: str) -> dict:
 
 
 def _direct_result(demo):
-    """The latest round scored straight from the repository and assessment.scoring (no services)."""
+    """The latest closed round scored straight from the repository and assessment.scoring (no services):
+    the demo's open "Workshop 2025" holds votes only and must not stand for the maturity."""
     from assessment.loader import MODELS_DIR, load_model
     from assessment.scoring import score
     from storage import assessments as repo
 
     _settings, engine, client, _info = demo
-    rnd = repo.list_rounds(engine, client.id)[0]
+    rnd = next(r for r in repo.list_rounds(engine, client.id) if r.status == "closed")
     model = load_model(MODELS_DIR / f"{rnd.model_id}.yaml")
     targets = {k: v.target for k, v in repo.targets(engine, client.id, rnd.id).items()}
     votes, ratings = repo.votes_frame(engine, client.id, rnd.id), repo.ratings_frame(engine, client.id, rnd.id)
@@ -89,7 +90,7 @@ def test_sheets_and_stamp(built, demo):
                   "Datenqualität", "stamp"):
         assert sheet in book.sheetnames
     stamp = {r[0]: r[1] for r in book["stamp"].iter_rows(values_only=True)}
-    assert (stamp["model_id"], stamp["model_version"], stamp["round"]) == ("crm_default", "1.0", "Workshop 2025")
+    assert (stamp["model_id"], stamp["model_version"], stamp["round"]) == ("crm_default", "1.0", "Workshop 2024")
     assert stamp["dataset_version"] == str(demo[3].version) and stamp["scorecard"] == "crm_default"
     assert stamp["generator"].startswith("crm-cockpit ") and stamp["created_at"] == "2026-01-15T08:00:00"
 

@@ -86,7 +86,9 @@ def series(source, card: Scorecard, rules: Rules, period: str = "month") -> pd.D
         return pd.DataFrame(columns=["kpi", "dim", "member", "period", "value"])
     out = pd.concat(frames, ignore_index=True)[["kpi", "dim", "member", "period", "value"]]
     out["member"] = out["member"].astype("string").fillna("(none)")
-    return out.dropna(subset=["value"]).sort_values(["kpi", "dim", "member", "period"], ignore_index=True)
+    # a dimension the data does not carry (every member empty) is the overall series again, not a slice
+    absent = (out["dim"] != OVERALL) & out.groupby(["kpi", "dim"])["member"].transform(lambda m: (m == "(none)").all())
+    return out[~absent].dropna(subset=["value"]).sort_values(["kpi", "dim", "member", "period"], ignore_index=True)
 
 
 def _higher(card: Scorecard) -> dict[str, bool]:

@@ -13,13 +13,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli import admin, assess, data, forecast, kpi, lifecycle, report, scorecard
+from cli import admin, assess, channels, data, forecast, kpi, lifecycle, monitor, predict, report, scorecard
 
 # command groups, in the order --help lists them
 GROUPS = (
     data,        # demo-data, import, datasets
     kpi,         # kpi list | compute
     forecast,    # forecast
+    monitor,     # monitor (alerts)
+    predict,     # predict churn | response
+    channels,    # channels plan
     assess,      # assess validate | template | score
     scorecard,   # scorecard
     lifecycle,   # lifecycle

@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-COMMANDS = {"demo-data", "import", "datasets", "kpi", "forecast", "assess", "scorecard", "lifecycle", "report",
+COMMANDS = {"demo-data", "import", "datasets", "kpi", "forecast", "monitor", "predict", "channels", "assess", "scorecard", "lifecycle", "report",
             "questionnaire", "db", "client", "user"}
 ACTIONS = {"kpi": {"list", "compute"}, "assess": {"validate", "template", "score"},
            "questionnaire": {"export", "import"}, "db": {"upgrade", "revision"},

@@ -69,3 +69,11 @@ def test_red_and_turned_red_follow_the_amber_limit_and_the_period_before():
     assert {a.kind for a in last if a.kind != "trend_break"} == {"red", "turned_red"}
     before = alerts(contacts("email"), card, Rules(slices=()), period="2025-11")
     assert [a for a in before if a.kind in ("red", "turned_red")] == []
+
+
+def test_a_dimension_the_data_does_not_carry_is_no_slice():
+    """Contacts without a segment column: the segment 'slice' would be the overall series again."""
+    card = parse_scorecard(CARD % 0.1)
+    found = alerts(contacts("email"), card, Rules(slices=("channel", "segment")))
+    assert not [a for a in found if "segment" in a.slice]
+    assert [a.slice for a in found if a.kind == "trend_break" and a.slice] == [{"channel": "email"}]

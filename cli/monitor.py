@@ -1,0 +1,60 @@
+"""``python cli.py monitor``: alerts on the scorecard KPIs of a dataset (analytics.monitoring), for cron."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+FORMATS = ("json", "csv", "table")
+COLUMNS = ["kpi", "period", "kind", "slice", "value", "expected", "lower", "upper"]
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    cmd = subparsers.add_parser("monitor", help="list alerts (red, turned red, trend break) on a dataset")
+    cmd.add_argument("--data", required=True, help="manifest YAML or directory of canonical files")
+    cmd.add_argument("--scorecard", default="crm_default", help="scorecard id or YAML path")
+    cmd.add_argument("--period", help="period to check, e.g. 2025-12 (default: the latest)")
+    cmd.add_argument("--every", choices=("month", "quarter"), default="month", help="period length")
+    cmd.add_argument("--fail-on-alert", action="store_true", help="exit 1 when there is an alert")
+    cmd.add_argument("--format", choices=FORMATS, default="json")
+    cmd.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from analytics.monitoring import alerts
+    from core.errors import InputError, Problem
+    from core.query import Period
+    from data.dataset import read_dataset
+    from scorecards.loader import find_scorecard
+
+    card = find_scorecard(args.scorecard)
+    if args.period:
+        Period.parse(args.period)          # a located InputError for a malformed label
+    result = read_dataset(args.data)
+    if not result.report.ok:
+        print(f"error: {args.data}: the data did not pass validation", file=sys.stderr)
+        print(result.report.describe(limit=50), file=sys.stderr)
+        return 2
+    found = [a.as_dict() for a in alerts(result.frames, card, period=args.period, granularity=args.every)]
+    if args.format == "json":
+        print(json.dumps(found, ensure_ascii=False, indent=1))
+    else:
+        out = pd.DataFrame(found, columns=COLUMNS)
+        out["slice"] = out["slice"].map(lambda s: ",".join(f"{k}={v}" for k, v in s.items()))
+        if args.format == "csv":
+            from core.cells import csv_text
+
+            sys.stdout.write(csv_text(out))
+        else:
+            print(out.to_string(index=False))
+    if args.period and not found and args.period not in _periods(result.frames, card, args.every):
+        raise InputError(f"--period {args.period}: no data in that period", [Problem("--period", args.period)])
+    return 1 if args.fail_on_alert and found else 0
+
+
+def _periods(frames, card, every: str) -> set[str]:
+    from analytics.monitoring import Rules, series
+
+    return set(series(frames, card, Rules(slices=()), every)["period"].astype(str))

@@ -10,11 +10,10 @@ made a version of 240 orders and showed no preview (the journey fails at the pre
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import AppServer, wait_for_app
-from tests.e2e.test_import_journey import _choose
+from tests.e2e.test_import_journey import _choose, upload
 
 pytestmark = pytest.mark.browser
 ROWS = 240
@@ -37,23 +36,6 @@ def _store(server):
     return engine, list_clients(engine)[0]
 
 
-def _upload(page, path, caption: str) -> None:
-    """Give the file to the uploader until the page shows ``caption``. Right after the entity was
-    chosen the previous entity's uploader may still be on the page (one uploader either way); a file
-    handed to it is dropped when the rerun replaces it, so the upload is repeated, at most 3 times."""
-    uploader = page.locator("[data-testid='stFileUploader'] input[type=file]")
-    for attempt in range(3):
-        wait_for_app(page)
-        expect(uploader).to_have_count(1)
-        uploader.set_input_files(str(path))
-        try:
-            page.get_by_text(caption).wait_for(timeout=30_000 if attempt < 2 else 60_000)
-            return
-        except PlaywrightTimeout:
-            if attempt == 2:
-                raise
-
-
 def _german(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
@@ -71,7 +53,7 @@ def test_append_240_orders_preview_keeps_history_and_restore_brings_back_v1(serv
     n = before.row_counts["orders"]
 
     _choose(page, "Welche Daten enthält die Datei?", "Aufträge")
-    _upload(page, export, f"{ROWS} Zeilen, 7 Spalten in Auftraege-November.csv")
+    upload(page, export, f"{ROWS} Zeilen, 7 Spalten in Auftraege-November.csv")
     wait_for_app(page)
     page.get_by_role("button", name="Prüfen").click()
     page.get_by_text(f"Keine Probleme gefunden: {ROWS} Zeilen bereit.").wait_for()
@@ -119,7 +101,7 @@ def test_orders_whose_customer_ids_match_nothing_are_blocked_before_importing(se
     page.goto(f"{server.url}/import")
     wait_for_app(page)
     _choose(page, "Welche Daten enthält die Datei?", "Aufträge")
-    _upload(page, export, f"{ROWS} Zeilen, 7 Spalten in Fremdsystem.csv")
+    upload(page, export, f"{ROWS} Zeilen, 7 Spalten in Fremdsystem.csv")
     wait_for_app(page)
     page.get_by_role("button", name="Prüfen").click()
     alert = page.get_by_text(f"Aufträge: 0 von {ROWS} IDs passen zu Kunden (0 %)")

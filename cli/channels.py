@@ -38,15 +38,15 @@ def costs(items: list[str]) -> dict[str, float]:
 
 def run(args: argparse.Namespace) -> int:
     from analytics.channels import plan
-    from cli.predict import read_frames
+    from cli.files import read_valid
     from core.cells import csv_text
 
     given = costs(args.cost)
-    frames = read_frames(args.data)
-    if frames is None:
+    data = read_valid(args.data)
+    if data is None:
         return 2
     by = tuple(b.strip() for b in args.by.split(",") if b.strip())
-    result = plan(frames, by=by, costs=given)
+    result = plan(data.frames, by=by, costs=given)
     rows = result.plan[[*result.by, *COLUMNS]]
     if args.format == "json":
         print(rows.to_json(orient="records", force_ascii=False, indent=1))

@@ -24,17 +24,15 @@ def run(args: argparse.Namespace) -> int:
 
     from analytics.forecast import MAX_HORIZON, forecast_table
     from core.errors import InputError, Problem
-    from data.dataset import read_dataset
+    from cli.files import read_valid
     from kpis.engine import compute, resolve_kpis
 
     if not 1 <= args.horizon <= MAX_HORIZON:
         raise InputError(f"--horizon {args.horizon} is outside 1..{MAX_HORIZON}",
                          [Problem("--horizon", str(args.horizon))])
     kpis = resolve_kpis([k.strip() for k in args.kpi.split(",") if k.strip()])
-    result = read_dataset(args.data)
-    if not result.report.ok:
-        print(f"error: {args.data}: the data did not pass validation", file=sys.stderr)
-        print(result.report.describe(limit=50), file=sys.stderr)
+    result = read_valid(args.data)
+    if result is None:
         return 2
     table = compute(result.frames, [k.id for k in kpis], period=args.period)
     parts = []

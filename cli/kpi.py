@@ -63,12 +63,10 @@ def run_compute(args: argparse.Namespace) -> int:
     kpis = resolve_kpis(args.kpi.split(",") if args.kpi != "all" else "all")  # unknown ids fail before reading
     filters = _filters(args)
     by = [b.strip() for b in args.by.split(",") if b.strip()]
-    from data.dataset import read_dataset
+    from cli.files import read_valid
 
-    result = read_dataset(args.data)
-    if not result.report.ok:
-        print(f"error: {args.data}: the data did not pass validation", file=sys.stderr)
-        print(result.report.describe(limit=50), file=sys.stderr)
+    result = read_valid(args.data)
+    if result is None:
         return 2
     quality = getattr(result, "quality", None) or {}
     frame = compute(result.frames, [k.id for k in kpis], by=by, period=args.period, filters=filters,

@@ -26,16 +26,14 @@ def run(args: argparse.Namespace) -> int:
     from analytics.monitoring import alerts
     from core.errors import InputError, Problem
     from core.query import Period
-    from data.dataset import read_dataset
+    from cli.files import read_valid
     from scorecards.loader import find_scorecard
 
     card = find_scorecard(args.scorecard)
     if args.period:
         Period.parse(args.period)          # a located InputError for a malformed label
-    result = read_dataset(args.data)
-    if not result.report.ok:
-        print(f"error: {args.data}: the data did not pass validation", file=sys.stderr)
-        print(result.report.describe(limit=50), file=sys.stderr)
+    result = read_valid(args.data)
+    if result is None:
         return 2
     found = [a.as_dict() for a in alerts(result.frames, card, period=args.period, granularity=args.every)]
     if args.format == "json":

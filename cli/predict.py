@@ -17,28 +17,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     cmd.set_defaults(func=run)
 
 
-def read_frames(path: str):
-    """The validated canonical frames (kept columns included) of --data, or None after printing why."""
-    from data.dataset import read_dataset
-
-    result = read_dataset(path)
-    if not result.report.ok:
-        print(f"error: {path}: the data did not pass validation", file=sys.stderr)
-        print(result.report.describe(limit=50), file=sys.stderr)
-        return None
-    return result.frames
-
-
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from analytics.propensity import predict
+    from cli.files import read_valid
     from core.cells import csv_text
 
-    frames = read_frames(args.data)
-    if frames is None:
+    data = read_valid(args.data)
+    if data is None:
         return 2
-    result = predict(frames, args.target)
+    result = predict(data.frames, args.target)
     Path(args.out).write_text(csv_text(result.scores.drop(columns="label")), encoding="utf-8")
     quality = {**result.quality, "drivers": result.drivers.head(10).to_dict("records")}
     if args.format == "json":

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from core.errors import InputError, Problem
 from kpis.engine import compute, resolve_kpis
 from scorecards.model import Scorecard
 
@@ -130,6 +131,10 @@ def alerts(source, card: Scorecard, rules: Rules = Rules(), period: str | None =
            granularity: str = "month") -> list[Alert]:
     """Every alert of ``card`` on ``source``; red kinds for ``period`` (default: the latest)."""
     values = series(source, card, rules, granularity)
+    if period is not None and period not in set(values["period"].astype(str)):
+        raise InputError(f"No KPI of the scorecard has data for {period}.", [Problem("period", period)],
+                         hint="Choose a period the data covers.", key="period.no_data",
+                         values={"period": period}, hint_key="period.no_data_hint")
     if values.empty:
         return []
     latest = period or values["period"].max()

@@ -24,7 +24,6 @@ def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from analytics.monitoring import alerts
-    from core.errors import InputError, Problem
     from core.query import Period
     from cli.files import read_valid
     from scorecards.loader import find_scorecard
@@ -47,12 +46,5 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(csv_text(out))
         else:
             print(out.to_string(index=False))
-    if args.period and not found and args.period not in _periods(result.frames, card, args.every):
-        raise InputError(f"--period {args.period}: no data in that period", [Problem("--period", args.period)])
     return 1 if args.fail_on_alert and found else 0
 
-
-def _periods(frames, card, every: str) -> set[str]:
-    from analytics.monitoring import Rules, series
-
-    return set(series(frames, card, Rules(slices=()), every)["period"].astype(str))

@@ -77,3 +77,14 @@ def test_a_dimension_the_data_does_not_carry_is_no_slice():
     found = alerts(contacts("email"), card, Rules(slices=("channel", "segment")))
     assert not [a for a in found if "segment" in a.slice]
     assert [a.slice for a in found if a.kind == "trend_break" and a.slice] == [{"channel": "email"}]
+
+
+def test_a_period_the_data_does_not_cover_is_refused_not_an_empty_feed():
+    import pytest
+
+    from core.errors import InputError
+
+    card = parse_scorecard(CARD % 0.1)
+    with pytest.raises(InputError) as caught:
+        alerts(contacts("email"), card, Rules(slices=("channel",)), period="2019-01")
+    assert caught.value.key == "period.no_data" and "2019-01" in str(caught.value)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 
 FORMATS = ("json", "table", "csv")
@@ -26,13 +27,15 @@ def costs(items: list[str]) -> dict[str, float]:
 
     out = {}
     for item in items:
-        name, sep, value = item.partition("=")
+        name, _, value = (part.strip() for part in item.partition("="))
         try:
-            out[name.strip()] = float(value.replace(",", "."))
+            cost = float(value.replace(",", "."))
         except ValueError:
-            sep = ""
-        if not sep or not name.strip():
-            raise InputError(f"--cost {item!r} is not CHANNEL=EUR", [Problem("--cost", item)], hint="e.g. --cost phone=4.5")
+            cost = math.nan
+        if not name or not math.isfinite(cost) or cost < 0:
+            raise InputError(f"--cost {item!r} is not CHANNEL=EUR with a cost of 0 or more", [Problem("--cost", item)],
+                             hint="e.g. --cost phone=4.5")
+        out[name] = cost
     return out
 
 

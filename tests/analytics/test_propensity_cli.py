@@ -54,6 +54,8 @@ def test_channels_plan_from_a_folder_with_a_cost_override(tmp_path, capsys):
 
 @pytest.mark.parametrize("argv", [
     ["channels", "plan", "--data", "{d}", "--cost", "phone"],
+    ["channels", "plan", "--data", "{d}", "--cost", "phone=-3"],
+    ["channels", "plan", "--data", "{d}", "--cost", "phone=nan"],
     ["channels", "plan", "--data", "{d}", "--by", "colour"],
     ["predict", "churn", "--data", "{d}", "--out", "{d}/x.csv"],  # no churned column
 ])

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from core.query import Period
 
 SEASON = {"month": 12, "quarter": 4}
 LEVEL = 0.8          # the interval: 80 %
@@ -152,8 +153,6 @@ def forecast_table(table: pd.DataFrame, period: str, horizon: int, last: str | N
                    ratio: bool = False) -> tuple[pd.DataFrame, Forecast]:
     """Rows ``period, value, lower, upper, method`` after one KPI's engine table (``period``,
     ``value``), fitted on the periods up to ``last`` (inclusive; default all)."""
-    from core.query import Period
-
     labels = sorted(table["period"].astype(str))
     if last is not None:
         if last not in labels:

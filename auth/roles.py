@@ -13,6 +13,7 @@ from pathlib import Path
 
 from core.settings import CONFIG_DIR
 from core.yamlio import Checker, load_yaml
+from core.errors import InputError
 
 PERMISSIONS_FILE = CONFIG_DIR / "permissions.yaml"
 
@@ -142,8 +143,6 @@ def pages_for(role: Role | str) -> list[str]:
 
 def parse_role(value: Role | str) -> Role:
     """A role name from a form or the command line; InputError names the choices."""
-    from core.errors import InputError
-
     if isinstance(value, Role):
         return value
     try:

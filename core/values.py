@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+from pandas import NA as _NA  # pandas NA must not reach float()
+
 
 def as_float(value: object) -> float | None:
     """``value`` as a float, or None when it is missing or not a number."""
@@ -15,7 +17,3 @@ def as_float(value: object) -> float | None:
     return None if math.isnan(number) else number
 
 
-try:  # pandas is optional for the core, but its NA must not reach float()
-    from pandas import NA as _NA
-except ImportError:  # pragma: no cover
-    _NA = object()

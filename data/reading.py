@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -22,28 +21,9 @@ import pandas as pd
 
 from core.errors import DataImportError, Problem
 from data.encoding import byte_at, first_bad_utf8, first_nul, guess_encoding, line_at, utf8_text_at
-
-MAX_COLUMNS = 2000
-DEFAULT_MAX_BYTES = 500 * 1024 * 1024
-DELIMITERS = (";", ",", "\t", "|")
-SNIFF_LINES = 60
-SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
-
-
-@dataclass(frozen=True)
-class ReadOptions:
-    """What a manifest may fix; ``None`` means detect."""
-
-    sheet: str | int | None = None
-    delimiter: str | None = None
-    encoding: str | None = None
-    max_bytes: int = DEFAULT_MAX_BYTES
-
-
-def fail(path: Path | str, message: str, line: int | None = None, hint: str = "") -> DataImportError:
-    name = Path(path).name
-    where = f"{name}: line {line}" if line else name
-    return DataImportError(f"{where}: {message}", [Problem(where, message)], hint=hint)
+from data.readbase import (DEFAULT_MAX_BYTES, DELIMITERS, MAX_COLUMNS, SNIFF_LINES, SUFFIXES, ReadOptions,  # noqa: F401
+                           clean_headers, fail)
+from data.workbook import read_xlsx
 
 
 def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> pd.DataFrame:
@@ -63,8 +43,6 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> pd.Dat
         raise fail(path, f"file has {size / 1e6:.1f} MB, more than the limit of {options.max_bytes / 1e6:.0f} MB",
                    hint="split the export or raise COCKPIT_MAX_UPLOAD_MB")
     if suffix == ".xlsx":
-        from data.workbook import read_xlsx
-
         frame = read_xlsx(path, options)
     else:
         frame = _read_csv(path, options)
@@ -118,22 +96,6 @@ def detect_layout(lines: list[str], delimiter: str | None = None) -> tuple[str, 
             break
     return d, header
 
-
-def clean_headers(names: list[object]) -> list[str]:
-    """Trimmed header names; blanks become ``column_N``; repeats get ``.2``, ``.3``."""
-    out: list[str] = []
-    seen: dict[str, int] = {}
-    for i, name in enumerate(names, start=1):
-        text = "" if name is None or (isinstance(name, float) and np.isnan(name)) else str(name)
-        text = text.replace("\ufeff", "").strip()
-        text = text or f"column_{i}"
-        if text in seen:
-            seen[text] += 1
-            text = f"{text}.{seen[text]}"
-        else:
-            seen[text] = 1
-        out.append(text)
-    return out
 
 
 def _read_csv(path: Path, options: ReadOptions, encoding: str | None = None) -> pd.DataFrame:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from core.errors import DataImportError
 from core.settings import load_settings
-from data.reading import MAX_COLUMNS, SNIFF_LINES, ReadOptions, clean_headers, fail
+from data.readbase import MAX_COLUMNS, SNIFF_LINES, ReadOptions, clean_headers, fail
 
 XLSX_MAX_RATIO = 120
 XLSX_MAX_ENTRIES = 10_000

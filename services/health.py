@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, text
 
 from core.errors import StorageError
+from storage.db import reading
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,6 @@ class Health:
 
 def probe(engine: Engine) -> Health:
     """One round trip to the database; ``ok=False`` with the reason when it is not reachable."""
-    from storage.db import reading
-
     start = time.perf_counter()
     try:
         with reading(engine) as conn:

@@ -32,6 +32,9 @@ from data.validation import write_report_csv
 from services.dataset_versions import commit, kpi_preview, versions_table  # noqa: F401 - re-exported
 from services.import_merge import APPEND, MODES, REPLACE  # noqa: F401 - re-exported
 from storage import datasets as store
+from data.workbook import check_xlsx_container
+from data.workbook import sheet_names
+import io
 
 UPLOAD_SUFFIXES = SUFFIXES
 REFUSED_SUFFIXES = (".xlsm", ".xltm", ".xlsb", ".xls")
@@ -150,7 +153,6 @@ def _stream_size(stream: BinaryIO) -> int:
 def probe(upload: Upload, max_mb: int) -> None:
     """Refuse a file that cannot be read (xlsx container checks, encoding, column count ...)."""
     if upload.path.suffix.lower() == ".xlsx":
-        from data.workbook import check_xlsx_container
 
         check_xlsx_container(upload.path)
     else:
@@ -161,8 +163,6 @@ def sheets(upload: Upload) -> list[str]:
     """Sheet names of an xlsx upload (empty for text files)."""
     if upload.path.suffix.lower() != ".xlsx":
         return []
-    from data.workbook import sheet_names
-
     return sheet_names(upload.path)
 
 
@@ -215,8 +215,6 @@ def validate_staged(folder: Path, staged: dict[str, EntityMapping], max_mb: int)
 
 def report_csv(result: ImportResult) -> bytes:
     """The validation report as CSV bytes, formula-safe (``data.validation.write_report_csv``)."""
-    import io
-
     buf = io.StringIO()
     write_report_csv(result.report, buf)
     return ("\ufeff" + buf.getvalue().lstrip("\ufeff")).encode("utf-8")

@@ -78,11 +78,33 @@ def test_only_the_cli_package_imports_lazily_and_nothing_imports_it():
     assert reaching == [], f"{reaching} import the cli package; move what they need into a domain module"
 
 
+# Function-local imports of the project's own packages outside cli/: each one breaks a real
+# circle that module-level imports cannot express (core.i18n loads its table with core.yamlio, whose
+# errors are translated by core.i18n). Third-party libraries may wait for first use (pyarrow, duckdb,
+# statsmodels, alembic, calamine): the app's first page and ``cli.py --help`` must not pay for them.
+CIRCLE_BREAKERS = {"i18n.py core.yamlio"}
+PROJECT = {p.name for p in ROOT.iterdir() if p.is_dir() and (p / "__init__.py").exists() or p.suffix == ".py"}
+
+
+def _project_local_imports(path: Path) -> list[str]:
+    hits = [hit.split(":")[0] + " " + hit.split(" ", 1)[1] for hit in _local_imports(path)]
+    return [hit for hit in hits if hit.split(" ", 1)[1].split(".")[0] in PROJECT and hit not in CIRCLE_BREAKERS]
+
+
+def test_no_module_outside_cli_imports_the_project_inside_a_function():
+    """Item 4 of issue 13: module-level imports everywhere but ``cli/``, so the import graph is the
+    one ``tests/test_layers.py`` checks, not a hidden second one."""
+    modules = [p for p in _modules_outside_cli() if p.parts[len(ROOT.parts)] != "benchmarks"]  # runners, like cli/
+    local = sorted(f"{p.relative_to(ROOT)}: {hit}" for p in modules for hit in _project_local_imports(p))
+    assert local == [], f"function-local imports of project modules: {local}"
+
+
 def test_the_lazy_import_checker_would_catch_a_violation(tmp_path):
     bad = tmp_path / "views.py"
     bad.write_text("import os\n\n\ndef compute_view():\n    from lifecycle import funnel\n    return funnel\n\n"
                    "handler = lambda: __import__('x')\n")
     assert _local_imports(bad) == ["views.py:5 lifecycle"]
+    assert _project_local_imports(bad) == ["views.py lifecycle"]
     user = tmp_path / "page.py"
     user.write_text("from cli.scorecard import render_table\n")
     assert "cli" in _imports(user)

@@ -7,6 +7,7 @@ from auth import addresses
 from core.errors import CockpitError, StorageError
 from core.i18n import t
 from usecases import datasets
+from ui.auth_gate import page_allowed
 
 
 def show_error(exc: CockpitError, lang: str) -> None:
@@ -34,8 +35,6 @@ def empty_state(message: str, page: str | None = None, label: str | None = None,
 
 def page_link(page: str, label: str, icon: str | None = None, query_params: dict | None = None) -> None:
     """``st.page_link`` only to pages this session may open (in team mode a role sees fewer pages)."""
-    from ui.auth_gate import page_allowed
-
     if page_allowed(page):
         st.page_link(page, label=label, icon=icon, query_params=query_params)
 

@@ -27,6 +27,7 @@ from usecases.caching import cache
 from usecases.session import Session, require, scoped
 
 from services.import_merge import APPEND, REPLACE  # noqa: F401 - the modes callers pass
+from data.dataset import read_dataset
 _CHOICES = cache("filter_choices")
 
 
@@ -92,7 +93,6 @@ def preview_file(session: Session, data: str | Path | Manifest, mode: str | Mapp
     """Read and validate like ``import_file``, then ``preview``; nothing is stored. The plan is None
     when no valid row remains."""
     require(session, "import.run")
-    from data.dataset import read_dataset
 
     result = read_dataset(data, max_bytes=session.settings.max_upload_mb * 1024 * 1024)
     if not any(len(f) for f in result.frames.values()):

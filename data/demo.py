@@ -13,78 +13,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from data.demo_profile import (START, END, DAYS, SEASON, CHANNELS, SEGMENTS, CAMPAIGN_LABELS, SEASON_NAMES, REGIONS,
+                               REGION_SHARE, CATALOGUE, ORDER_CHANNELS, TICKET_TYPES, OPEN_STAGES,
+                               RESPONSE_OPPORTUNITY_SHARE, draw_days, as_dates, make_ids, draw_from, as_text)
 from data.schema import ENTITY_NAMES, load_schema
-
-START = np.datetime64("2023-01-01")
-END = np.datetime64("2026-01-01")  # exclusive
-DAYS = int((END - START) / np.timedelta64(1, "D"))
-SEASON = np.array([0.8, 0.85, 1.0, 1.1, 1.05, 0.9, 0.75, 0.8, 1.05, 1.15, 1.3, 1.25])  # Jan..Dec
-
-#: channel: (cost per contact EUR, response rate, conversion rate of responders, share of contacts)
-CHANNELS = {
-    "email": (0.05, 0.030, 0.12, 0.34),
-    "mailing": (0.95, 0.055, 0.18, 0.14),
-    "phone": (4.50, 0.120, 0.22, 0.10),
-    "web": (0.30, 0.020, 0.30, 0.16),
-    "field_service": (38.0, 0.260, 0.40, 0.04),
-    "social": (0.40, 0.015, 0.08, 0.14),
-    "store": (2.00, 0.085, 0.33, 0.08),
-}
-#: segment: (share, mean deal amount EUR, mean sales cycle days, orders per year, units factor)
-SEGMENTS = {
-    "private": (0.62, 900.0, 12.0, 2.2, 1.0),
-    "small_business": (0.28, 6500.0, 34.0, 3.0, 2.5),
-    "corporate": (0.10, 42000.0, 80.0, 4.0, 8.0),
-}
-CAMPAIGN_LABELS = ("E-Mail-Newsletter ", "Mailing ", "Telefonaktion ", "Web-Aktion ", "Außendienst-Tour ",
-                   "Social-Kampagne ", "Filialaktion ")
-SEASON_NAMES = np.array(["Winter ", "Winter ", "Frühjahr ", "Frühjahr ", "Frühjahr ", "Sommer ", "Sommer ",
-                         "Sommer ", "Herbst ", "Herbst ", "Herbst ", "Winter "])
-REGIONS = ("Nord", "Ost", "Süd", "West", "Mitte")
-REGION_SHARE = (0.18, 0.14, 0.27, 0.26, 0.15)
-#: category: products with unit prices
-CATALOGUE = {
-    "software": (("CRM Basic", 490.0), ("CRM Pro", 1490.0), ("Analytics Add-on", 690.0)),
-    "hardware": (("Tablet", 399.0), ("Scanner", 249.0), ("Kassensystem", 1890.0)),
-    "services": (("Einrichtung", 850.0), ("Datenmigration", 2400.0)),
-    "training": (("Schulung Basis", 390.0), ("Schulung Experte", 790.0)),
-    "accessories": (("Headset", 79.0), ("Dockingstation", 189.0), ("Kabelset", 29.0)),
-}
-ORDER_CHANNELS = {"private": (("web", 0.55), ("store", 0.35), ("phone", 0.10)),
-                  "small_business": (("web", 0.35), ("phone", 0.30), ("field_service", 0.25), ("store", 0.10)),
-                  "corporate": (("field_service", 0.65), ("phone", 0.20), ("web", 0.15))}
-TICKET_TYPES = (("request", 0.50, 10.0, 0.78), ("incident", 0.28, 22.0, 0.52), ("complaint", 0.22, 40.0, 0.35))
-OPEN_STAGES = ("qualification", "proposal", "negotiation")
-RESPONSE_OPPORTUNITY_SHARE = 0.3  # of the opportunities, the share opened 0-29 days after a campaign response
-
-
-def _days(rng: np.random.Generator, n: int, lo: int = 0, hi: int = DAYS, growth: float = 0.25) -> np.ndarray:
-    """Day offsets in [lo, hi) drawn with monthly seasonality and a yearly growth trend."""
-    day = np.arange(lo, hi)
-    month = ((START + day.astype("timedelta64[D]")).astype("datetime64[M]").astype(int) % 12)
-    weight = SEASON[month] * (1 + growth * day / DAYS)
-    return rng.choice(day, size=n, p=weight / weight.sum())
-
-
-def _dates(offsets: np.ndarray, seconds: np.ndarray | None = None) -> pd.Series:
-    values = START.astype("datetime64[s]") + offsets.astype("int64").astype("timedelta64[D]")
-    if seconds is not None:
-        values = values + seconds.astype("int64").astype("timedelta64[s]")
-    return pd.Series(values.astype("datetime64[us]"))
-
-
-def _ids(prefix: str, n: int, width: int) -> np.ndarray:
-    return np.char.add(prefix, np.char.zfill(np.arange(1, n + 1).astype(str), width))
-
-
-def _pick(rng: np.random.Generator, table: dict | tuple, n: int, share_index: int | None = None) -> np.ndarray:
-    names = np.array(list(table))
-    shares = np.array([v[share_index] for v in table.values()]) if share_index is not None else None
-    return rng.choice(len(names), size=n, p=None if shares is None else shares / shares.sum())
-
-
-def _text(values: np.ndarray) -> pd.Series:
-    return pd.Series(pd.array(values.astype(str), dtype="string"))
 
 
 def generate(customers: int = 5000, seed: int = 7) -> dict[str, pd.DataFrame]:
@@ -108,23 +40,23 @@ def _conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _customers(rng: np.random.Generator, n: int) -> pd.DataFrame:
-    seg = _pick(rng, SEGMENTS, n, 0)
-    created = np.sort(_days(rng, n, 0, DAYS - 20, growth=0.35))
-    channel = _pick(rng, CHANNELS, n, 3)
+    seg = draw_from(rng, SEGMENTS, n, 0)
+    created = np.sort(draw_days(rng, n, 0, DAYS - 20, growth=0.35))
+    channel = draw_from(rng, CHANNELS, n, 3)
     life = rng.exponential(2200.0, n) * np.array([1.0, 1.3, 1.8])[seg]  # corporate stays longer
     churn_day = created + 60 + life.astype(int)
     churned = churn_day < DAYS - 1
     stage = np.where(churned, "churned", np.where(created > DAYS - 120, "new", "active"))
     return pd.DataFrame({
-        "customer_id": _text(_ids("K", n, 6)),
-        "name": _text(np.char.add("Kunde ", np.arange(1, n + 1).astype(str))),
-        "segment": _text(np.array(list(SEGMENTS))[seg]),
-        "region": _text(np.array(REGIONS)[rng.choice(len(REGIONS), n, p=REGION_SHARE)]),
-        "acquisition_channel": _text(np.array(list(CHANNELS))[channel]),
-        "lifecycle_stage": _text(stage),
-        "created_at": _dates(created),
+        "customer_id": as_text(make_ids("K", n, 6)),
+        "name": as_text(np.char.add("Kunde ", np.arange(1, n + 1).astype(str))),
+        "segment": as_text(np.array(list(SEGMENTS))[seg]),
+        "region": as_text(np.array(REGIONS)[rng.choice(len(REGIONS), n, p=REGION_SHARE)]),
+        "acquisition_channel": as_text(np.array(list(CHANNELS))[channel]),
+        "lifecycle_stage": as_text(stage),
+        "created_at": as_dates(created),
         "churned": pd.array(churned, dtype="boolean"),
-        "churned_at": _dates(np.where(churned, churn_day, 0)).where(churned),
+        "churned_at": as_dates(np.where(churned, churn_day, 0)).where(churned),
         "_seg": seg, "_created": created, "_until": np.where(churned, churn_day, DAYS - 1),
         "_churned": churned,
     })
@@ -136,8 +68,8 @@ def _campaigns(rng: np.random.Generator, cust: pd.DataFrame) -> tuple[pd.DataFra
     names = np.array(list(CHANNELS))
     params = np.array(list(CHANNELS.values()))
     n_camp = int(np.clip(n_cust // 150, 14, 600))
-    camp_channel = np.concatenate([np.arange(len(names)), _pick(rng, CHANNELS, n_camp - len(names), 3)])
-    start = np.sort(_days(rng, n_camp, 0, DAYS - 45))
+    camp_channel = np.concatenate([np.arange(len(names)), draw_from(rng, CHANNELS, n_camp - len(names), 3)])
+    start = np.sort(draw_days(rng, n_camp, 0, DAYS - 45))
     length = rng.integers(14, 60, n_camp)
     size_weight = params[camp_channel, 3] * rng.uniform(0.6, 1.4, n_camp)
     camp = rng.choice(n_camp, n_contacts, p=size_weight / size_weight.sum())
@@ -148,13 +80,13 @@ def _campaigns(rng: np.random.Generator, cust: pd.DataFrame) -> tuple[pd.DataFra
     responded = rng.random(n_contacts) < p_resp
     converted = responded & (rng.random(n_contacts) < params[ch, 2])
     cost = np.round(params[ch, 0] * rng.uniform(0.85, 1.15, n_contacts), 2)
-    camp_ids = _ids("KAM-", n_camp, 4)
+    camp_ids = make_ids("KAM-", n_camp, 4)
     contacts = pd.DataFrame({
-        "channel": _text(names[ch]),
+        "channel": as_text(names[ch]),
         "responded": pd.array(responded, dtype="boolean"),
-        "campaign_id": _text(camp_ids[camp]),
+        "campaign_id": as_text(camp_ids[camp]),
         "customer_id": cust["customer_id"].to_numpy()[rng.integers(0, n_cust, n_contacts)],
-        "contacted_at": _dates(offset),
+        "contacted_at": as_dates(offset),
         "converted": pd.array(converted, dtype="boolean"),
         "cost": cost,
     }).sort_values(["contacted_at", "campaign_id"], kind="stable").reset_index(drop=True)
@@ -162,12 +94,12 @@ def _campaigns(rng: np.random.Generator, cust: pd.DataFrame) -> tuple[pd.DataFra
     year = (START + start.astype("timedelta64[D]")).astype("datetime64[Y]").astype(int) + 1970
     month = (START + start.astype("timedelta64[D]")).astype("datetime64[M]").astype(int) % 12
     campaigns = pd.DataFrame({
-        "campaign_id": _text(camp_ids),
-        "name": _text(np.char.add(np.char.add(np.array(CAMPAIGN_LABELS)[camp_channel], SEASON_NAMES[month]),
+        "campaign_id": as_text(camp_ids),
+        "name": as_text(np.char.add(np.char.add(np.array(CAMPAIGN_LABELS)[camp_channel], SEASON_NAMES[month]),
                                   year.astype(str))),
-        "channel": _text(names[camp_channel]),
-        "start_date": _dates(start),
-        "end_date": _dates(start + length),
+        "channel": as_text(names[camp_channel]),
+        "start_date": as_dates(start),
+        "end_date": as_dates(start + length),
         "cost": np.round(spent * 1.08 + rng.uniform(200, 2500, n_camp), 2),
     })
     return campaigns, contacts
@@ -179,7 +111,7 @@ def _opportunities(rng: np.random.Generator, cust: pd.DataFrame, contacts: pd.Da
     random stream, and with it every later entity, stays as it was)."""
     n = int(len(cust) * 1.3)
     who = rng.integers(0, len(cust), n)
-    created = _days(rng, n, 0, DAYS - 1)
+    created = draw_days(rng, n, 0, DAYS - 1)
     responses = contacts[contacts["responded"].to_numpy(dtype=bool, na_value=False)]
     if len(responses):
         tied = np.flatnonzero(tie.random(n) < RESPONSE_OPPORTUNITY_SHARE)
@@ -192,7 +124,7 @@ def _opportunities(rng: np.random.Generator, cust: pd.DataFrame, contacts: pd.Da
     cycle = rng.gamma(2.0, seg_params[seg, 2] / 2.0).astype(int) + 1
     closed = created + cycle
     is_open = closed >= DAYS - 1
-    channel = _pick(rng, CHANNELS, n, 3)
+    channel = draw_from(rng, CHANNELS, n, 3)
     win_p = np.clip(0.22 + np.array(list(CHANNELS.values()))[channel, 2] * 0.6, 0, 0.9)
     won = (rng.random(n) < win_p) & ~is_open
     lost = ~won & ~is_open
@@ -201,12 +133,12 @@ def _opportunities(rng: np.random.Generator, cust: pd.DataFrame, contacts: pd.Da
     amount = np.round(rng.lognormal(np.log(seg_params[seg, 1]), 0.55), 2)
     order = np.argsort(created, kind="stable")
     frame = pd.DataFrame({
-        "opportunity_id": _text(_ids("OPP-", n, 6)),
-        "stage": _text(stage[order]),
+        "opportunity_id": as_text(make_ids("OPP-", n, 6)),
+        "stage": as_text(stage[order]),
         "customer_id": cust["customer_id"].to_numpy()[who[order]],
-        "source_channel": _text(np.array(list(CHANNELS))[channel[order]]),
-        "created_at": _dates(created[order]),
-        "closed_at": _dates(np.where(is_open, 0, closed)[order]).where(~is_open[order]),
+        "source_channel": as_text(np.array(list(CHANNELS))[channel[order]]),
+        "created_at": as_dates(created[order]),
+        "closed_at": as_dates(np.where(is_open, 0, closed)[order]).where(~is_open[order]),
         "amount": amount[order],
         "won": pd.array(np.where(is_open, None, won)[order], dtype="boolean"),
     })
@@ -253,12 +185,12 @@ def _orders(rng: np.random.Generator, cust: pd.DataFrame) -> pd.DataFrame:
     order = np.lexsort((who, day))
     n = len(who)
     return pd.DataFrame({
-        "channel": _text(ch[order].astype(str)),
-        "product": _text(np.array([p[1] for p in products])[prod[order]]),
-        "order_id": _text(_ids("A", n, 8)),
+        "channel": as_text(ch[order].astype(str)),
+        "product": as_text(np.array([p[1] for p in products])[prod[order]]),
+        "order_id": as_text(make_ids("A", n, 8)),
         "customer_id": cust["customer_id"].to_numpy()[who[order]],
-        "order_date": _dates(day[order]),
-        "product_category": _text(np.array(cats)[cat[order]]),
+        "order_date": as_dates(day[order]),
+        "product_category": as_text(np.array(cats)[cat[order]]),
         "quantity": qty[order].astype("float64"),
         "revenue": np.round(price * qty * (1 - discount), 2)[order],
     })
@@ -288,12 +220,12 @@ def _tickets(rng: np.random.Generator, cust: pd.DataFrame) -> pd.DataFrame:
     answered = (rng.random(n) < 0.6) & ~unresolved
     order = np.argsort(opened, kind="stable")
     return pd.DataFrame({
-        "ticket_id": _text(_ids("T", n, 7)),
+        "ticket_id": as_text(make_ids("T", n, 7)),
         "opened_at": pd.Series(opened[order].astype("datetime64[us]")),
         "customer_id": cust["customer_id"].to_numpy()[who[order]],
-        "channel": _text(np.array(["phone", "email", "web", "store"])[rng.choice(4, n, p=[.4, .35, .15, .1])]),
+        "channel": as_text(np.array(["phone", "email", "web", "store"])[rng.choice(4, n, p=[.4, .35, .15, .1])]),
         "resolved_at": pd.Series(resolved[order].astype("datetime64[us]")).where(~unresolved[order]),
-        "type": _text(np.array([t[0] for t in TICKET_TYPES])[kind[order]]),
+        "type": as_text(np.array([t[0] for t in TICKET_TYPES])[kind[order]]),
         "cost": np.round(12.0 + hours * 6.5, 2)[order],
         "first_contact_resolution": pd.array(fcr[order], dtype="boolean"),
         "satisfaction": np.where(answered, sat, np.nan)[order],
@@ -316,8 +248,8 @@ def _surveys(rng: np.random.Generator, cust: pd.DataFrame, tickets: pd.DataFrame
     return pd.DataFrame({
         "score": score[order].astype("float64"),
         "customer_id": cust["customer_id"].to_numpy()[who[order]],
-        "answered_at": _dates(day[order]),
-        "kind": _text(np.where(is_nps, "nps", "csat")[order]),
+        "answered_at": as_dates(day[order]),
+        "kind": as_text(np.where(is_nps, "nps", "csat")[order]),
     })
 
 

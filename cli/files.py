@@ -1,4 +1,5 @@
-"""``--data`` of the file commands (kpi compute, forecast, monitor, predict, channels): read and validate once."""
+"""``--data`` of the file commands (kpi compute, scorecard, lifecycle, forecast, monitor, predict, channels):
+read and validate once; data that does not pass validation is refused (exit 2), never half-used."""
 from __future__ import annotations
 
 import sys

@@ -5,7 +5,7 @@
                      [--channel web] [--segment A] [--region Nord] [--campaign C1] [--by segment]
                      [--format json|csv|table]
 
-Only argparse here; pandas, DuckDB and the dataset reader (data.dataset.read_dataset) are imported when the
+Only argparse here; pandas, DuckDB and the dataset reader (cli.files.read_valid) are imported when the
 command runs. The views themselves are ``lifecycle.views.compute_view``.
 """
 from __future__ import annotations
@@ -68,10 +68,13 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--from {start} is not before --to {end}", hint="--to is exclusive")
     filters = Filters.of(start, end, channel=args.channel, segment=args.segment, region=args.region,
                          campaign_id=args.campaign_id)
-    from data.dataset import read_dataset  # only now: bad arguments fail fast
+    from cli.files import read_valid  # only now: bad arguments fail fast
     from lifecycle.views import compute_view
 
-    source = read_dataset(args.data).frames
+    dataset = read_valid(args.data)
+    if dataset is None:
+        return 2
+    source = dataset.frames
     frame = compute_view(source, args.view, filters, args.period, args.by)
     text = render(frame, args.format)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")

@@ -47,8 +47,8 @@ def run_scorecard(args) -> int:
 
     if args.client:
         return _client_scorecard(args)
+    from cli.files import read_valid
     from core.query import Period
-    from data.dataset import read_dataset
     from kpis.catalogue import known_kpis
     from kpis.engine import compute
     from scorecards.evaluation import evaluate
@@ -57,7 +57,9 @@ def run_scorecard(args) -> int:
     catalogue = known_kpis()
     card = find_scorecard(args.scorecard, known_kpis=catalogue)
     Period.parse(args.period)  # a clear InputError before the data is read
-    dataset = read_dataset(args.data)
+    dataset = read_valid(args.data)
+    if dataset is None:
+        return 2
     external = {"data_completeness": dataset.quality.get("data_completeness")}
     if args.maturity_index is not None:
         external["maturity_index"] = args.maturity_index

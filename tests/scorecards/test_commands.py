@@ -85,3 +85,20 @@ def test_render_table_lists_perspectives_objectives_and_kpis():
     assert revenue.split() == ["Revenue", "€90.00", "€100.00", "50%", "amber", "down", "(worse)"]
     hours = next(line for line in lines if "Training hours" in line)
     assert hours.split()[2:] == ["–", "6.0", "h", "–", "grey", "(no", "data)", "–"]
+
+
+@pytest.mark.parametrize("command", [["scorecard", "--period", "2025-Q4"], ["lifecycle", "--view", "funnel"]],
+                         ids=["scorecard", "lifecycle"])
+def test_data_that_fails_validation_is_refused_with_its_rows_not_half_used(demo_dir, tmp_path, command, capsys):
+    """Every order's revenue is text: the file commands refuse the data (exit 2) and name file, row and
+    column, as ``kpi compute`` does, instead of computing the card on the other entities."""
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    for path in demo_dir.glob("*.csv"):
+        (bad / path.name).write_bytes(path.read_bytes())
+    orders = pd.read_csv(bad / "orders.csv", dtype=str, keep_default_na=False)
+    orders["revenue"] = "viel"
+    orders.to_csv(bad / "orders.csv", index=False)
+    assert cli.main([*command, "--data", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "did not pass validation" in err and "orders.csv" in err and "revenue" in err and "'viel'" in err

@@ -10,29 +10,22 @@ Three kinds, each for one KPI, period and slice (overall, or one channel / segme
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
+from analytics.alert_rules import Rules
 from core.errors import InputError, Problem
+from core.formatting import by_unit, number
+from core.i18n import t
+from core.query import Granularity, Period
 from kpis.engine import compute, resolve_kpis
 from scorecards.model import Scorecard
 
 MAD_SCALE = 1.4826          # makes the MAD comparable to a standard deviation for normal data
 RELATIVE_FLOOR = 0.01       # a flat history still has a band of 1 % of its median
 OVERALL = "overall"
-
-
-@dataclass(frozen=True)
-class Rules:
-    """How sensitive the monitor is; ``None`` in YAML means the default here."""
-
-    k: float = 3.0
-    min_history: int = 6
-    window: int = 12
-    slices: tuple[str, ...] = ("channel", "segment")
-    kpis: tuple[str, ...] | None = None   # None: every computed KPI of the card
 
 
 @dataclass(frozen=True)
@@ -46,28 +39,30 @@ class Alert:
     lower: float | None = None
     upper: float | None = None
 
+    @property
+    def key(self) -> str:
+        """What identifies the alert (an acknowledgement is kept for it): kpi|period|kind|dim=member."""
+        return "|".join((self.kpi, self.period, self.kind, slice_text(self.slice)))
+
     def as_dict(self) -> dict:
         return {"kpi": self.kpi, "period": self.period, "kind": self.kind, "slice": dict(self.slice),
                 "value": self.value, "expected": self.expected, "lower": self.lower, "upper": self.upper}
 
-    def sentence(self, lang: str) -> str:
-        where = ", ".join(f"{k}={v}" for k, v in self.slice.items()) or ("gesamt" if lang == "de" else "overall")
-        value = _fmt(self.value)
-        if self.kind == "trend_break":
-            band = f"{_fmt(self.lower)}-{_fmt(self.upper)}"
-            return (f"{self.kpi} ({where}) liegt {self.period} bei {value}, außerhalb des üblichen Bereichs {band}"
-                    f" (erwartet {_fmt(self.expected)})." if lang == "de" else
-                    f"{self.kpi} ({where}) is {value} in {self.period}, outside its usual band {band}"
-                    f" (expected {_fmt(self.expected)}).")
-        if self.kind == "turned_red":
-            return (f"{self.kpi} ({where}) ist {self.period} auf Rot gefallen ({value})." if lang == "de" else
-                    f"{self.kpi} ({where}) turned red in {self.period} ({value}).")
-        return (f"{self.kpi} ({where}) ist {self.period} rot ({value})." if lang == "de" else
-                f"{self.kpi} ({where}) is red in {self.period} ({value}).")
+    def sentence(self, lang: str, kpi_name: str | None = None, slice_name: str | None = None,
+                 unit: str | None = None) -> str:
+        """The alert in words, from the translation table (``alerts.sentence.<kind>``); names and the
+        unit (``core.formatting.by_unit``) as the caller knows them, else the ids and plain numbers."""
+        show = (lambda v: "–" if v is None else by_unit(v, unit, lang)) if unit else \
+            (lambda v: "–" if v is None else number(v, lang, 4 if abs(v) < 10 else 1))
+        where = slice_name or slice_text(self.slice) or t("alerts.slice.overall", lang)
+        return t(f"alerts.sentence.{self.kind}", lang, kpi=kpi_name or self.kpi, slice=where, period=self.period,
+                 value=show(self.value), expected=show(self.expected), lower=show(self.lower),
+                 upper=show(self.upper))
 
 
-def _fmt(x: float | None) -> str:
-    return "-" if x is None or pd.isna(x) else f"{x:.4g}"
+def slice_text(where: dict) -> str:
+    """``channel=email`` (empty for the total), as the command line prints a slice."""
+    return ",".join(f"{k}={v}" for k, v in where.items())
 
 
 def _opt(x) -> float | None:
@@ -102,7 +97,8 @@ def trend_breaks(values: pd.DataFrame, higher: dict[str, bool], rules: Rules, pe
     frame = values if period is None else values[values["period"] <= period]
     last = frame.groupby(keys)["period"].transform("max")
     latest, history = frame[frame["period"] == last], frame[frame["period"] < last]
-    history = history.groupby(keys, group_keys=False).tail(rules.window)
+    if rules.window is not None:
+        history = history.groupby(keys, group_keys=False).tail(rules.window)
     stats = history.groupby(keys)["value"].agg(expected="median", n="size").reset_index()
     history = history.merge(stats, on=keys)
     history["dev"] = (history["value"] - history["expected"]).abs()
@@ -127,10 +123,21 @@ def reds(values: pd.DataFrame, card: Scorecard) -> pd.DataFrame:
     return pd.concat([red, turned], ignore_index=True).assign(expected=np.nan, lower=np.nan, upper=np.nan)
 
 
-def alerts(source, card: Scorecard, rules: Rules = Rules(), period: str | None = None,
-           granularity: str = "month") -> list[Alert]:
-    """Every alert of ``card`` on ``source``; red kinds for ``period`` (default: the latest)."""
-    values = series(source, card, rules, granularity)
+def card_period(label: str, card: Scorecard) -> str:
+    """The newest scorecard period that has ended by the end of period ``label`` (a month's quarter
+    once the month closes it, else the quarter before): red is judged against the card's thresholds,
+    which are per the card's period, and never on a quarter that is only partly over."""
+    p = Period.parse(label)
+    if p.granularity is card.granularity:
+        return p.label
+    q = Period.containing(p.end - pd.Timedelta(days=1), card.granularity)
+    return (q if q.end <= p.end else q.shift(-1)).label
+
+
+def evaluate(values: pd.DataFrame, card_values: pd.DataFrame, card: Scorecard, rules: Rules,
+             period: str | None = None) -> list[Alert]:
+    """The alerts for ``period`` (default: the newest of ``values``): trend breaks on ``values``
+    (per ``rules.every``), red and turned red on ``card_values`` (overall, per the card's period)."""
     if period is not None and period not in set(values["period"].astype(str)):
         raise InputError(f"No KPI of the scorecard has data for {period}.", [Problem("period", period)],
                          hint="Choose a period the data covers.", key="period.no_data",
@@ -138,10 +145,26 @@ def alerts(source, card: Scorecard, rules: Rules = Rules(), period: str | None =
     if values.empty:
         return []
     latest = period or values["period"].max()
-    red = reds(values, card)
-    found = pd.concat([trend_breaks(values, _higher(card), rules, latest), red[red["period"] == latest]],
+    breaks = trend_breaks(values, _higher(card), rules, latest)
+    red = reds(card_values, card) if len(card_values) else card_values.assign(kind=[])
+    found = pd.concat([breaks[breaks["period"] == latest], red[red["period"] == card_period(latest, card)]],
                       ignore_index=True)
-    found = found[found["period"] == latest]
     return [Alert(r.kpi, str(r.period), r.kind, {} if r.dim == OVERALL else {r.dim: str(r.member)},
                   _opt(r.value), _opt(r.expected), _opt(r.lower), _opt(r.upper))
             for r in found.itertuples(index=False)]
+
+
+def card_series(source, card: Scorecard, rules: Rules, values: pd.DataFrame, every: str) -> pd.DataFrame:
+    """The overall series per the card's period (``values`` again when that is ``every``)."""
+    if card.granularity is Granularity(every):
+        return values[values["dim"] == OVERALL]
+    return series(source, card, replace(rules, slices=()), card.granularity.value)
+
+
+def alerts(source, card: Scorecard, rules: Rules = Rules(), period: str | None = None,
+           granularity: str | None = None) -> list[Alert]:
+    """Every alert of ``card`` on ``source`` for ``period`` (default: the latest); trend breaks per
+    ``granularity`` (default ``rules.every``), red kinds per the card's own period."""
+    every = granularity or rules.every
+    values = series(source, card, rules, every)
+    return evaluate(values, card_series(source, card, rules, values, every), card, rules, period)

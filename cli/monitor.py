@@ -1,4 +1,5 @@
-"""``python cli.py monitor``: alerts on the scorecard KPIs of a dataset (analytics.monitoring), for cron."""
+"""``python cli.py monitor``: alerts on the scorecard KPIs of a dataset (analytics.monitoring), for cron,
+watched as ``config/alerts.yaml`` declares for the scorecard."""
 from __future__ import annotations
 
 import argparse
@@ -14,7 +15,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     cmd.add_argument("--data", required=True, help="manifest YAML or directory of canonical files")
     cmd.add_argument("--scorecard", default="crm_default", help="scorecard id or YAML path")
     cmd.add_argument("--period", help="period to check, e.g. 2025-12 (default: the latest)")
-    cmd.add_argument("--every", choices=("month", "quarter"), default="month", help="period length")
+    cmd.add_argument("--every", choices=("month", "quarter"), help="period length of the trend-break check "
+                     "(default: config/alerts.yaml, else month)")
     cmd.add_argument("--fail-on-alert", action="store_true", help="exit 1 when there is an alert")
     cmd.add_argument("--format", choices=FORMATS, default="json")
     cmd.set_defaults(func=run)
@@ -23,9 +25,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from analytics.monitoring import alerts
+    from analytics.monitoring import alerts, slice_text
     from core.query import Period
     from cli.files import read_valid
+    from definitions import shipped
     from scorecards.loader import find_scorecard
 
     card = find_scorecard(args.scorecard)
@@ -34,12 +37,13 @@ def run(args: argparse.Namespace) -> int:
     result = read_valid(args.data)
     if result is None:
         return 2
-    found = [a.as_dict() for a in alerts(result.frames, card, period=args.period, granularity=args.every)]
+    rules = shipped().alert_rules.for_card(card.id)   # config/alerts.yaml
+    found = [a.as_dict() for a in alerts(result.frames, card, rules, period=args.period, granularity=args.every)]
     if args.format == "json":
         print(json.dumps(found, ensure_ascii=False, indent=1))
     else:
         out = pd.DataFrame(found, columns=COLUMNS)
-        out["slice"] = out["slice"].map(lambda s: ",".join(f"{k}={v}" for k, v in s.items()))
+        out["slice"] = out["slice"].map(slice_text)
         if args.format == "csv":
             from core.cells import csv_text
 

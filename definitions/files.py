@@ -14,6 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from analytics.alert_rules import AlertRules, read_alert_rules
 from assessment.loader import load_model
 from auth.roles import load_permissions
 from core.errors import ConfigError, Problem
@@ -122,6 +123,14 @@ def read_permissions(config_dir: Path, found: dict, out: Collector) -> Any:
     return out.read("permissions.yaml", lambda: load_permissions(config_dir / "permissions.yaml"), None)
 
 
+def read_alerts(config_dir: Path, found: dict, out: Collector) -> AlertRules:
+    """``alerts.yaml`` (optional: without it every scorecard is watched with the built-in defaults)."""
+    if not (config_dir / "alerts.yaml").is_file():
+        return AlertRules()
+    raw = out.read("alerts.yaml", lambda: load_yaml(config_dir / "alerts.yaml"), None)
+    return read_alert_rules(raw, out.checker("alerts.yaml")) if raw is not None else AlertRules()
+
+
 @dataclass(frozen=True)
 class FileKind:
     name: str      # the field of Definitions
@@ -136,4 +145,5 @@ KINDS: tuple[FileKind, ...] = (
     FileKind("scorecards", read_scorecards),
     FileKind("maturity_links", read_maturity_links),
     FileKind("permissions", read_permissions),
+    FileKind("alert_rules", read_alerts),
 )

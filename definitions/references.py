@@ -50,4 +50,32 @@ def scorecard_directions(defs: "Definitions", out: Collector) -> None:
                             "leave the direction out to take the catalogue's")
 
 
-CHECKS: tuple[Callable[["Definitions", Collector], None], ...] = (maturity_links, scorecard_directions)
+def alert_rules(defs: "Definitions", out: Collector) -> None:
+    """Alert rules name existing scorecards, catalogue KPIs (computed ones, on the card they are for)
+    and dimensions some catalogue KPI can be sliced by."""
+    rules, where = defs.alert_rules, "alerts.yaml"
+    cards = set(defs.scorecards)
+    for path, card_id in rules.card_refs:
+        if cards and card_id not in cards:
+            out.add(f"{where}: {path}", f"{card_id!r} is not a scorecard",
+                    did_you_mean(card_id, cards) or f"scorecards: {', '.join(sorted(cards))}")
+    catalogue = {k.id: k for k in defs.catalogue}
+    for path, card_id, kpi in rules.kpi_refs:
+        if not catalogue:
+            break
+        if kpi not in catalogue:
+            out.add(f"{where}: {path}", f"{kpi!r} is not in the catalogue",
+                    did_you_mean(kpi, catalogue) or "use an id of the KPI catalogue (python cli.py kpi list)")
+        elif catalogue[kpi].kind.value != "computed":
+            out.add(f"{where}: {path}", f"{kpi!r} is not computed from the data: the monitor has no series of it")
+        elif card_id in defs.scorecards and kpi not in defs.scorecards[card_id].computed_kpi_ids:
+            out.add(f"{where}: {path}", f"{kpi!r} is not a KPI of scorecard {card_id!r}",
+                    "add it to the scorecard, or leave it out here")
+    dims = {name for k in defs.catalogue for name, _ in k.dimensions}
+    for path, dim in rules.slice_refs:
+        if dims and dim not in dims:
+            out.add(f"{where}: {path}", f"{dim!r} is no dimension of any catalogue KPI",
+                    did_you_mean(dim, dims) or f"dimensions: {', '.join(sorted(dims))}")
+
+
+CHECKS: tuple[Callable[["Definitions", Collector], None], ...] = (maturity_links, scorecard_directions, alert_rules)

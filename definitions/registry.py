@@ -1,7 +1,7 @@
 """One registry of every definition file, loaded together and checked as a whole.
 
 ``load_definitions`` reads ``config/`` (entities, KPI catalogue, maturity models, scorecards,
-maturity links, permissions) with each package's own loader, then runs the semantic pass of
+maturity links, permissions, alert rules) with each package's own loader, then runs the semantic pass of
 ``definitions.references`` over the whole set, like dbt's manifest validator: every problem of
 every file is collected with its file and path and raised as one ConfigError:
 
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from analytics.alert_rules import AlertRules
 from assessment.model import MaturityModel
 from auth.roles import Permissions
 from core.errors import ConfigError, InputError, Problem
@@ -40,6 +41,7 @@ class Definitions:
     scorecards: Mapping[str, Scorecard]
     maturity_links: MaturityLinks
     permissions: Permissions | None
+    alert_rules: AlertRules
 
     def scorecard(self, scorecard_id: str) -> Scorecard:
         if scorecard_id not in self.scorecards:

@@ -1,0 +1,117 @@
+"""Alert rules (``config/alerts.yaml``): which KPIs the monitor watches, how sensitive it is, how
+much history a trend break needs, which slices it looks at. Pure; read by the definitions
+registry (``definitions.files.read_alerts``), whose semantic pass checks the scorecard and KPI
+ids against the scorecards and the catalogue (``definitions.references.alert_rules``).
+
+    defaults:                      # every scorecard; each key optional
+      sensitivity: 3               # k in median ± k · 1.4826 · MAD
+      min_history: 6               # periods of history a trend break needs
+      window: 12                   # past periods the band is drawn from
+      slices: [channel, segment]   # dimensions watched besides the total
+      every: month                 # period length of the trend-break check
+      kpis: null                   # the KPIs watched
+    scorecards:
+      crm_default: {sensitivity: 2.5}    # what differs for one card; the rest from defaults
+
+What a YAML ``null`` means, key by key (what a user reads into it): ``kpis: null`` every computed
+KPI of the scorecard (``[]``: none); ``window: null`` no limit, the whole history;
+``sensitivity``, ``min_history``, ``slices``, ``every``: ``null`` the default (in a card block
+the ``defaults:`` value, in ``defaults:`` the built-in one). ``slices: []`` watches the total only.
+A missing file is the built-in defaults for every card.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any
+
+from core.yamlio import Checker
+
+EVERY = ("month", "quarter")
+_KEYS = ("sensitivity", "min_history", "window", "slices", "every", "kpis")
+
+
+@dataclass(frozen=True)
+class Rules:
+    """How the monitor watches one scorecard."""
+
+    k: float = 3.0
+    min_history: int = 6
+    window: int | None = 12               # None: the whole history
+    slices: tuple[str, ...] = ("channel", "segment")
+    kpis: tuple[str, ...] | None = None   # None: every computed KPI of the card
+    every: str = "month"
+
+
+@dataclass(frozen=True)
+class AlertRules:
+    """The rules of every scorecard: ``for_card(id)`` (the defaults for a card without a block)."""
+
+    defaults: Rules = Rules()
+    cards: Mapping[str, Rules] = field(default_factory=lambda: MappingProxyType({}))
+    # where each reference stands in the file, for the semantic pass: (path, scorecard id or None, value)
+    kpi_refs: tuple[tuple[str, str | None, str], ...] = ()
+    slice_refs: tuple[tuple[str, str], ...] = ()
+    card_refs: tuple[tuple[str, str], ...] = ()
+
+    def for_card(self, scorecard_id: str) -> Rules:
+        return self.cards.get(scorecard_id, self.defaults)
+
+
+def read_alert_rules(raw: Any, check: Checker) -> AlertRules:
+    """Shape of ``alerts.yaml``: types, ranges, known keys; references are checked by the registry."""
+    if raw is None:
+        return AlertRules()
+    top = check.mapping(raw, "")
+    check.unknown_keys(top, ("defaults", "scorecards"), "")
+    refs: dict[str, list] = {"kpi": [], "slice": [], "card": []}
+    defaults = _block(check, top.get("defaults"), "defaults", Rules(), None, refs)
+    cards = {}
+    for card_id, block in check.mapping(top.get("scorecards") or {}, "scorecards").items():
+        path = check.join("scorecards", str(card_id))
+        refs["card"].append((path, str(card_id)))
+        cards[str(card_id)] = _block(check, block, path, defaults, str(card_id), refs)
+    return AlertRules(defaults, MappingProxyType(cards), tuple(refs["kpi"]), tuple(refs["slice"]),
+                      tuple(refs["card"]))
+
+
+def _block(check: Checker, raw: Any, path: str, base: Rules, card: str | None, refs: dict) -> Rules:
+    if raw is None:
+        return base
+    block = check.mapping(raw, path)
+    check.unknown_keys(block, _KEYS, path)
+    changes: dict[str, Any] = {}
+    if block.get("sensitivity") is not None:
+        changes["k"] = check.number(block, "sensitivity", path, minimum=0, exclusive_min=True, default=base.k)
+    if block.get("min_history") is not None:
+        changes["min_history"] = _count(check, block, "min_history", path, base.min_history)
+    if "window" in block:
+        changes["window"] = None if block["window"] is None else _count(check, block, "window", path, base.window)
+    if block.get("every") is not None:
+        changes["every"] = check.choice(block, "every", path, EVERY, default=base.every)
+    if block.get("slices") is not None:
+        changes["slices"] = _ids(check, block, "slices", path, refs["slice"], None)
+    if "kpis" in block:
+        changes["kpis"] = None if block["kpis"] is None else _ids(check, block, "kpis", path, refs["kpi"], card)
+    return replace(base, **changes)
+
+
+def _count(check: Checker, block: dict, key: str, path: str, default: int | None) -> int | None:
+    value = block[key]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+        check.add(check.join(path, key), f"expected a whole number of periods >= 2, found {value!r}")
+        return default
+    return value
+
+
+def _ids(check: Checker, block: dict, key: str, path: str, refs: list, card: str | None) -> tuple[str, ...]:
+    out = []
+    for i, item in enumerate(check.sequence(block[key], check.join(path, key))):
+        where = f"{check.join(path, key)}[{i}]"
+        if not isinstance(item, str):
+            check.add(where, f"expected an id, found {item!r}", "quote it in YAML")
+            continue
+        refs.append((where, card, item) if key == "kpis" else (where, item))
+        out.append(item)
+    return tuple(out)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from services import workshop
+from services import round_state, workshop
 from storage import assessments as repo
 
 MODEL_ID = "crm_default"
@@ -67,7 +67,7 @@ def seed_demo_rounds(engine: Engine, client_id: int, seed: int = 7) -> None:
     model = workshop.model_by_id(MODEL_ID)
     rng = np.random.default_rng(seed)
     first = _seed_round(engine, client_id, model, "Workshop 2024", date(2024, 3, 14), LEVEL_2024, rng)
-    state = workshop.round_state(engine, client_id, first.id, model)
+    state = round_state.round_state(engine, client_id, first.id, model)
     medians = np.floor(state.questions["median"].dropna() + 0.5)  # the room settles on the rounded median
     for question_id, value in medians.items():
         repo.set_rating(engine, client_id, first.id, question_id, float(value),

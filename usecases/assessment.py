@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from assessment.model import MaturityModel
 from assessment.scoring import AssessmentResult
 from core.settings import Settings
-from services import workshop
+from services import round_state as live, workshop
 from storage import assessments as repo
 from storage.assessments import Participant, Round
 from usecases.caching import cache
@@ -26,7 +26,7 @@ _BENCHMARK = cache("maturity_benchmark", ttl=300)
 
 @dataclass(frozen=True)
 class LiveQuestion:
-    row: dict                  # the question's row of services.workshop.question_table
+    row: dict                  # the question's row of services.round_state.question_table
     distribution: pd.DataFrame
     votes: pd.DataFrame
     participants: int
@@ -45,19 +45,19 @@ def start_round(session: Session, model_id: str, name: str, participants=(), agg
                                     aggregation=aggregation, actor=session.actor)
 
 
-def round_state(session: Session, round_id: int, model: MaturityModel | None = None) -> workshop.RoundState:
+def round_state(session: Session, round_id: int, model: MaturityModel | None = None) -> live.RoundState:
     """The round with its model, current question, participants, votes and ratings."""
     require(session, "assessment.view")
     with scoped(session):
-        return workshop.round_state(session.engine, session.client_id, round_id, model)
+        return live.round_state(session.engine, session.client_id, round_id, model)
 
 
-def presentation(session: Session, round_id: int) -> workshop.RoundState:
+def presentation(session: Session, round_id: int) -> live.RoundState:
     """The round as the facilitator's presentation view shows it (``assessment.run``: the view
     lists the voters by name and their personal links)."""
     require(session, "assessment.run")
     with scoped(session):
-        return workshop.round_state(session.engine, session.client_id, round_id)
+        return live.round_state(session.engine, session.client_id, round_id)
 
 
 def move(session: Session, round_id: int, model: MaturityModel, question_id: str, step: int) -> str:
@@ -102,7 +102,7 @@ def live_question(session: Session, round_id: int, model: MaturityModel, questio
     a facilitator whose access was revoked stops seeing the voters at the next refresh."""
     require(session, "assessment.run")
     with scoped(session):
-        row, dist, votes = workshop.live_question(session.engine, session.client_id, round_id, model, question_id)
+        row, dist, votes = live.live_question(session.engine, session.client_id, round_id, model, question_id)
         people = len(repo.list_participants(session.engine, session.client_id, round_id))
     return LiveQuestion(row, dist, votes, people)
 

@@ -9,7 +9,7 @@ import yaml
 from assessment.loader import parse_model
 from core.errors import ConflictError, InputError
 from core.settings import CONFIG_DIR
-from services import workshop
+from services import round_state, workshop
 from storage import assessments as repo
 
 MODEL = """
@@ -87,7 +87,7 @@ def mini_round(engine, client, mini):
 
 @pytest.mark.parametrize("case", CASES, ids=[c["question"] for c in CASES])
 def test_round_state_numbers(engine, client, mini, mini_round, case):
-    state = workshop.round_state(engine, client.id, mini_round[0].id, mini)
+    state = round_state.round_state(engine, client.id, mini_round[0].id, mini)
     row = state.question_row(case["question"])
     assert (row["votes"], row["not_applicable"], row["discuss"]) == (case["votes"], case["not_applicable"],
                                                                       case["discuss"])
@@ -98,10 +98,10 @@ def test_round_state_numbers(engine, client, mini, mini_round, case):
 
 
 def test_round_state_starts_at_first_question_and_counts_participants(engine, client, mini, mini_round):
-    state = workshop.round_state(engine, client.id, mini_round[0].id, mini)
+    state = round_state.round_state(engine, client.id, mini_round[0].id, mini)
     assert (state.current_question_id, state.position, len(state.participants)) == ("forecast", 1, 3)
     assert workshop.move(engine, client.id, mini_round[0].id, mini, "forecast", 5) == "tickets"  # clamped
-    assert workshop.round_state(engine, client.id, mini_round[0].id, mini).position == 3
+    assert round_state.round_state(engine, client.id, mini_round[0].id, mini).position == 3
 
 
 @pytest.mark.parametrize("qid, value, na, message", [
@@ -137,7 +137,7 @@ def test_consensus_with_a_stale_version_is_a_conflict_showing_the_current_value(
     with pytest.raises(ConflictError) as err:
         workshop.set_consensus(engine, client.id, rid, mini, "forecast", 2, expected_version=v1)
     assert err.value.current["value"] == 4.0
-    row = workshop.round_state(engine, client.id, rid, mini).question_row("forecast")
+    row = round_state.round_state(engine, client.id, rid, mini).question_row("forecast")
     assert (row["consensus"], row["version"]) == (4.0, 2)
 
 
@@ -199,7 +199,7 @@ def test_demo_rounds(engine, client):
     seed_demo_rounds(engine, client.id, seed=7)
     rounds = repo.list_rounds(engine, client.id)
     assert [(r.name, r.status) for r in rounds] == [("Workshop 2025", "open"), ("Workshop 2024", "closed")]
-    old, new = (workshop.round_state(engine, client.id, r.id) for r in reversed(rounds))
+    old, new = (round_state.round_state(engine, client.id, r.id) for r in reversed(rounds))
     assert len(old.participants) == 4 and len(old.ratings) == len(old.model.question_ids)
     assert new.ratings.empty and new.questions["discuss"].any() and old.questions["not_applicable"].sum() >= 1
     assert set(t.target for t in new.targets.values()) <= {3.0, 4.0} and len(new.targets) == 9
@@ -208,7 +208,7 @@ def test_demo_rounds(engine, client):
 
     twin = create_client(engine, "Zwilling GmbH")
     seed_demo_rounds(engine, twin.id, seed=7)
-    twin_new = workshop.round_state(engine, twin.id, repo.list_rounds(engine, twin.id)[0].id)
+    twin_new = round_state.round_state(engine, twin.id, repo.list_rounds(engine, twin.id)[0].id)
     pd.testing.assert_frame_equal(new.questions[["median", "spread"]], twin_new.questions[["median", "spread"]])
 
 

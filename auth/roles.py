@@ -27,7 +27,7 @@ class Role(str, Enum):
 
 ACTIONS = (
     "client.create", "assessment.view", "assessment.run", "assessment.vote", "import.run", "scorecard.view",
-    "scorecard.edit", "report.export", "audit.view", "user.manage", "settings.edit",
+    "scorecard.edit", "report.export", "audit.view", "user.manage", "settings.edit", "alert.acknowledge",
 )
 PAGES = ("overview", "scorecard", "kpis", "lifecycle", "assessment", "workshop", "vote", "import", "reports",
          "settings")

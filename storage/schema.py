@@ -7,7 +7,7 @@ Rows that people edit concurrently carry ``version`` for optimistic locking (Con
 from __future__ import annotations
 
 from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData,
-                        String, Table, Text, UniqueConstraint)
+                        String, Table, Text, UniqueConstraint, false)
 
 metadata = MetaData(naming_convention={
     "ix": "ix_%(column_0_label)s",
@@ -65,6 +65,7 @@ assessment_rounds = Table(
     Column("join_code", String(32), unique=True),
     Column("join_expires_at", DateTime(timezone=True)),
     Column("current_question_id", String(120)),
+    Column("anonymous", Boolean, nullable=False, default=False, server_default=false()),  # no names on the projector
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(120), nullable=False, default=""),
     Column("version", Integer, nullable=False, default=1),
@@ -78,6 +79,7 @@ participants = Table(
     Column("name", String(120), nullable=False),
     Column("token", String(64), unique=True),
     Column("joined_at", DateTime(timezone=True), nullable=False),
+    Column("claimed_at", DateTime(timezone=True)),  # NULL: registered by the facilitator, not yet taken up
     UniqueConstraint("round_id", "name", name="uq_participants_round_name"),
 )
 
@@ -193,6 +195,19 @@ snapshots = Table(
     Column("payload", JSON, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(120), nullable=False, default=""),
+)
+
+alert_acknowledgements = Table(  # a monitoring alert someone has seen (issue 11.1): who, when, note
+    "alert_acknowledgements", metadata,
+    Column("id", Integer, primary_key=True),
+    _client_fk(),
+    Column("scorecard_id", String(120), nullable=False),
+    Column("alert_key", String(400), nullable=False),  # kpi|period|kind|dim=member (analytics.monitoring.Alert.key)
+    Column("note", Text, nullable=False, default=""),
+    Column("dataset_version", Integer),  # the version the alert was seen on
+    Column("acknowledged_at", DateTime(timezone=True), nullable=False),
+    Column("acknowledged_by", String(120), nullable=False, default=""),
+    UniqueConstraint("client_id", "scorecard_id", "alert_key", name="uq_alert_acknowledgements_client_alert"),
 )
 
 audit_log = Table(

@@ -53,12 +53,13 @@ def model_by_id(model_id: str) -> MaturityModel:
 
 # -- round lifecycle ---------------------------------------------------------------------------
 def start_round(engine: Engine, client_id: int, model_id: str, name: str, participants=(),
-                aggregation: str = "median", actor: str = "", held_on=None) -> Round:
-    """A new open round at the model's first question, with the named participants registered."""
+                aggregation: str = "median", actor: str = "", held_on=None, anonymous: bool = False) -> Round:
+    """A new open round at the model's first question, with the named participants registered
+    (unclaimed: each takes up their name with the code or their personal link)."""
     model = model_by_id(model_id)
     names = list(dict.fromkeys(n.strip() for n in participants if n and n.strip()))
     rnd = repo.create_round(engine, client_id, name, model, aggregation=aggregation, actor=actor,
-                            held_on=held_on)
+                            held_on=held_on, anonymous=anonymous)
     for person in names:
         repo.add_participant(engine, client_id, rnd.id, person)
     repo.set_current_question(engine, client_id, rnd.id, model.question_ids[0], actor=actor)

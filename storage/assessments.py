@@ -22,9 +22,11 @@ from core.errors import ConflictError, InputError, Problem
 from storage import audit
 from storage.db import now, reading, transaction
 from storage.participants import (Participant, add_participant, cast_vote, join_by_code,  # noqa: F401
-                                  list_participants, participant_by_token, votes_frame)  # re-exported for callers
+                                  list_participants, open_link, participant_by_token, reissue_link,
+                                  votes_frame)  # re-exported for callers
 from storage.rounds import (JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, JOIN_VALID, Round, create_round,  # noqa: F401
-                            get_round, list_rounds, renew_join_code, set_current_question, set_status)
+                            get_round, list_rounds, renew_join_code, set_anonymous, set_current_question,
+                            set_status)
 from storage.schema import ratings, targets as targets_table
 
 

@@ -4,6 +4,22 @@ Participants are registered by the facilitator or join with the round's code. Vo
 (round, question, participant), so two participants voting at once, or one voting twice, leave
 exactly one row each.
 
+**Registered names** (issue 14 item 4). A name the facilitator registered is unclaimed
+(``claimed_at`` NULL) until its person takes it up, in one of two ways:
+
+- joining with the code and that name (compared without case and extra blanks) claims it and
+  issues a **new** token: the personal link printed for that name stops working, so two devices
+  never share one identity unnoticed (the person holding the printed link finds it refused and
+  tells the facilitator);
+- opening the personal link claims it and keeps the token.
+
+A claimed name is never handed out again by code: a second "Anna" is refused
+(``vote.name_taken``), whether the first came by code or by link. Whoever knows the code and
+the name first wins, the same as for any name typed in by code; the facilitator sees on the
+personal-link sheet who has claimed and when, and ``reissue_link`` gives a registration a fresh
+token and makes it unclaimed again (the device that held it loses the identity at its next
+request), so a name taken by the wrong person is recovered without a new round.
+
 ``join_by_code`` is the one entry without an account, so it is throttled (issue 16 item 5). The
 code space is about 30 bits (6 of 32 characters) for 12 hours, so guessing must stay slow:
 
@@ -36,6 +52,7 @@ from sqlalchemy.exc import IntegrityError
 from core.errors import CockpitError, InputError, PermissionDenied, Problem
 from core.i18n import DEFAULT_LANGUAGE, t
 from core.settings import load_settings
+from storage import audit
 from storage.db import now, reading, transaction
 from storage.locking import serialised
 from storage.schema import assessment_rounds, audit_log, participants, rate_events, votes
@@ -53,6 +70,7 @@ class Participant:
     round_id: int
     name: str
     token: str
+    claimed_at: datetime | None = None  # None: registered by the facilitator, not taken up yet
 
 
 def add_participant(engine: Engine, client_id: int, round_id: int, name: str) -> Participant:
@@ -66,7 +84,10 @@ def add_participant(engine: Engine, client_id: int, round_id: int, name: str) ->
                                                                       assessment_rounds.c.id == round_id)).first()
             if found is None:
                 raise InputError(f"Assessment round {round_id} does not exist for this client.")
-            return _insert_participant(conn, client_id, round_id, name)
+            if any(_same_name(n, name) for n in conn.execute(select(participants.c.name)
+                                                             .where(participants.c.round_id == round_id)).scalars()):
+                raise _name_taken(name)
+            return _insert_participant(conn, client_id, round_id, name, claimed=False)
     except IntegrityError:
         raise _name_taken(name) from None
 
@@ -116,9 +137,13 @@ def _join_on(conn: Connection, code: str, name: str, addr_key: str, lang: str, c
                                 [Problem("join code", f"{MAX_WRONG_PER_ROUND} wrong codes within {minutes} minutes "
                                                       "since this code was issued")],
                                 hint=t("vote.join_cooldown_hint", lang))
-    names = conn.execute(select(participants.c.name).where(participants.c.round_id == row.id)).scalars().all()
-    if name in names:
-        return _name_taken(name, lang)
+    names = conn.execute(select(participants.c.id, participants.c.name, participants.c.claimed_at)
+                         .where(participants.c.round_id == row.id)).all()
+    same = next((p for p in names if _same_name(p.name, name)), None)
+    if same is not None and same.claimed_at is None:  # a registered name: its person takes it up
+        return _claim(conn, row.client_id, row.id, same.id, same.name)
+    if same is not None:
+        return _name_taken(same.name, lang)
     if len(names) >= cap:
         return InputError(t("vote.round_full", lang, max=cap),
                           [Problem("participants", f"{len(names)} of at most {cap} have joined")],
@@ -126,23 +151,63 @@ def _join_on(conn: Connection, code: str, name: str, addr_key: str, lang: str, c
     return _insert_participant(conn, row.client_id, row.id, name)
 
 
+def _claim(conn: Connection, client_id: int, round_id: int, participant_id: int, name: str) -> Participant:
+    """Take up a registered name by code: claimed now, with a new token (the printed link dies)."""
+    token, at = secrets.token_urlsafe(24), now()
+    conn.execute(participants.update().where(participants.c.id == participant_id, participants.c.claimed_at.is_(None))
+                 .values(token=token, claimed_at=at))
+    return Participant(participant_id, client_id, round_id, name, token, at)
+
+
+_COLUMNS = (participants.c.id, participants.c.client_id, participants.c.round_id, participants.c.name,
+            participants.c.token, participants.c.claimed_at)
+
+
+def _participant(row) -> Participant:
+    return Participant(*row[:5], _utc(row[5]))
+
+
 def participant_by_token(engine: Engine, token: str) -> Participant | None:
     if not token:
         return None
     with reading(engine) as conn:
-        row = conn.execute(select(participants.c.id, participants.c.client_id, participants.c.round_id,
-                                  participants.c.name, participants.c.token)
-                           .where(participants.c.token == token)).first()
-    return Participant(*row) if row else None
+        row = conn.execute(select(*_COLUMNS).where(participants.c.token == token)).first()
+    return _participant(row) if row else None
+
+
+def open_link(engine: Engine, token: str) -> Participant | None:
+    """The participant of a personal link, which claims a registered name on first use (the token
+    stays); None for an unknown token."""
+    found = participant_by_token(engine, token)
+    if found is None or found.claimed_at is not None:
+        return found
+    with transaction(engine) as conn:
+        conn.execute(participants.update().where(participants.c.id == found.id, participants.c.claimed_at.is_(None))
+                     .values(claimed_at=now()))
+    return participant_by_token(engine, token)
+
+
+def reissue_link(engine: Engine, client_id: int, round_id: int, participant_id: int, actor: str = "") -> Participant:
+    """A fresh personal link for a participant, unclaimed again: the device that held the old one
+    loses the identity (a name taken by the wrong person, a lost phone). Votes stay. Audited."""
+    with transaction(engine) as conn:
+        done = conn.execute(participants.update()
+                            .where(participants.c.client_id == client_id, participants.c.round_id == round_id,
+                                   participants.c.id == participant_id)
+                            .values(token=secrets.token_urlsafe(24), claimed_at=None))
+        if done.rowcount == 0:
+            raise InputError(f"Participant {participant_id} is not in round {round_id}.", key="participant.unknown")
+        audit.record(conn, client_id=client_id, actor=actor, action="participant.reissue", entity="participant",
+                     entity_key=str(participant_id))
+    return next(p for p in list_participants(engine, client_id, round_id) if p.id == participant_id)
 
 
 def list_participants(engine: Engine, client_id: int, round_id: int) -> list[Participant]:
     with reading(engine) as conn:
-        rows = conn.execute(select(participants.c.id, participants.c.client_id, participants.c.round_id,
-                                   participants.c.name, participants.c.token)
+        rows = conn.execute(select(*_COLUMNS)
                             .where(participants.c.client_id == client_id, participants.c.round_id == round_id)
                             .order_by(participants.c.id))
-        return [Participant(*r) for r in rows]
+        return [_participant(r) for r in rows]
 
 
 # -- votes --------------------------------------------------------------------------------------------------
@@ -191,13 +256,20 @@ def votes_frame(engine: Engine, client_id: int, round_id: int) -> pd.DataFrame:
                          "value": "float64", "not_applicable": "bool", "note": "string"})
 
 
-def _insert_participant(conn: Connection, client_id: int, round_id: int, name: str) -> Participant:
-    """Caller converts the IntegrityError of a taken name with ``_name_taken`` (outside the transaction)."""
-    token = secrets.token_urlsafe(24)
+def _insert_participant(conn: Connection, client_id: int, round_id: int, name: str,
+                        claimed: bool = True) -> Participant:
+    """Caller converts the IntegrityError of a taken name with ``_name_taken`` (outside the transaction).
+    ``claimed``: joined by code (the person is here); the facilitator's registrations are not."""
+    token, at = secrets.token_urlsafe(24), now()
     new_id = conn.execute(participants.insert().values(
-        client_id=client_id, round_id=round_id, name=name, token=token, joined_at=now())
-        .returning(participants.c.id)).scalar_one()
-    return Participant(new_id, client_id, round_id, name, token)
+        client_id=client_id, round_id=round_id, name=name, token=token, joined_at=at,
+        claimed_at=at if claimed else None).returning(participants.c.id)).scalar_one()
+    return Participant(new_id, client_id, round_id, name, token, at if claimed else None)
+
+
+def _same_name(a: str, b: str) -> bool:
+    """"Anna  Test" and "anna test" are one person's name in a round."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def _name_taken(name: str, lang: str = DEFAULT_LANGUAGE) -> InputError:

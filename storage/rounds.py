@@ -41,6 +41,7 @@ class Round:
     created_at: datetime
     created_by: str
     version: int
+    anonymous: bool = False  # the projector shows the votes without names
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -61,8 +62,9 @@ def _new_code() -> str:
 
 # -- rounds ------------------------------------------------------------------------------------
 def create_round(engine: Engine, client_id: int, name: str, model, aggregation: str = "median",
-                 actor: str = "", held_on: date | None = None) -> Round:
-    """A new open round for ``model`` (a MaturityModel) with a fresh join code valid 12 hours."""
+                 actor: str = "", held_on: date | None = None, anonymous: bool = False) -> Round:
+    """A new open round for ``model`` (a MaturityModel) with a fresh join code valid 12 hours;
+    ``anonymous``: the presentation view shows how many chose what, never who."""
     name = (name or "").strip()
     if not name:
         raise InputError("A round needs a name.", hint="e.g. 'Workshop März 2025'", key="round.name_missing",
@@ -73,11 +75,11 @@ def create_round(engine: Engine, client_id: int, name: str, model, aggregation: 
 
     def write(conn: Connection, code: str) -> int:
         values = dict(client_id=client_id, name=name, model_id=model.id, model_version=model.version,
-                      aggregation=aggregation, status="open", held_on=held_on, join_code=code,
+                      aggregation=aggregation, status="open", held_on=held_on, join_code=code, anonymous=bool(anonymous),
                       join_expires_at=now() + JOIN_VALID, created_at=now(), created_by=actor or "", version=1)
         new_id = conn.execute(assessment_rounds.insert().values(**values).returning(assessment_rounds.c.id)).scalar_one()
         audit.record(conn, client_id=client_id, actor=actor, action="round.create", entity="assessment_round",
-                     entity_key=str(new_id), after={"name": name, "model": model.id})
+                     entity_key=str(new_id), after={"name": name, "model": model.id, "anonymous": bool(anonymous)})
         return new_id
 
     return get_round(engine, client_id, _with_fresh_code(engine, write))
@@ -148,6 +150,18 @@ def renew_join_code(engine: Engine, client_id: int, round_id: int, actor: str = 
         return round_id
 
     return get_round(engine, client_id, _with_fresh_code(engine, write))
+
+
+def set_anonymous(engine: Engine, client_id: int, round_id: int, anonymous: bool, actor: str = "") -> None:
+    """Switch the round option "anonymous voting" (the projector shows no names); audited."""
+    with transaction(engine) as conn:
+        done = conn.execute(update(assessment_rounds)
+                            .where(assessment_rounds.c.client_id == client_id, assessment_rounds.c.id == round_id)
+                            .values(anonymous=bool(anonymous), version=assessment_rounds.c.version + 1))
+        if done.rowcount == 0:
+            raise _no_round(round_id)
+        audit.record(conn, client_id=client_id, actor=actor, action="round.anonymous", entity="assessment_round",
+                     entity_key=str(round_id), after={"anonymous": bool(anonymous)})
 
 
 def set_status(engine: Engine, client_id: int, round_id: int, status: str, actor: str = "") -> None:

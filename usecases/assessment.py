@@ -38,11 +38,12 @@ def rounds(session: Session) -> list[Round]:
         return repo.list_rounds(session.engine, session.client_id)
 
 
-def start_round(session: Session, model_id: str, name: str, participants=(), aggregation: str = "median") -> Round:
+def start_round(session: Session, model_id: str, name: str, participants=(), aggregation: str = "median",
+                anonymous: bool = False) -> Round:
     require(session, "assessment.run")
     with scoped(session):
         return workshop.start_round(session.engine, session.client_id, model_id, name, participants,
-                                    aggregation=aggregation, actor=session.actor)
+                                    aggregation=aggregation, actor=session.actor, anonymous=anonymous)
 
 
 def round_state(session: Session, round_id: int, model: MaturityModel | None = None) -> live.RoundState:
@@ -97,6 +98,20 @@ def renew_code(session: Session, round_id: int) -> Round:
         return repo.renew_join_code(session.engine, session.client_id, round_id, session.actor)
 
 
+def set_anonymous(session: Session, round_id: int, anonymous: bool) -> None:
+    """The round option "anonymous voting": the presentation view shows no names."""
+    require(session, "assessment.run")
+    with scoped(session):
+        repo.set_anonymous(session.engine, session.client_id, round_id, anonymous, actor=session.actor)
+
+
+def reissue_link(session: Session, round_id: int, participant_id: int) -> Participant:
+    """A fresh personal link for one participant, unclaimed again (see ``storage.participants``)."""
+    require(session, "assessment.run")
+    with scoped(session):
+        return repo.reissue_link(session.engine, session.client_id, round_id, participant_id, actor=session.actor)
+
+
 def live_question(session: Session, round_id: int, model: MaturityModel, question_id: str) -> LiveQuestion:
     """Fresh from the database (the presentation view's 2-second panel): checked on every call, so
     a facilitator whose access was revoked stops seeing the voters at the next refresh."""
@@ -148,8 +163,9 @@ def join(engine: Engine, code: str, name: str, address: str = "", lang: str = "d
 
 
 def participant(engine: Engine, settings: Settings, token: str) -> Session | None:
-    """The participant of a personal link (``?p=``), or None for an unknown token."""
-    found = repo.participant_by_token(engine, token) if token else None
+    """The participant of a personal link (``?p=``), or None for an unknown token. Opening the
+    link claims a name the facilitator registered (nobody can take it by code afterwards)."""
+    found = repo.open_link(engine, token) if token else None
     return participant_session(engine, settings, found) if found is not None else None
 
 

@@ -43,6 +43,8 @@ ROWS = (
     Row("page workshop (live panel)", "assessment.run",
         lambda s, w: assessment.live_question(s, w.round_id, w.model, w.model.question_ids[0])),
     Row("page workshop (code)", "assessment.run", lambda s, w: assessment.renew_code(s, w.round_id)),
+    Row("page workshop (anonymous voting)", "assessment.run", lambda s, w: assessment.set_anonymous(s, w.round_id, False)),
+    Row("page workshop (link sheet)", "assessment.run", lambda s, w: assessment.reissue_link(s, w.round_id, -1)),
     Row("page scorecard (editor)", "scorecard.edit",
         lambda s, w: scorecard.save_targets(s, scorecard.load_card(s), pd.DataFrame(), -1)),
     Row("page scorecard (manual values)", "scorecard.edit",

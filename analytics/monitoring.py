@@ -161,10 +161,17 @@ def card_series(source, card: Scorecard, rules: Rules, values: pd.DataFrame, eve
     return series(source, card, replace(rules, slices=()), card.granularity.value)
 
 
+def watched(source, card: Scorecard, rules: Rules, granularity: str | None = None
+            ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The two series ``evaluate`` reads: per ``granularity`` (default ``rules.every``) with the
+    slices, and overall per the card's own period."""
+    every = granularity or rules.every
+    values = series(source, card, rules, every)
+    return values, card_series(source, card, rules, values, every)
+
+
 def alerts(source, card: Scorecard, rules: Rules = Rules(), period: str | None = None,
            granularity: str | None = None) -> list[Alert]:
     """Every alert of ``card`` on ``source`` for ``period`` (default: the latest); trend breaks per
     ``granularity`` (default ``rules.every``), red kinds per the card's own period."""
-    every = granularity or rules.every
-    values = series(source, card, rules, every)
-    return evaluate(values, card_series(source, card, rules, values, every), card, rules, period)
+    return evaluate(*watched(source, card, rules, granularity), card, rules, period)

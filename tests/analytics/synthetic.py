@@ -51,3 +51,37 @@ def channel_frames(seed: int = 3, per_cell: int = 2000) -> dict[str, pd.DataFram
                          for c, h in zip(ids, hit)]
     return {"customers": pd.DataFrame(customers), "campaign_contacts": pd.DataFrame(contacts),
             "orders": pd.DataFrame(orders)}
+
+
+def response_drop(drop_channel: str | None = "email", months: int = 12, per_month: int = 400,
+                  seed: int = 7) -> dict[str, pd.DataFrame]:
+    """Must-show 1 of issue 11: campaign contacts in three channels answering a steady 20 %, spread
+    over every day of each month (so the last month is complete); ``drop_channel`` answers 3 % in
+    the last month. Customers in two segments, so the segment slice exists too."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for m in range(months):
+        first = START + pd.DateOffset(months=m)
+        days = (first + pd.DateOffset(months=1) - first).days
+        for channel in ("email", "phone", "letter"):
+            rate = 0.03 if channel == drop_channel and m == months - 1 else 0.2
+            rows.append(pd.DataFrame({
+                "customer_id": [f"K{i:05d}" for i in rng.integers(0, 2000, per_month)], "channel": channel,
+                "responded": rng.random(per_month) < rate,
+                "contacted_at": first + pd.to_timedelta(rng.integers(0, days, per_month), unit="D")}))
+    contacts = pd.concat(rows, ignore_index=True)
+    customers = pd.DataFrame({"customer_id": [f"K{i:05d}" for i in range(2000)],
+                              "segment": np.where(np.arange(2000) % 2 == 0, "private", "business"),
+                              "created_at": START - pd.Timedelta(days=400)})
+    return {"campaign_contacts": contacts, "customers": customers}
+
+
+def write_canonical(frames: dict[str, pd.DataFrame], folder) -> None:
+    """The frames as canonical CSV files (``<entity>.csv``, ISO dates) in ``folder``, for an import."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in frames.items():
+        out = frame.copy()
+        for col in out.columns:
+            if pd.api.types.is_datetime64_any_dtype(out[col]):
+                out[col] = out[col].dt.strftime("%Y-%m-%d")
+        out.to_csv(folder / f"{name}.csv", index=False)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from auth.roles import Role, allowed
 from core.errors import PermissionDenied
-from usecases import admin, analysis, assessment, datasets, imports, reports, scorecard
+from usecases import admin, alerts, analysis, assessment, datasets, imports, reports, scorecard
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,10 @@ ROWS = (
     Row("page overview, page scorecard, cli scorecard --client", "scorecard.view",
         lambda s, w: scorecard.view_scorecard(s)),
     Row("page kpis, page lifecycle", "scorecard.view", lambda s, w: datasets.current_dataset(s)),
+    Row("page overview (alert feed), page scorecard (marker)", "scorecard.view",
+        lambda s, w: alerts.view_alerts(s, "de")),
+    Row("page overview (acknowledge an alert)", "alert.acknowledge",
+        lambda s, w: alerts.acknowledge(s, "revenue|2031-01|red|", "")),
     Row("page kpis", "scorecard.view", lambda s, w: analysis.kpi_table(s, w.info, ("revenue",))),
     Row("page import", "import.run", lambda s, w: imports.upload_folder(s, "0" * 32)),
     Row("page import, cli import", "import.run", lambda s, w: datasets.commit(s, None)),

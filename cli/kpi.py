@@ -65,12 +65,18 @@ def run_compute(args: argparse.Namespace) -> int:
     by = [b.strip() for b in args.by.split(",") if b.strip()]
     from cli.files import read_valid
 
-    result = read_valid(args.data)
+    result = read_valid(args.data, live=True)
     if result is None:
         return 2
     quality = getattr(result, "quality", None) or {}
-    frame = compute(result.frames, [k.id for k in kpis], by=by, period=args.period, filters=filters,
-                    external={"data_completeness": quality.get("data_completeness", math.nan)})
+    try:
+        frame = compute(result.frames, [k.id for k in kpis], by=by, period=args.period, filters=filters,
+                        external={"data_completeness": quality.get("data_completeness", math.nan)})
+    finally:
+        getattr(result, "close", lambda: None)()
+    if getattr(result, "check", None) is not None:  # a live source: which data the figures are of
+        snap = result.check.snapshot
+        print(f"as of {snap.as_of} (live source {result.frames.shown}, snapshot {snap.key})", file=sys.stderr)
     keys = [*by, *(["period"] if args.period else [])]
     ratio = {k.id for k in kpis if k.is_ratio}
     if args.format == "json":

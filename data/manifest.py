@@ -1,8 +1,7 @@
-"""The one mapping format: a YAML manifest saying how each export file maps onto an entity.
-
-Used by the command line (``--data manifest.yaml``), the tests and the app's saved mapping
-profiles (``Manifest.to_yaml``). See ``docs/import-manifest.md``. A folder of files named after
-the entities (``orders.csv``, ``customers.xlsx`` ...) works without a manifest.
+"""The one mapping format: a YAML manifest saying how each export file (or live table, ``source:``,
+``data.manifest_source``) maps onto an entity. Used by the command line (``--data manifest.yaml``),
+the tests and the app's saved mapping profiles (``Manifest.to_yaml``). See ``docs/import-manifest.md``.
+A folder of files named after the entities (``orders.csv``, ``customers.xlsx`` ...) works without one.
 """
 from __future__ import annotations
 
@@ -15,11 +14,12 @@ import yaml
 
 from core.errors import DataImportError, Problem
 from core.yamlio import Checker, load_yaml, parse_yaml
+from data.manifest_source import LiveTable, check_sources, entity_source
 from data.reading import DELIMITERS, SUFFIXES, ReadOptions
 from data.schema import ENTITY_NAMES, EntitySchema, load_schema
 
 KEYS = ("file", "sheet", "delimiter", "encoding", "decimal", "thousands", "date_format", "columns", "values",
-        "empty", "constants", "keep", "unpivot")
+        "empty", "constants", "keep", "unpivot", "source")
 DECIMALS = (",", ".")
 THOUSANDS = (".", ",", " ", "'", "")
 READABLE = SUFFIXES
@@ -50,13 +50,14 @@ class EntityMapping:
     keep: tuple[str, ...] = ()
     unpivot: Unpivot | None = None
     empty: dict[str, tuple[str, ...]] = field(default_factory=dict)  # field -> source values that mean "empty"
+    source: LiveTable | None = None  # a live database table or query instead of a file (data.manifest_source)
 
     def read_options(self, max_bytes: int | None = None) -> ReadOptions:
         opts = ReadOptions(sheet=self.sheet, delimiter=self.delimiter, encoding=self.encoding)
         return ReadOptions(opts.sheet, opts.delimiter, opts.encoding, max_bytes) if max_bytes else opts
 
     def to_dict(self) -> dict:
-        out: dict[str, Any] = {"file": self.file}
+        out: dict[str, Any] = {"source": self.source.to_dict()} if self.source else {"file": self.file}
         for key in ("sheet", "delimiter", "encoding", "decimal", "thousands", "date_format"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
@@ -78,6 +79,10 @@ class Manifest:
     entities: dict[str, EntityMapping]
     base_dir: Path
     source: str = ""
+
+    @property
+    def live(self) -> bool:  # every entity reads a live database (source:), none a file
+        return bool(self.entities) and all(m.source is not None for m in self.entities.values())
 
     def path_for(self, entity: str) -> Path:
         return self.base_dir / self.entities[entity].file
@@ -121,6 +126,7 @@ def parse_manifest(raw: Any, base_dir: str | Path, source: str = "manifest.yaml"
         mapping = _entity(check, name, check.mapping(spec, name), schema[name], base)
         if mapping is not None:
             out[name] = mapping
+    check_sources(check, out)
     try:
         check.done(f"{source}: {len(check.problems.items)} problem(s) in the manifest")
     except Exception as exc:
@@ -131,8 +137,9 @@ def parse_manifest(raw: Any, base_dir: str | Path, source: str = "manifest.yaml"
 def _entity(check: Checker, name: str, spec: dict, schema: EntitySchema, base: Path) -> EntityMapping | None:
     check.unknown_keys(spec, KEYS, name)
     fields = set(schema.field_names)
-    file = check.str(spec, "file", name)
-    if file is not None:
+    source = entity_source(check, spec, name)
+    file = check.str(spec, "file", name, required="source" not in spec)
+    if file is not None and "source" not in spec:
         _check_file(check, f"{name}.file", file, base)
     sheet = spec.get("sheet")
     if sheet is not None and (isinstance(sheet, bool) or not isinstance(sheet, (str, int))):
@@ -178,10 +185,10 @@ def _entity(check: Checker, name: str, spec: dict, schema: EntitySchema, base: P
     for fld in columns:
         if fld in constants:
             check.add(f"{name}.constants.{fld}", "field is mapped under columns as well")
-    if file is None:
+    if file is None and source is None:
         return None
-    return EntityMapping(name, file, sheet, delimiter, encoding, decimal, thousands, date_format, columns, values,
-                         constants, keep, unpivot, empty)
+    return EntityMapping(name, file or "", sheet, delimiter, encoding, decimal, thousands, date_format, columns, values,
+                         constants, keep, unpivot, empty, source)
 
 
 def _empty(check: Checker, spec: Any, name: str, fields: set[str], values: dict) -> dict[str, tuple[str, ...]]:

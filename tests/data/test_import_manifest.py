@@ -61,7 +61,7 @@ surveys:
         "'orders', 'service_tickets', 'surveys'])",
         "m.yaml: orders.colums: unknown key; allowed: " + str(sorted(
             ["file", "sheet", "delimiter", "encoding", "decimal", "thousands", "date_format", "columns", "values", "empty",
-             "constants", "keep", "unpivot"])),
+             "constants", "keep", "unpivot", "source"])),
         "m.yaml: orders.delimiter: '#' is not one of [';', ',', '\\t', '|']",
         "m.yaml: orders.columns.kanal: unknown field 'kanal' (one of ['channel', 'customer_id', 'order_date', "
         "'order_id', 'product', 'product_category', 'quantity', 'revenue'])",

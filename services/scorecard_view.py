@@ -68,6 +68,31 @@ def load_card(engine: Engine, client_id: int, scorecard_id: str = DEFAULT_ID) ->
     return LoadedScorecard(load_scorecard(path, known_kpis()), path.read_text(encoding="utf-8"), None)
 
 
+@dataclass(frozen=True)
+class OpenRound:
+    """The newest round while it is still being answered: shown with its completeness, never
+    counted as the client's maturity (``latest_maturity`` takes the newest closed round)."""
+
+    round_id: int
+    round_name: str
+    answered: int  # questions with at least one answer, an N/A or a consensus
+    total: int
+
+
+def newest_open(rounds: list):
+    """The newest of ``rounds`` (newest first) if it is not closed yet, else None."""
+    return rounds[0] if rounds and rounds[0].status != "closed" else None
+
+
+def open_round(engine: Engine, client_id: int) -> OpenRound | None:
+    rnd = newest_open(list_rounds(engine, client_id))
+    if rnd is None:
+        return None
+    res = workshop.result(engine, client_id, rnd.id)
+    answered = sum(1 for q in res.questions if q.answered or q.not_applicable or q.consensus)
+    return OpenRound(rnd.id, rnd.name, answered, len(res.questions))
+
+
 def latest_maturity(engine: Engine, client_id: int) -> Maturity | None:
     """The newest closed assessment round of the client, scored (None without one)."""
     rnd = workshop.latest_closed(list_rounds(engine, client_id))

@@ -24,6 +24,7 @@ from usecases.session import Session, allowed, require, scoped
 
 _ACTUALS = cache("scorecard_actuals")
 _MATURITY = cache("latest_maturity", ttl=30)  # votes change during a live workshop without a new version
+_OPEN_ROUND = cache("open_round", ttl=30)
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class ScorecardView:
     manual: pd.DataFrame
     labels: dict                       # kpi id -> sv.KpiLabel (name, unit)
     may_edit: bool
+    open_round: sv.OpenRound | None = None  # a newer round still being answered (3/29), if any
 
     @property
     def card(self):
@@ -77,6 +79,17 @@ def latest_maturity(session: Session) -> sv.Maturity | None:
         return _MATURITY.get(key, lambda: sv.latest_maturity(session.engine, session.client_id))
 
 
+def current_open_round(session: Session) -> sv.OpenRound | None:
+    """The newest round if it is still open, with how many of its questions have answers."""
+    require(session, "assessment.view")
+    with scoped(session):
+        rnd = sv.newest_open(list_rounds(session.engine, session.client_id))
+        if rnd is None:
+            return None
+        return _OPEN_ROUND.get((session.settings.database_url, session.client_id, rnd.id),
+                               lambda: sv.open_round(session.engine, session.client_id))
+
+
 def actuals(session: Session, info: DatasetInfo, card) -> pd.DataFrame:
     """The card's engine KPIs per period of its granularity, computed once per dataset version."""
     key = (session.settings.database_url, session.client_id, info.version, card.computed_kpi_ids,
@@ -94,11 +107,13 @@ def view_scorecard(session: Session, period: str | None = None,
         loaded = sv.load_card(session.engine, session.client_id, scorecard_id)
         info = datasets.current_dataset(session)
         manual = repo.manual_frame(session.engine, session.client_id)
-    maturity = latest_maturity(session) if allowed(session, "assessment.view") else None
+    sees_rounds = allowed(session, "assessment.view")
+    maturity = latest_maturity(session) if sees_rounds else None
+    opened = current_open_round(session) if sees_rounds else None
     labels = sv.kpi_labels(loaded.card)
     may_edit = allowed(session, "scorecard.edit")
     if info is None:
-        return ScorecardView(None, loaded, (), None, None, maturity, manual, labels, may_edit)
+        return ScorecardView(None, loaded, (), None, None, maturity, manual, labels, may_edit, opened)
     table = actuals(session, info, loaded.card)
     last_day = datasets.choices(session, info).last_day
     default = sv.default_period(table, loaded.card.granularity.value, last_day)
@@ -114,7 +129,7 @@ def view_scorecard(session: Session, period: str | None = None,
     result = None
     if chosen is not None:
         result = sv.evaluate_view(loaded.card, table, chosen, manual, sv.external_frame(info, maturity))
-    return ScorecardView(info, loaded, labels_with_data, default, result, maturity, manual, labels, may_edit)
+    return ScorecardView(info, loaded, labels_with_data, default, result, maturity, manual, labels, may_edit, opened)
 
 
 def save_targets(session: Session, loaded: sv.LoadedScorecard, edited: pd.DataFrame,

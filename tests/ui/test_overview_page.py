@@ -59,3 +59,17 @@ def test_empty_installation_leads_to_the_next_step(empty_env):
     assert any("Noch keine Daten importiert" in i for i in infos)
     assert any("Noch kein Reifegrad-Assessment" in i for i in infos)
     assert not at.metric
+
+
+def test_the_open_demo_round_is_shown_with_its_completeness_not_as_the_maturity(demo_env):
+    """Issue 14.2: "Workshop 2025" is still open; the index is the closed "Workshop 2024"'s."""
+    from services import scorecard_view as sv
+
+    at = open_page("overview_page.py", lang="de")
+    _, engine, client = demo()
+    opened = sv.open_round(engine, client.id)
+    captions = [c.value for c in at.caption]
+    assert "Letzte abgeschlossene Runde: Workshop 2024" in captions
+    assert (f"Offene Runde „Workshop 2025“: {opened.answered} von {opened.total} Fragen beantwortet – zählt erst "
+            "nach dem Abschluss.") in captions
+    assert opened.total == 29

@@ -108,3 +108,29 @@ def test_the_lazy_import_checker_would_catch_a_violation(tmp_path):
     user = tmp_path / "page.py"
     user.write_text("from cli.scorecard import render_table\n")
     assert "cli" in _imports(user)
+
+
+MODULE_LINES, PAGE_LINES = 300, 80
+
+
+def _too_long(paths: list[Path], limit: int) -> list[str]:
+    sizes = {p: len(p.read_text(encoding="utf-8").splitlines()) for p in paths}
+    return sorted(f"{p.relative_to(ROOT) if p.is_relative_to(ROOT) else p.name}: {n} lines"
+                  for p, n in sizes.items() if n > limit)
+
+
+def test_no_module_over_300_lines_and_no_page_over_80():
+    """Must-show 4 of issue 13. Migrations are exempt: they are frozen history, never edited, and a
+    database that ran revision 0001 must find it unchanged."""
+    modules = [p for p in _modules_outside_cli() if "migrations" not in p.parts]
+    modules += sorted((ROOT / "cli").glob("*.py"))
+    assert _too_long(modules, MODULE_LINES) == []
+    assert _too_long(sorted((ROOT / "ui" / "pages").glob("*.py")), PAGE_LINES) == []
+
+
+def test_the_size_check_would_catch_a_long_module(tmp_path):
+    long = tmp_path / "long.py"
+    long.write_text("x = 1\n" * 301)
+    short = tmp_path / "short.py"
+    short.write_text("x = 1\n" * 300)
+    assert _too_long([long, short], MODULE_LINES) == ["long.py: 301 lines"]

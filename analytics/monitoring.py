@@ -2,8 +2,9 @@
 
 Three kinds, each for one KPI, period and slice (overall, or one channel / segment value):
 
-- ``red``: the period's value is past the card's amber limit in the bad direction;
-- ``turned_red``: red now and not red the period before;
+- ``red``: the period's value is past the card's amber limit in the bad direction (and was the
+  period before);
+- ``turned_red``: red now and not red the period before (instead of ``red``);
 - ``trend_break``: the latest period lies outside a robust band of the slice's own history,
   median +/- k * 1.4826 * MAD of the previous ``window`` periods (at least ``min_history``),
   and only on the bad side of the KPI's direction (a jump in response rate is not an alert).
@@ -112,13 +113,14 @@ def trend_breaks(values: pd.DataFrame, higher: dict[str, bool], rules: Rules, pe
 
 
 def reds(values: pd.DataFrame, card: Scorecard) -> pd.DataFrame:
-    """Overall rows past the amber limit (red), and the first red after a non-red period (turned_red)."""
+    """Overall rows past the amber limit: the first red after a non-red period (turned_red), the
+    later ones (red); one alert per KPI and period."""
     limits = pd.DataFrame([(k.kpi, k.thresholds.amber, k.direction.higher) for k in card.kpis],
                           columns=["kpi", "amber", "up"])
     frame = values[values["dim"] == OVERALL].merge(limits, on="kpi")
     frame["red"] = np.where(frame["up"], frame["value"] < frame["amber"], frame["value"] > frame["amber"])
     before = frame.groupby("kpi")["red"].shift(1).fillna(False).astype(bool)
-    red = frame[frame["red"]].assign(kind="red")
+    red = frame[frame["red"] & before].assign(kind="red")        # turned red says red already
     turned = frame[frame["red"] & ~before].assign(kind="turned_red")
     return pd.concat([red, turned], ignore_index=True).assign(expected=np.nan, lower=np.nan, upper=np.nan)
 

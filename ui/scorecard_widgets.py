@@ -13,6 +13,17 @@ from scorecards.result import KpiResult
 BADGE_COLOURS = {"green": "green", "amber": "orange", "red": "red", "grey": "gray"}
 STATUS_ICONS = {"green": "🟢", "amber": "🟡", "red": "🔴", "grey": "⚪"}
 TREND_ARROWS = {"up": "↑", "down": "↓", "flat": "→", "none": "–"}
+ALERT_ICONS = {"trend_break": "📉", "turned_red": "🔴", "red": "🟥"}
+
+
+def alert_markers(feed) -> dict[str, str]:
+    """Per KPI the marker of the scorecard table: each alert's icon, kind and slice ("📉 Trendbruch
+    (Kanal E-Mail)"); an acknowledged one with a tick."""
+    out: dict[str, list[str]] = {}
+    for i in feed.items:
+        done = " ✔" if i.acknowledged is not None else ""
+        out.setdefault(i.kpi, []).append(f"{ALERT_ICONS.get(i.kind, '⚠️')} {i.kind_name} ({i.slice_name}){done}")
+    return {k: "; ".join(v) for k, v in out.items()}
 
 
 def status_text(status: str, lang: str) -> str:
@@ -74,9 +85,10 @@ def kpi_tile(kpi: KpiResult, name: str, unit: str, lang: str) -> None:
                                       f"{value_text(kpi.target, unit, lang)}")
 
 
-def kpi_table(kpis: list[KpiResult], names: dict, lang: str, key: str, objectives: dict | None = None) -> None:
+def kpi_table(kpis: list[KpiResult], names: dict, lang: str, key: str, objectives: dict | None = None,
+              alerts: dict[str, str] | None = None) -> None:
     """One row per KPI: objective (on its first row), light (coloured cell), actual, target,
-    achievement bar, trend, the last periods as a line."""
+    achievement bar, trend, the last periods as a line, and its alerts (``alert_markers``)."""
     seen: set[str] = set()
     rows = []
     for k in kpis:
@@ -91,9 +103,10 @@ def kpi_table(kpis: list[KpiResult], names: dict, lang: str, key: str, objective
             "achievement": None if k.achievement is None else round(k.achievement * 100, 1),
             "trend": trend_text(k, lang),
             "history": [float(v) for _, v in k.history if v is not None],  # gaps left out: the line stays drawn
+            "alert": (alerts or {}).get(k.kpi, ""),
         })
     frame = pd.DataFrame(rows, columns=["objective", "kpi", "status", "actual", "target", "achievement", "trend",
-                                        "history"])
+                                        "history", "alert"])
     fills = {status_text(s, lang): f"background-color: {c}33" for s, c in STATUS_COLOURS.items()}
     styled = frame.style.map(lambda v: fills.get(v, ""), subset=["status"])
     st.dataframe(styled, hide_index=True, width="stretch", key=key, column_config={
@@ -106,6 +119,8 @@ def kpi_table(kpis: list[KpiResult], names: dict, lang: str, key: str, objective
                                                        format="%.0f %%", width=100),
         "trend": st.column_config.TextColumn(t("scorecard.trend", lang), width=95),
         "history": st.column_config.LineChartColumn(t("views.scorecard.history", lang), width=120),
+        "alert": st.column_config.TextColumn(t("alerts.marker", lang), width=220, help=t("alerts.marker_help", lang))
+        if alerts else None,
     })
 
 

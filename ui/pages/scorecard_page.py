@@ -9,9 +9,10 @@ from core.i18n import t
 from scorecards.strategy_map import strategy_map
 from ui import scorecard_tabs
 from ui.filters import from_url, to_url
-from ui.scorecard_widgets import badge, badge_md, kpi_table
+from ui.scorecard_widgets import alert_markers, badge, badge_md, kpi_table
 from ui.state import context
 from ui.widgets import empty_state, page_link, require_dataset
+from usecases.alerts import view_alerts
 from usecases.scorecard import view_scorecard
 
 ctx = context()
@@ -32,6 +33,7 @@ period = pick.selectbox(t("common.period", lang), labels, key="period")
 to_url("period", period, overview.default_period)
 view = overview if period == overview.period else view_scorecard(ctx.session, period)
 result, names = view.result, view.labels
+markers = alert_markers(view_alerts(ctx.session, lang, period=result.period))
 
 cols = st.columns(1 + len(result.perspectives))
 with cols[0].container(border=True):
@@ -52,7 +54,7 @@ with tabs[0]:
         st.markdown(" · ".join(f"{o.name.get(lang)} {badge_md(o.status.value, lang, percent(o.score, lang, 0))}"
                                for o in members))
         kpi_table([k for k in result.kpis if k.perspective == p.id], names, lang, key=f"tbl_{p.id}",
-                  objectives={o.id: o.name.get(lang) for o in members})
+                  objectives={o.id: o.name.get(lang) for o in members}, alerts=markers)
     st.divider()
     left, right = st.columns([2, 1], vertical_alignment="bottom")
     drill = left.selectbox(t("views.scorecard.drill", lang), view.drill_ids,

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 import definitions
 from auth.guard import visible_clients
 from core.settings import Settings
+from services import audit_view
 from services.bootstrap import ensure_ready
 from storage import audit
 from storage.clients import Client, get_client, list_clients, slugify
@@ -43,14 +44,13 @@ def ensure_client(session: Session, name: str) -> Client:
     return existing if existing is not None else create_client(session, name)
 
 
-def audit_log(session: Session, limit: int = 200) -> pd.DataFrame:
-    """The client's audit entries, newest first (at, actor, action, entity, entity_key, before, after)."""
+def audit_log(session: Session, lang: str = "de", limit: int = 200) -> pd.DataFrame:
+    """The audit log as people read it: actions, objects and fields named in ``lang``, times and
+    numbers in its format (``services.audit_view``)."""
     require(session, "audit.view")
     with scoped(session):
         rows = audit.entries(session.engine, session.client_id, limit=limit)
-    columns = ["at", "actor", "action", "entity", "entity_key", "before", "after"]
-    frame = pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame(columns=columns)
-    return frame[columns].astype({"before": "string", "after": "string"})
+    return audit_view.readable(rows, lang)
 
 
 def storage_info(session: Session) -> StorageInfo:

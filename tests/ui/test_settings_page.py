@@ -16,6 +16,9 @@ def test_create_client_and_see_audit_entry(empty_env):
     from storage.db import connect
 
     assert [c.name for c in list_clients(connect(load_settings().database_url))] == ["Nordlicht AG"]
+    at.run()  # the new client is the current one now: its audit log shows, in words (issue 14.8)
+    log = at.dataframe[-1].value
+    assert log.iloc[0][["Action", "Object", "By"]].tolist() == ["Client created", "Client", "Single user (local)"]
 
 
 def test_empty_name_is_a_clear_error(empty_env):

@@ -41,8 +41,7 @@ if ctx.client is not None:
     st.subheader(t("settings.audit", lang, client=ctx.client.name))
     if not allowed(session, "audit.view"):
         denied("audit.view", lang)
-    elif len(frame := admin.audit_log(session)):
-        shown = frame.fillna("").rename(columns=lambda c: t(f"settings.audit.col.{c}", lang))
+    elif len(shown := admin.audit_log(session, lang)):
         st.dataframe(shown, hide_index=True, width="stretch")
     else:
         st.caption(t("settings.audit_empty", lang))

@@ -15,6 +15,7 @@ Expected frame columns (extra columns are ignored, missing optional ones are lef
 | maturity | radar | axis, current, target (default: domain, score, target of ``domains``) |
 | scorecard | rows | perspective, objective, kpi, unit, actual, target, achievement, status, trend |
 | scorecard | perspectives | perspective, score, status |
+| alerts | rows | kind, kpi, slice, period, unit, value, expected, lower, upper, sentence, acknowledged, note |
 """
 from __future__ import annotations
 
@@ -72,6 +73,18 @@ class ScorecardSection:
 
 
 @dataclass(frozen=True, eq=False)
+class AlertSection:
+    """The monitoring alerts of the report's period (``period``: the month checked)."""
+
+    rows: pd.DataFrame  # kind, kpi, slice, period, unit, value, expected, lower, upper, sentence, acknowledged, note
+    period: str = ""
+
+    @property
+    def open(self) -> int:
+        return int((self.rows["acknowledged"].fillna("") == "").sum()) if "acknowledged" in self.rows else len(self.rows)
+
+
+@dataclass(frozen=True, eq=False)
 class Figure:
     """A titled table, optionally charted: KPI tables by period/dimension, lifecycle figures.
 
@@ -118,6 +131,7 @@ class ReportContent:
     stamp: Mapping[str, object] = field(default_factory=dict)  # model id/version, dataset versions ...
     maturity: MaturitySection | None = None
     scorecard: ScorecardSection | None = None
+    alerts: AlertSection | None = None
     kpis: tuple[Figure, ...] = ()
     lifecycle: tuple[Figure, ...] = ()
     data_quality: pd.DataFrame | Figure | None = None

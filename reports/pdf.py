@@ -1,7 +1,7 @@
 """The board PDF: ``build_pdf(content, target)``, A4 landscape, with reportlab alone (no browser).
 
 Cover with key figures, maturity radar (drawn as polygons: reportlab has no spider chart in
-every version) beside the domain table, scorecard with coloured status cells, KPI and
+every version) beside the domain table, scorecard with coloured status cells, alerts, KPI and
 lifecycle bar/line charts, roadmap; page numbers "page n of N". The text font is Bitstream
 Vera, shipped inside reportlab and embedded in the PDF (umlauts, ß and € included).
 """
@@ -28,7 +28,7 @@ from core.i18n import t
 from reports.columns import STATUS_COLOURS, ChartKind, Column, Kind, resolve, status_label
 from reports.content import Figure, ReportContent
 from reports.pdfcharts import MAX_SERIES, bar_chart, radar
-from reports.workbook import DOMAIN_COLUMNS, PERSPECTIVE_COLUMNS, ROADMAP_COLUMNS, SCORECARD_COLUMNS
+from reports.workbook import ALERT_COLUMNS, DOMAIN_COLUMNS, PERSPECTIVE_COLUMNS, ROADMAP_COLUMNS, SCORECARD_COLUMNS
 
 FONT, BOLD = "CockpitSans", "CockpitSans-Bold"
 _FONT_DIR = Path(reportlab.__file__).resolve().parent / "fonts"
@@ -40,6 +40,7 @@ CONTENT_WIDTH = PAGE[0] - 2 * MARGIN
 CELL_SIZE, HEAD_SIZE = 8, 8
 CELL_PADDING = 2 * 4 + 1  # left and right cell padding (4 pt each), and a point to spare
 RADAR_WIDTH = 370  # the maturity page: radar left, domain table right
+PDF_ALERT_FIELDS = ("kind", "kpi", "slice", "period", "value", "expected", "lower", "upper", "acknowledged")
 
 
 def _fonts() -> None:
@@ -193,6 +194,8 @@ def build_pdf(content: ReportContent, target: Any) -> None:
             story += [Spacer(1, 0.5 * cm), KeepTogether([
                 Paragraph(f"<b>{escape(t('report.rollup', lang))}</b>", styles["body"]), Spacer(1, 0.15 * cm),
                 table(per, resolve(per, PERSPECTIVE_COLUMNS), lang, styles, available=CONTENT_WIDTH / 2)])]
+    if content.alerts is not None:
+        story += _alert_section(content, styles)
     figures = [f for f in (*content.kpis, *content.lifecycle) if f.chart is not None and f.value_fields()]
     if figures:
         story += [PageBreak(), Paragraph(escape(t("report.pdf.lifecycle", lang)), styles["h1"])]
@@ -208,6 +211,18 @@ def build_pdf(content: ReportContent, target: Any) -> None:
     doc.build(story, canvasmaker=_numbered_canvas(f"{content.client} · {title} · {content.period}", lang))
 
 
+def _alert_section(content: ReportContent, styles: dict) -> list:
+    """The alerts of the period as a table (the sentences and notes are in the workbook), or the line
+    that there is none."""
+    lang, section = content.lang, content.alerts
+    head = Paragraph(escape(t("alerts.feed.title", lang, period=section.period)), styles["h1"])
+    if not len(section.rows):
+        return [Spacer(1, 0.6 * cm), KeepTogether([head, Paragraph(escape(t("alerts.feed.none", lang)),
+                                                                   styles["body"])])]
+    columns = tuple(c for c in ALERT_COLUMNS if c.field in PDF_ALERT_FIELDS)
+    return [PageBreak(), head, table(section.rows, resolve(section.rows, columns), lang, styles)]
+
+
 def _key_figures(content: ReportContent) -> list[tuple[str, str]]:
     lang, out = content.lang, []
     if content.maturity is not None:
@@ -220,6 +235,8 @@ def _key_figures(content: ReportContent) -> list[tuple[str, str]]:
             out.append((t("report.scorecard_overall", lang), formatting.percent(content.scorecard.overall, lang)))
         if content.scorecard.overall_status:
             out.append((t("report.scorecard_status", lang), status_label(content.scorecard.overall_status, lang)))
+    if content.alerts is not None:
+        out.append((t("alerts.report.open", lang, period=content.alerts.period), str(content.alerts.open)))
     return out
 
 
@@ -229,7 +246,8 @@ def _chart(figure: Figure, lang: str):
     series = [pd.to_numeric(frame[v], errors="coerce").fillna(0).tolist() for v in values]
     names = [figure.label(v, lang) for v in values]
     kinds = {figure.kinds.get(v) for v in values}
-    return bar_chart(frame[figure.category_field()].astype(str).tolist(), series, names, FONT,
+    categories = ["–" if pd.isna(c) else str(c) for c in frame[figure.category_field()]]  # pandas 3: str keeps NaN
+    return bar_chart(categories, series, names, FONT,
                      horizontal=figure.chart == ChartKind.BAR, line=figure.chart == ChartKind.LINE,
                      width=CONTENT_WIDTH, value_format=_tick_format(kinds.pop() if len(kinds) == 1 else None, lang))
 

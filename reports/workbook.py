@@ -1,7 +1,7 @@
 """The Excel report: ``build_workbook(content, target)`` writes every section ``content`` holds.
 
 Sheets (in the report language): cover, maturity (domain table + radar), questions, roadmap,
-scorecard (traffic lights), one sheet per KPI table with its chart, lifecycle figures, data
+scorecard (traffic lights), alerts, one sheet per KPI table with its chart, lifecycle figures, data
 quality, raw data. Same content and ``created_at`` -> the same bytes.
 """
 from __future__ import annotations
@@ -45,7 +45,18 @@ PERSPECTIVE_COLUMNS = (
     Column("score", "report.col.achievement", K.PERCENT, 14),
     Column("status", "report.col.status", K.STATUS, 12),
 )
-ALL_COLUMN_SPECS = (DOMAIN_COLUMNS, QUESTION_COLUMNS, ROADMAP_COLUMNS, SCORECARD_COLUMNS, PERSPECTIVE_COLUMNS)
+ALERT_COLUMNS = (
+    Column("kind", "alerts.col.kind", K.TEXT, 16), Column("kpi", "alerts.col.kpi", K.TEXT, 28),
+    Column("slice", "alerts.col.slice", K.TEXT, 20), Column("period", "alerts.col.period", K.TEXT, 10),
+    Column("value", "alerts.col.value", K.NUMBER, 12, unit_field="unit"),
+    Column("expected", "alerts.col.expected", K.NUMBER, 12, unit_field="unit"),
+    Column("lower", "alerts.col.lower", K.NUMBER, 12, unit_field="unit"),
+    Column("upper", "alerts.col.upper", K.NUMBER, 12, unit_field="unit"),
+    Column("sentence", "alerts.col.sentence", K.TEXT, 70),
+    Column("acknowledged", "alerts.col.acknowledged", K.TEXT, 24), Column("note", "alerts.col.note", K.TEXT, 40),
+)
+ALL_COLUMN_SPECS = (DOMAIN_COLUMNS, QUESTION_COLUMNS, ROADMAP_COLUMNS, SCORECARD_COLUMNS, PERSPECTIVE_COLUMNS,
+                    ALERT_COLUMNS)
 RAW_STREAM_CELLS = 3_000_000  # above this many raw cells, stream rows (no Excel tables anywhere)
 CHART_ROWS = 21  # rows a chart covers; stacked tables leave room for it
 
@@ -62,6 +73,8 @@ def build_workbook(content: ReportContent, target: Any, *, constant_memory: bool
         _maturity(book, content)
     if content.scorecard is not None:
         _scorecard(book, content)
+    if content.alerts is not None:
+        _alerts(book, content)
     for figure in content.kpis:
         _figure(book, "KPI " + figure.title_in(lang), figure)
     for figure in content.lifecycle:
@@ -96,6 +109,8 @@ def _cover(book: WorkbookBuilder, content: ReportContent, title: str) -> None:
             counts = scorecard.rows["status"].value_counts()
             for status in ("green", "amber", "red"):
                 figures.append((t(f"report.kpis_{status}", lang), int(counts.get(status, 0)), K.INTEGER))
+    if content.alerts is not None:
+        figures.append((t("alerts.report.open", lang, period=content.alerts.period), content.alerts.open, K.INTEGER))
     stamp = content.full_stamp()
     stamp_lines = [(t("report.stamp", lang) + ": " + key, value) for key, value in stamp.items()]
     book.add_cover(t("report.sheet.cover", lang), title, lines, figures, stamp_lines)
@@ -135,6 +150,13 @@ def _scorecard(book: WorkbookBuilder, content: ReportContent) -> None:
         if "score" in per.fields:
             book.add_chart(per, ChartKind.BAR, "perspective", ["score"], t("report.rollup", lang),
                            y_format=number_format(K.PERCENT, lang), anchor=(per.header_row, per.first_col + 4))
+
+
+def _alerts(book: WorkbookBuilder, content: ReportContent) -> None:
+    """The sheet "Alarme" / "Alerts": one row per alert of the period, or the line that there is none."""
+    lang, section = content.lang, content.alerts
+    title = t("alerts.feed.title", lang, period=section.period) if len(section.rows) else t("alerts.feed.none", lang)
+    book.add_table(t("report.sheet.alerts", lang), section.rows, resolve(section.rows, ALERT_COLUMNS), title=title)
 
 
 def _figure(book: WorkbookBuilder, sheet: str, figure: Figure) -> None:

@@ -15,7 +15,7 @@ from lifecycle.channels import channel_economics
 from lifecycle.clv import lifetime_value
 from lifecycle.funnel import funnel
 from reports.columns import UNIT_KINDS, ChartKind, Kind
-from reports.content import Figure, MaturitySection, ScorecardSection
+from reports.content import AlertSection, Figure, MaturitySection, ScorecardSection
 from services.workshop import domain_table, roadmap_table
 
 HISTORY = 12  # periods in the KPI-by-period tables
@@ -86,6 +86,21 @@ def scorecard_section(card, result, lang: str) -> ScorecardSection:
                                  "status": [p.status.value for p in result.perspectives]}).astype({"score": "float64"})
     return ScorecardSection(rows, perspectives, overall=result.score, overall_status=result.status.value,
                             name=f"{result.name.get(lang)} · {result.period}")
+
+
+def alert_section(items, period: str | None) -> AlertSection:
+    """The report's alerts from the feed's items (``usecases.alerts.AlertItem``: names already in the
+    report's language); acknowledged ones say by whom, with the note."""
+    rows = pd.DataFrame({
+        "kind": [i.kind_name for i in items], "kpi": [i.kpi_name for i in items],
+        "slice": [i.slice_name for i in items], "period": [i.period for i in items],
+        "unit": [i.unit for i in items],
+        **{f: pd.array([getattr(i, f) for i in items], dtype="Float64").astype("float64")
+           for f in ("value", "expected", "lower", "upper")},
+        "sentence": [i.sentence for i in items],
+        "acknowledged": [i.acknowledged.by or "–" if i.acknowledged else "" for i in items],
+        "note": [i.acknowledged.note if i.acknowledged else "" for i in items]})
+    return AlertSection(rows, period or "")
 
 
 def _unit_figures(wide: pd.DataFrame, category: str, units: Mapping[str, str], names: Mapping[str, Text],

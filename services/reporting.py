@@ -72,9 +72,10 @@ def _channel_kpis():
 def content_for_client(engine: Engine, settings: Settings, client_id: int, period: str, lang: str,
                        info: DatasetInfo | None, scorecard=None, round_id: int | None = None,
                        include_raw: bool = False, created_at: datetime | None = None,
-                       scorecard_version: int | None = None) -> ReportContent:
+                       scorecard_version: int | None = None, alerts=None) -> ReportContent:
     """The report of a client for ``period``: the dataset version ``info``, the round ``round_id``
-    (default: the latest) and ``scorecard`` = ``(card, result)`` already evaluated (or None)."""
+    (default: the latest), ``scorecard`` = ``(card, result)`` already evaluated (or None) and the
+    ``alerts`` section (``report_sections.alert_section``, or None)."""
     client = get_client(engine, int(client_id))
     if client is None:
         raise InputError(f"Client {client_id} does not exist.")
@@ -99,7 +100,7 @@ def content_for_client(engine: Engine, settings: Settings, client_id: int, perio
     raw = tuple(load_frames(settings.dataset_dir, info).items()) if include_raw and info is not None else ()
     return ReportContent(client=client.name, period=p.label, lang=lang, created_at=created_at, stamp=stamp,
                          maturity=maturity, data_quality=quality_figure(info.quality if info else None),
-                         raw=raw, **sections)
+                         raw=raw, alerts=alerts if info is not None else None, **sections)
 
 
 def content_from_files(data_path: str | Path | None = None, model_path: str | Path | None = None,

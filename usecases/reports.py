@@ -2,7 +2,8 @@
 ``cli.py report`` / ``questionnaire``.
 
 A report (Excel or PDF) needs ``report.export``; its scorecard is the one
-``usecases.scorecard.view_scorecard`` evaluates, so the report shows the card the page shows. The
+``usecases.scorecard.view_scorecard`` evaluates, so the report shows the card the page shows, and
+its alerts the feed ``usecases.alerts.view_alerts`` gives for the report period's last month. The
 questionnaire (download, read back, diff, merge) is part of running an assessment and needs
 ``assessment.run``: a manager who may open the reports page cannot change ratings through it.
 """
@@ -21,9 +22,10 @@ from reports.content import ReportContent
 from reports.pdf import build_pdf
 from reports.workbook import build_workbook
 from services import questionnaire, reporting, workshop
-from usecases import datasets, scorecard
+from services.report_sections import alert_section
+from usecases import alerts, datasets, scorecard
 from usecases.caching import cache
-from usecases.session import Session, require, scoped
+from usecases.session import Session, allowed, require, scoped
 
 KINDS = ("xlsx", "pdf")
 _PERIODS = cache("report_periods")
@@ -55,7 +57,7 @@ def report_content(session: Session, period: str, lang: str, *, round_id: int | 
     require(session, "report.export")
     p = Period.parse(period)
     info = datasets.current_dataset(session)
-    card, version = None, None
+    card, version, found = None, None, None
     if info is not None:
         loaded = scorecard.load_card(session, scorecard_id)
         version = loaded.version
@@ -64,10 +66,16 @@ def report_content(session: Session, period: str, lang: str, *, round_id: int | 
             card = (view.card, view.result)
         except InputError:  # outside the data: the report's own check names the covered range
             card = None
+        if allowed(session, "scorecard.view"):
+            try:
+                feed = alerts.view_alerts(session, lang, p.label, scorecard_id)  # the period's last month
+                found = alert_section(feed.items, feed.period)
+            except InputError:  # a month outside the data: the report's own check says so
+                found = None
     with scoped(session):
         return reporting.content_for_client(session.engine, session.settings, session.client_id, p.label, lang,
                                             info, card, round_id=round_id, include_raw=include_raw,
-                                            created_at=created_at, scorecard_version=version)
+                                            created_at=created_at, scorecard_version=version, alerts=found)
 
 
 def build_report(session: Session, kind: str, period: str, lang: str, *, include_raw: bool = False,

@@ -20,7 +20,8 @@ class LiveSourceError(DataImportError):
     def __init__(self, message: str, where: str, *, key: str, values: Mapping[str, object] | None = None,
                  hint: str = "", hint_key: str = "") -> None:
         values = dict(values or {})
-        problem = Problem(where, message, hint, key=key, values=tuple(values.items()), hint_key=hint_key)
+        said = message[len(where) + 2:] if message.startswith(f"{where}: ") else message  # the where once
+        problem = Problem(where, said, hint, key=key, values=tuple(values.items()), hint_key=hint_key)
         super().__init__(message, [problem], hint, key=key, values=values, hint_key=hint_key)
         self.where = where
 

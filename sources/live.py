@@ -41,6 +41,7 @@ TIMEOUT_ENV = "COCKPIT_LIVE_TIMEOUT_S"
 LOG_ENV = "COCKPIT_SQL_LOG"
 _CACHE: OrderedDict[tuple[str, str, str], pd.DataFrame] = OrderedDict()  # (source, snapshot, sql) -> answer
 CACHE_SIZE = 256
+WRITES = (exp.Insert, exp.Update, exp.Delete, exp.Merge, exp.Create, exp.Drop, exp.Alter, exp.Command)
 
 
 def timeout_setting(manifest_value: float | None) -> float:
@@ -126,6 +127,11 @@ class LiveSource(Source):
             raise LiveSourceError(f"{where}.query: not one SELECT ({detail})", f"{where}.query",
                                   key="sources.not_select", values={"detail": detail},
                                   hint="the cockpit only reads: give one SELECT")
+        writes = sorted({type(n).__name__.upper() for n in trees[0].find_all(*WRITES)})
+        if writes:  # refused before anything is sent; the read-only session would refuse it too
+            raise LiveSourceError(f"{where}.query: the source refused a write (read-only): {', '.join(writes)}",
+                                  f"{where}.query", key="sources.read_only", values={"detail": ", ".join(writes)},
+                                  hint="the cockpit only reads; give a SELECT", hint_key="sources.read_only_hint")
         return exp.Subquery(this=trees[0], alias=exp.TableAlias(this=exp.to_identifier("src")))
 
     def compiled(self, name: str) -> Compiled:

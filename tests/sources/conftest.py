@@ -38,6 +38,7 @@ class ClientDatabase:
                 out[table] = con.execute(
                     f'SELECT count(*), md5(coalesce(string_agg(t::text, \'|\' ORDER BY t::text), \'\')) '
                     f'FROM "{self.schema}"."{table}" t').fetchone()
+            out["belegnummer"] = con.execute(f'SELECT last_value, is_called FROM "{self.schema}".belegnummer').fetchone()
         return out
 
 
@@ -59,6 +60,7 @@ def client_db(client_frames):
     frames = client_frames
     with psycopg.connect(admin, autocommit=True) as con:
         crm_export.load_postgres(con, schema, frames)
+        con.execute(f'CREATE SEQUENCE "{schema}".belegnummer')  # what a write through a function would move
         con.execute(f'CREATE ROLE "{role}" LOGIN')
         con.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"')
         con.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO "{role}"')

@@ -18,9 +18,7 @@ from __future__ import annotations
 import argparse
 import io
 import math
-import socket
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -40,6 +38,7 @@ from sources.live_check import check_source
 from sources.live_sql import SOURCE
 from sources.source import StoredDataset
 from tests.sources.crm_export import TABLES, mapping
+from tests.team.tcp_proxy import TcpProxy
 
 SCHEMA = "bench_live"
 LABELS = "(ARRAY['E-Mail','Postmailing','Telefon','Web','Außendienst','Social Media','Filiale'])"
@@ -74,7 +73,7 @@ def generation_sql(contacts: int) -> list[str]:
             CASE WHEN x < 0.35 THEN 'ja' WHEN x < 0.8 THEN 'nein' END AS gewonnen
             FROM (SELECT i, random() AS x, {DAY} AS e FROM generate_series(1, {int(c * 1.3)}) i) g""",
         f"""CREATE TABLE {s}.auftraege AS SELECT {pick_label} AS vertriebskanal, 'Artikel ' || (i % 13) AS artikel,
-            'B' || lpad(i::text, 10, '0') AS beleg, 'K' || lpad((1 + (i * 7919) % {c})::text, 9, '0') AS debitor,
+            'B' || lpad(i::text, 10, '0') AS beleg, 'K' || lpad((1 + (i::bigint * 7919) % {c})::text, 9, '0') AS debitor,
             {DAY} AS belegdatum, (ARRAY['software','hardware','services','training','accessories'])[1 + i % 5] AS warengruppe,
             1 + floor(random() * 4) AS menge, 20 + random() * 2000 AS umsatz_netto FROM generate_series(1, {c * 4}) i""",
         f"""CREATE TABLE {s}.tickets AS SELECT 'T' || lpad(i::text, 9, '0') AS fall, to_char(o, 'DD.MM.YYYY HH24:MI:SS') AS eingang,
@@ -88,39 +87,6 @@ def generation_sql(contacts: int) -> list[str]:
             FROM (SELECT i, random() < 0.7 AS n FROM generate_series(1, {int(c * 0.55)}) i) g""",
         *[f"ANALYZE {s}.{t}" for t, _ in TABLES.values()],
     ]
-
-
-class CountingProxy:
-    """127.0.0.1:<port> -> the database; counts the bytes the server sends back (``down``)."""
-
-    def __init__(self, host: str, port: int) -> None:
-        self.target, self.down, self.up = (host, port), 0, 0
-        self.lock = threading.Lock()
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.port = self.server.getsockname()[1]
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            client, _ = self.server.accept()
-            upstream = socket.create_connection(self.target)
-            threading.Thread(target=self._pump, args=(client, upstream, "up"), daemon=True).start()
-            threading.Thread(target=self._pump, args=(upstream, client, "down"), daemon=True).start()
-
-    def _pump(self, src: socket.socket, dst: socket.socket, way: str) -> None:
-        try:
-            while data := src.recv(1 << 16):
-                dst.sendall(data)
-                with self.lock:
-                    setattr(self, way, getattr(self, way) + len(data))
-        except OSError:
-            pass
-        finally:
-            for s in (src, dst):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
 
 def manifest(url: str):
@@ -179,18 +145,18 @@ def run(contacts: int, admin: str, keep: bool = False) -> dict:
                                          ).fetchone()[0] or 0
     out["table_bytes"] = int(out["table_bytes"])
     out["generate_s"] = time.perf_counter() - started
-    proxy = CountingProxy(host or "127.0.0.1", int(port or 5432))
+    proxy = TcpProxy((host or "127.0.0.1", int(port or 5432))).up()  # counts the bytes the server sends back
     user = admin.split("//", 1)[1].split("@", 1)[0]
     try:
         with LiveSource(manifest(f"postgresql://{user}@127.0.0.1:{proxy.port}/{database}")) as source:
             t0 = time.perf_counter()
             check = check_source(source)
-            out["check_s"], out["check_bytes"] = time.perf_counter() - t0, proxy.down
+            out["check_s"], out["check_bytes"] = time.perf_counter() - t0, proxy.received
             assert check.ok, check.describe()
             t0 = time.perf_counter()
             live = compute_from_raw(source, "all", by=["channel"], period="month",
                                     external={"data_completeness": check.quality["data_completeness"]})
-            out["live_s"], out["live_bytes"] = time.perf_counter() - t0, proxy.down - out["check_bytes"]
+            out["live_s"], out["live_bytes"] = time.perf_counter() - t0, proxy.received - out["check_bytes"]
             with tempfile.TemporaryDirectory() as tmp:
                 t0 = time.perf_counter()
                 files, out["import_bytes"] = export_parquet(source, admin, Path(tmp))
@@ -202,6 +168,7 @@ def run(contacts: int, admin: str, keep: bool = False) -> dict:
                 out["parquet_s"] = time.perf_counter() - t0
         out["figures"], out["differ"] = len(live), compare(live, local)
     finally:
+        proxy.down()
         if not keep:
             with psycopg.connect(admin, autocommit=True) as con:
                 con.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")

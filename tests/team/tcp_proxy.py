@@ -1,7 +1,8 @@
 """A TCP forwarder that can be switched off and on: the database "goes away" and comes back.
 
 ``down()`` closes the listening socket and every open connection (the server vanished);
-``up()`` listens on the same port again.
+``up()`` listens on the same port again. ``received`` counts the bytes the upstream sent back
+(the live-source benchmark's "bytes that came back").
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ class TcpProxy:
         self._conns: list[socket.socket] = []
         self._lock = threading.Lock()
         self._listener: socket.socket | None = None
+        self.received = 0  # bytes from the upstream to the clients
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
@@ -60,13 +62,15 @@ class TcpProxy:
             with self._lock:
                 self._conns += [client, server]
             threading.Thread(target=self._pump, args=(client, server), daemon=True).start()
-            threading.Thread(target=self._pump, args=(server, client), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, True), daemon=True).start()
 
-    @staticmethod
-    def _pump(src: socket.socket, dst: socket.socket) -> None:
+    def _pump(self, src: socket.socket, dst: socket.socket, counted: bool = False) -> None:
         try:
             while data := src.recv(65536):
                 dst.sendall(data)
+                if counted:
+                    with self._lock:
+                        self.received += len(data)
         except OSError:
             pass
         finally:

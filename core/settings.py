@@ -11,6 +11,7 @@
 | COCKPIT_ARGON2_CONCURRENCY | 2 | password checks at once (each takes 64 MiB); more wait their turn |
 | COCKPIT_MAX_PARTICIPANTS | 60 | names per workshop round that may join with its code |
 | COCKPIT_MAX_XLSX_UNPACKED_MB | 300 | an .xlsx whose parts unpack to more is refused before reading (memory ~4-5x this) |
+| COCKPIT_PUBLIC_URL | (empty) | the address participants' phones reach the app at (`http://192.168.1.20:8501`), for the join link and QR code; empty: the address the facilitator's browser uses |
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ class Settings:
     argon2_concurrency: int = 2
     max_participants: int = 60
     max_xlsx_unpacked_mb: int = 300
+    public_url: str = ""  # scheme://host[:port][/path], no trailing slash; "" = the browser's address
 
     @property
     def dataset_dir(self) -> Path:
@@ -75,6 +77,16 @@ def _networks(name: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _public_url(name: str) -> str:
+    """An http(s) address without a trailing slash, or "" when not set."""
+    raw = (os.environ.get(name) or "").strip().rstrip("/")
+    if raw and not (raw.startswith(("http://", "https://")) and len(raw.split("://", 1)[1]) > 0):
+        raise ConfigError(f"{name}={raw!r} is not an http(s) address.",
+                          [Problem(name, f"expected http://host:port or https://host, found {raw!r}")],
+                          hint=f"e.g. {name}=http://192.168.1.20:8501")
+    return raw
+
+
 def load_settings() -> Settings:
     data_dir = Path(os.environ.get("COCKPIT_DATA_DIR") or ROOT / "var").resolve()
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'cockpit.db'}"
@@ -92,4 +104,5 @@ def load_settings() -> Settings:
         argon2_concurrency=_count("COCKPIT_ARGON2_CONCURRENCY", 2),
         max_participants=_count("COCKPIT_MAX_PARTICIPANTS", 60),
         max_xlsx_unpacked_mb=_count("COCKPIT_MAX_XLSX_UNPACKED_MB", 300),
+        public_url=_public_url("COCKPIT_PUBLIC_URL"),
     )

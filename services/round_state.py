@@ -86,11 +86,39 @@ def round_state(engine: Engine, client_id: int, round_id: int, model: MaturityMo
                       question_table(model, votes, ratings), distribution(model, votes))
 
 
-def live_question(engine: Engine, client_id: int, round_id: int, model: MaturityModel, question_id: str
-                  ) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
-    """Fresh from the database: the question's row of ``question_table``, its distribution and its votes."""
+@dataclass(frozen=True)
+class LiveQuestion:
+    """One question of a running round as it is in the database now: what the code panel, the live
+    panel and the presenter view print, all from this one read (so their counts agree)."""
+    round: Round
+    question_id: str
+    row: dict                           # the question's row of question_table
+    distribution: pd.DataFrame          # value, count: every option of the question, zeros included
+    votes: pd.DataFrame                 # votes_frame rows of the question
+    participants: tuple[Participant, ...]
+
+    @property
+    def voted(self) -> int:
+        """Participants with an answer (or "not applicable") to the question."""
+        return int(self.votes["participant_id"].nunique())
+
+    @property
+    def waiting(self) -> tuple[Participant, ...]:
+        """Participants without an answer yet, in registration order (for the facilitator only)."""
+        done = set(self.votes["participant_id"].tolist())
+        return tuple(p for p in self.participants if p.id not in done)
+
+
+def live_question(engine: Engine, client_id: int, round_id: int, model: MaturityModel,
+                  question_id: str | None = None) -> LiveQuestion:
+    """Fresh from the database: ``question_id`` (default: the round's current question) with its
+    row of ``question_table``, its distribution, its votes and the round's participants."""
+    rnd = repo.get_round(engine, client_id, round_id)
+    if question_id is None:
+        question_id = rnd.current_question_id if rnd.current_question_id in model.question_ids else model.question_ids[0]
     votes = repo.votes_frame(engine, client_id, round_id)
     mine = votes[votes["question_id"] == question_id]
     row = question_table(model, mine, repo.ratings_frame(engine, client_id, round_id)).loc[question_id].to_dict()
     dist = distribution(model, mine)
-    return row, dist[dist["question_id"] == question_id].reset_index(drop=True), mine
+    return LiveQuestion(rnd, question_id, row, dist[dist["question_id"] == question_id].reset_index(drop=True), mine,
+                        tuple(repo.list_participants(engine, client_id, round_id)))

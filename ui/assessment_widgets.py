@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 from html import escape
-from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -22,7 +21,7 @@ from core.formatting import number
 from core.i18n import LANGUAGES, t
 from services.workshop import models as shipped_models
 from usecases.assessment import Round
-from ui.auth_gate import page_allowed, still_allowed
+from ui.auth_gate import page_allowed
 from ui.widgets import show_error
 from usecases import assessment
 from usecases.session import allowed
@@ -44,12 +43,6 @@ NO_SIDEBAR = """<style>
 
 
 LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
-
-
-def vote_link(base: str, lang: str, **params: str) -> str:
-    """The vote page's address with ``params`` and the language in the form the shell's bound
-    language switch reads (``?lang=en``: the code, as app.py has no format_func)."""
-    return f"{base}/vote?{urlencode({**params, 'lang': lang})}"
 
 
 def code_expired(rnd: Round, at: datetime | None = None) -> bool:
@@ -161,10 +154,13 @@ def new_round_form(ctx, expanded: bool) -> Round | None:
         aggregation = st.radio(t("assessment.page.aggregation", lang), ["median", "mean"], horizontal=True,
                                format_func=lambda a: t(f"assessment.page.aggregation.{a}", lang),
                                key="new_round_aggregation")
+        anonymous = st.checkbox(t("workshop.anonymous", lang), key="new_round_anonymous",
+                                help=t("workshop.anonymous_help", lang))
         if not st.form_submit_button(t("assessment.page.create", lang), type="primary"):
             return None
         try:
-            made = assessment.start_round(ctx.session, model_id, name, (people or "").splitlines(), aggregation)
+            made = assessment.start_round(ctx.session, model_id, name, (people or "").splitlines(), aggregation,
+                                          anonymous=anonymous)
         except CockpitError as exc:
             show_error(exc, lang)
             return None
@@ -174,26 +170,23 @@ def new_round_form(ctx, expanded: bool) -> Round | None:
         return made
 
 
-# -- the facilitator's live panel ------------------------------------------------------------
-@st.fragment(run_every=2)
-def live_panel(ctx, round_id: int, model, qid: str) -> None:
-    """Re-read the votes of the current question from the database every two seconds."""
-    if not still_allowed():  # signed out, deactivated or reassigned since the last full run: stop
-        st.rerun(scope="app")
-    with st.container(key="live_panel"):
-        _live(ctx, round_id, model, qid)
+# -- the live votes (the facilitator's side panel and the presenter view) ----------------------
+def vote_chart(live, lang: str, height: int = 240) -> None:
+    """The distribution of the question's answers as bars, one per option (zeros included)."""
+    dist = live.distribution
+    fig = bar(dist.assign(value=dist["value"].map(lambda v: number(v, lang, 0 if float(v).is_integer() else 2))),
+              x="value", y="count", lang=lang)
+    fig.update_layout(height=height, showlegend=False, margin={"l": 40, "r": 10, "t": 10, "b": 40})
+    fig.update_yaxes(dtick=1)
+    st.plotly_chart(fig, key="live_bar", config={"displayModeBar": False})
 
 
-def _live(ctx, round_id: int, model, qid: str) -> None:
-    lang, question = ctx.lang, model.question(qid)
-    try:  # checked on every refresh: a revoked facilitator stops seeing the voters at once
-        live = assessment.live_question(ctx.session, round_id, model, qid)
-    except CockpitError as exc:
-        show_error(exc, lang)
-        return
-    row, dist, votes, people = live.row, live.distribution, live.votes, live.participants
+def live_votes(live, model, lang: str) -> None:
+    """The facilitator's live panel: voted / participants, median, mean, spread, the discussion
+    flag, the chart and who chose what (not for an anonymous round)."""
+    row, votes, question = live.row, live.votes, model.question(live.question_id)
     st.subheader(t("workshop.live", lang))
-    st.markdown(f"**{t('workshop.voted', lang, n=len(votes), m=people)}**")
+    st.markdown(f"**{t('workshop.voted', lang, n=live.voted, m=len(live.participants))}**")
     if votes.empty:
         st.caption(t("workshop.no_votes", lang))
         return
@@ -203,11 +196,10 @@ def _live(ctx, round_id: int, model, qid: str) -> None:
     c.metric(t("workshop.spread", lang), number(row["spread"], lang, 0))
     if row["discuss"]:
         st.warning(t("workshop.discuss", lang, spread=number(row["spread"], lang, 0)), icon=":material/forum:")
-    fig = bar(dist.assign(value=dist["value"].map(lambda v: number(v, lang, 0 if float(v).is_integer() else 2))),
-              x="value", y="count", lang=lang)
-    fig.update_layout(height=240, showlegend=False, margin={"l": 40, "r": 10, "t": 10, "b": 40})
-    fig.update_yaxes(dtick=1)
-    st.plotly_chart(fig, key="live_bar", config={"displayModeBar": False})
+    vote_chart(live, lang)
+    if live.round.anonymous:
+        st.caption(t("workshop.anonymous_on", lang))
+        return
     items = "".join(f"<li>{escape(p)} → {escape(value_text(question, v, lang, na))}</li>"
                     for p, v, na in zip(votes["participant"], votes["value"], votes["not_applicable"]))
     st.html(f"<b>{escape(t('workshop.who', lang))}</b><ul>{items}</ul>")

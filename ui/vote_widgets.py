@@ -15,9 +15,9 @@ from ui.widgets import show_error
 from usecases import assessment
 
 
-def _cast(session, lang: str, model, qid: str, value: float | None, not_applicable: bool) -> None:
+def _cast(session, lang: str, token: str, model, qid: str, value: float | None, not_applicable: bool) -> None:
     try:
-        assessment.cast_vote(session, model, qid, value, not_applicable)
+        assessment.cast_vote(session, model, qid, value, not_applicable, token=token)
     except StorageError:
         return aw.remember("vote_feedback", "error", t("vote.not_saved", lang))
     except CockpitError as exc:
@@ -26,18 +26,19 @@ def _cast(session, lang: str, model, qid: str, value: float | None, not_applicab
 
 
 @st.fragment(run_every=2)
-def ballot(session, lang: str) -> None:
-    """Follow the facilitator; an error (a database that went away) shows through the one handler."""
+def ballot(session, lang: str, token: str) -> None:
+    """Follow the facilitator; an error (a database that went away, a link the facilitator
+    reissued) shows through the one handler."""
     if not still_allowed():  # a signed-in voter was signed out or deactivated since the last full run: stop
         st.rerun(scope="app")
     try:
-        _ballot(session, lang)
+        _ballot(session, lang, token)
     except CockpitError as exc:
         show_error(exc, lang)
 
 
-def _ballot(session, lang: str) -> None:
-    rnd, mine_all = assessment.ballot(session)
+def _ballot(session, lang: str, token: str) -> None:
+    rnd, mine_all = assessment.ballot(session, token)
     if rnd.status != "open":
         st.info(t("vote.closed", lang))
         return
@@ -58,8 +59,8 @@ def _ballot(session, lang: str) -> None:
     if len(mine):
         st.success(t("vote.saved", lang, value=aw.value_text(question, value, lang, na)),
                    icon=":material/check_circle:")
-    aw.option_cards(question, lang, None if na else value, _cast, (session, lang, model, qid),
+    aw.option_cards(question, lang, None if na else value, _cast, (session, lang, token, model, qid),
                     key=f"vote_{session.principal.participant_id}_{qid}", shortcuts=False)
     if question.not_applicable_allowed:
         st.button(t("vote.na", lang), key=f"vote_na_{qid}", type="primary" if na else "secondary",
-                  on_click=_cast, args=(session, lang, model, qid, None, True), width="stretch")
+                  on_click=_cast, args=(session, lang, token, model, qid, None, True), width="stretch")

@@ -7,13 +7,12 @@ renew the code, follow the live votes) ``assessment.run``; a participant's vote
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 from sqlalchemy import Engine
 
 from assessment.model import MaturityModel
 from assessment.scoring import AssessmentResult
+from core.errors import PermissionDenied
 from core.settings import Settings
 from services import round_state as live, workshop
 from storage import assessments as repo
@@ -22,14 +21,6 @@ from usecases.caching import cache
 from usecases.session import Session, participant_session, require, scoped
 
 _BENCHMARK = cache("maturity_benchmark", ttl=300)
-
-
-@dataclass(frozen=True)
-class LiveQuestion:
-    row: dict                  # the question's row of services.round_state.question_table
-    distribution: pd.DataFrame
-    votes: pd.DataFrame
-    participants: int
 
 
 def rounds(session: Session) -> list[Round]:
@@ -112,14 +103,14 @@ def reissue_link(session: Session, round_id: int, participant_id: int) -> Partic
         return repo.reissue_link(session.engine, session.client_id, round_id, participant_id, actor=session.actor)
 
 
-def live_question(session: Session, round_id: int, model: MaturityModel, question_id: str) -> LiveQuestion:
-    """Fresh from the database (the presentation view's 2-second panel): checked on every call, so
-    a facilitator whose access was revoked stops seeing the voters at the next refresh."""
+def live_question(session: Session, round_id: int, model: MaturityModel, question_id: str | None = None
+                  ) -> live.LiveQuestion:
+    """Fresh from the database (the 2-second panels of the facilitator and presenter views; the
+    round's current question when ``question_id`` is None): checked on every call, so a
+    facilitator whose access was revoked stops seeing the voters at the next refresh."""
     require(session, "assessment.run")
     with scoped(session):
-        row, dist, votes = live.live_question(session.engine, session.client_id, round_id, model, question_id)
-        people = len(repo.list_participants(session.engine, session.client_id, round_id))
-    return LiveQuestion(row, dist, votes, people)
+        return live.live_question(session.engine, session.client_id, round_id, model, question_id)
 
 
 def result(session: Session, round_id: int) -> AssessmentResult:
@@ -169,9 +160,11 @@ def participant(engine: Engine, settings: Settings, token: str) -> Session | Non
     return participant_session(engine, settings, found) if found is not None else None
 
 
-def ballot(session: Session) -> tuple[Round, pd.DataFrame]:
-    """The participant's round as it is now (current question, status) and their own votes."""
+def ballot(session: Session, token: str = "") -> tuple[Round, pd.DataFrame]:
+    """The participant's round as it is now (current question, status) and their own votes.
+    ``token``: the link the page was opened with; refused once the facilitator reissued it."""
     principal = require(session, "assessment.vote", round_id=session.principal.round_id)
+    _still_linked(session, token)
     with scoped(session):
         rnd = repo.get_round(session.engine, session.client_id, principal.round_id)
         votes = repo.votes_frame(session.engine, session.client_id, principal.round_id)
@@ -179,13 +172,22 @@ def ballot(session: Session) -> tuple[Round, pd.DataFrame]:
 
 
 def cast_vote(session: Session, model: MaturityModel, question_id: str, value: float | None,
-              not_applicable: bool = False) -> None:
+              not_applicable: bool = False, token: str = "") -> None:
     """Store the participant's answer to the round's question (replacing an earlier one)."""
     principal = require(session, "assessment.vote", round_id=session.principal.round_id)
+    _still_linked(session, token)
     with scoped(session):
         participant = Participant(principal.participant_id, session.client_id, principal.round_id, principal.username,
                                   "")
         workshop.vote(session.engine, participant, model, question_id, value, not_applicable)
+
+
+def _still_linked(session: Session, token: str) -> None:
+    """A device whose link the facilitator reissued (a name taken by the wrong person) stops at
+    its next refresh or tap, not only at its next full page load."""
+    if token and getattr(repo.participant_by_token(session.engine, token), "id", None) != session.principal.participant_id:
+        raise PermissionDenied("This personal link was issued again by the facilitator.", key="vote.link_reissued",
+                               hint_key="vote.link_reissued_hint")
 
 
 def model_of(rnd: Round) -> MaturityModel:

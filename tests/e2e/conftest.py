@@ -90,15 +90,22 @@ def browser(chromium_path):
         b.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE")
+def local_page(browser, width: int = 1400, height: int = 1000, **options):
+    """A page in a new German browser context that reaches only this machine (no CDN, no
+    telemetry); ``options`` go to ``new_context`` (``is_mobile=True``). Close ``page.context``."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="de-DE", **options)
     context.route(lambda url: not url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:")),
                   lambda route: route.abort())
     pg = context.new_page()
     pg.set_default_timeout(30_000)
+    return pg
+
+
+@pytest.fixture
+def page(browser):
+    pg = local_page(browser)
     yield pg
-    context.close()
+    pg.context.close()
 
 
 def wait_for_app(page) -> None:

@@ -5,18 +5,24 @@ browser sessions with the join code and vote on the current question; the facili
 shows both votes within a few seconds; the facilitator sets the consensus and a rationale and
 reloads the page - the consensus, the rationale and both votes are still there, on the page and in
 the database.
+
+Issue 14 item 4: a participant the facilitator registered joins with the code and that name; a
+second device with the same name is refused; the personal links reach the facilitator only, on a
+printable sheet that already carries the claimed name's new link.
 """
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import AppServer, wait_for_app
+from tests.e2e.conftest import AppServer, local_page, wait_for_app
 
 pytestmark = pytest.mark.browser
 RATIONALE = "Ziele sind dokumentiert, KPIs fehlen noch"
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -26,20 +32,21 @@ def server(tmp_path, chromium_path):
     app.stop()
 
 
-def _join(browser, url: str, code: str, name: str):
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="de-DE", is_mobile=True)
-    ctx.route(lambda u: not u.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:")),
-              lambda route: route.abort())
-    phone = ctx.new_page()
-    phone.set_default_timeout(30_000)
+def _try_join(browser, url: str, code: str, name: str):
+    phone = local_page(browser, 390, 844, is_mobile=True)
     phone.goto(f"{url}/vote?code={code}")
     wait_for_app(phone)
     expect(phone.get_by_label("Code")).to_have_value(code)  # prefilled from the link
     phone.get_by_label("Ihr Name").fill(name)
     phone.get_by_role("button", name="Teilnehmen").click()
+    return phone
+
+
+def _join(browser, url: str, code: str, name: str):
+    phone = _try_join(browser, url, code, name)
     phone.get_by_text(f"Hallo {name}").wait_for()
     assert "p=" in phone.url  # the identity survives a refresh
-    return ctx, phone
+    return phone.context, phone
 
 
 def _vote(phone, label: str) -> None:
@@ -59,11 +66,8 @@ def _database(server: AppServer):
 
 
 def test_facilitator_and_two_participants_run_a_question(server, browser):
-    facilitator = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE")
-    facilitator.route(lambda u: not u.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:")),
-                      lambda route: route.abort())
-    fac = facilitator.new_page()
-    fac.set_default_timeout(30_000)
+    fac = local_page(browser)
+    facilitator = fac.context
     fac.goto(f"{server.url}/workshop")
     wait_for_app(fac)
     code = fac.locator(".ws-code").inner_text().strip()
@@ -126,3 +130,45 @@ def test_facilitator_and_two_participants_run_a_question(server, browser):
     for ctx, _ in phones:
         ctx.close()
     facilitator.close()
+
+
+def test_a_registered_name_joins_with_the_code_once_and_its_link_reaches_the_facilitator_only(server, browser):
+    fac = local_page(browser)
+    fac.goto(f"{server.url}/workshop")
+    wait_for_app(fac)
+    code = fac.locator(".ws-code").inner_text().strip()
+    _votes, _ratings, rnd = _database(server)
+    engine_people = _people(server, rnd)
+    printed = engine_people["Anna Becker"].token  # the link the facilitator could have printed before
+
+    ctx, phone = _join(browser, server.url, code, "Anna Becker")  # registered by the facilitator
+    phone.get_by_text("Frage 1 von").first.wait_for()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    phone.screenshot(path=str(SHOTS / "vote-registered-name.png"))
+    claimed = _people(server, rnd)["Anna Becker"]
+    assert claimed.id == engine_people["Anna Becker"].id and claimed.claimed_at is not None
+    assert f"p={claimed.token}" in phone.url and claimed.token != printed
+
+    other = _try_join(browser, server.url, code, "anna becker")  # a second device, the same name
+    other.get_by_text("schon vergeben").wait_for()
+    expect(other.get_by_text("Hallo Anna Becker")).to_have_count(0)
+    assert "p=" not in other.url
+    assert len(_people(server, rnd)) == 4  # nobody was added
+
+    fac.get_by_text("Persönliche Links (nur für Sie").click()
+    with fac.expect_download() as download:
+        fac.get_by_role("button", name="Blatt zum Ausdrucken (HTML)").click()
+    sheet = Path(download.value.path()).read_text(encoding="utf-8")
+    assert f"p={claimed.token}" in sheet and f"p={printed}" not in sheet
+    assert "angemeldet um" in sheet and "noch nicht angemeldet" in sheet  # Anna, and the three others
+    assert sheet.count("<img") == 4  # one QR code per person
+    for page in (phone, other, fac):
+        page.context.close()
+
+
+def _people(server: AppServer, rnd):
+    from storage.assessments import list_participants
+    from storage.db import connect
+
+    engine = connect(f"sqlite:///{server.data_dir / 'cockpit.db'}")
+    return {p.name: p for p in list_participants(engine, rnd.client_id, rnd.id)}

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.errors import InputError
+from core.errors import InputError, PermissionDenied
 from core.settings import load_settings
-from services.workshop import start_round
+from services.workshop import model_by_id, start_round
 from usecases import assessment
 from usecases.session import local_session
 
@@ -24,6 +24,10 @@ def test_a_link_opened_claims_its_name_and_a_reissue_frees_it(engine, client):
 
     fresh = assessment.reissue_link(local_session(engine, load_settings(), client), rnd.id, anna.id)
     assert assessment.participant(engine, load_settings(), anna.token) is None
+    with pytest.raises(PermissionDenied, match="issued again"):  # the open page stops at its next refresh
+        assessment.ballot(voter, anna.token)
+    with pytest.raises(PermissionDenied):
+        assessment.cast_vote(voter, model_by_id("crm_default"), rnd.current_question_id, 3, token=anna.token)
     assert fresh.claimed_at is None
     assert assessment.join(engine, rnd.join_code, "Anna Test").id == anna.id
 

@@ -46,4 +46,4 @@ if voter is None:
 st.subheader(t("vote.hello", lang, name=aw.plain(voter.principal.username)))
 st.caption(t("vote.keep_link", lang))
 with st.container(key="ballot"):
-    ballot(voter, lang)
+    ballot(voter, lang, token)

@@ -1,9 +1,13 @@
-"""Workshop: the facilitator's presentation view, one question at a time in large type.
+"""Workshop: one question at a time, in two views (``?view=``).
 
-The current question lives in the round (a refresh or a second device continues there); the live
-panel re-reads the votes every two seconds; the consensus is saved with the version it was read
-at, so a concurrent change is reported instead of overwritten. Every read and write is a use case
-of ``usecases.assessment`` that checks ``assessment.run``.
+- facilitator: the question, the consensus cards, the code and the live votes (one read every two
+  seconds), who has not voted yet, anonymous voting and the personal links (never projected);
+- present: the projector's 16:9 screen (``ui.presenter_widgets``), with a full-screen toggle.
+
+The current question lives in the round (a refresh, the projector's window or a second device
+continues there); the consensus is saved with the version it was read at, so a concurrent change
+is reported instead of overwritten. Every read and write is a use case of ``usecases.assessment``
+that checks ``assessment.run``.
 """
 from __future__ import annotations
 
@@ -13,7 +17,9 @@ import streamlit as st
 
 from core.i18n import t
 from ui import assessment_widgets as aw
+from ui import presenter_widgets as pw
 from ui import workshop_widgets as ww
+from ui.join_links import join_base
 from ui.state import context
 from ui.widgets import empty_state
 from usecases import assessment
@@ -27,13 +33,21 @@ if ctx.client is None or not (rounds := assessment.rounds(ctx.session)):
     st.stop()
 with st.sidebar:
     rnd = aw.round_picker(rounds, lang)
+    view = pw.view_switch(lang)
+base = join_base(ctx.settings.public_url, st.context.url or "")
+if view == "present":
+    st.html(pw.PRESENTER_CSS)
+    pw.full_screen_toggle(lang)
+    pw.presenter(ctx, rnd.id, assessment.model_of(rnd), base)
+    st.stop()
 state = assessment.presentation(ctx.session, rnd.id)
 model, qid = state.model, state.current_question_id
 question, n = model.question(qid), len(model.question_ids)
 
 main, side = st.columns([3, 1.3], gap="large")
-with side, st.container(border=True):
-    ww.code_panel(ctx, rnd, state)
+with side:
+    ww.side_panel(ctx, rnd.id, model, qid, base, ww.roster(state.participants))
+    ww.facilitator_tools(ctx, rnd, state, base)
 with main:
     if rnd.status != "open":
         st.warning(t("workshop.closed", lang))
@@ -51,9 +65,4 @@ with main:
         st.markdown(f":material/info: {question.help.get(lang)}")
     if question.evidence.get(lang):
         st.markdown(f":material/folder_open: **{t('workshop.evidence_hint', lang)}:** {question.evidence.get(lang)}")
-
-cards, live = st.columns([3, 2], gap="large")
-with cards:
     ww.consensus_cards(ctx, rnd, model, qid, state.question_row())
-with live:
-    aw.live_panel(ctx, rnd.id, model, qid)

@@ -8,12 +8,14 @@ import streamlit as st
 from core.errors import CockpitError
 from core.formatting import day, number, percent
 from core.i18n import t
-from ui.scorecard_widgets import ALERT_ICONS, badge, badge_md, kpi_tile, value_text
+from ui.scorecard_widgets import badge, badge_md, kpi_tile, value_text
 from ui.widgets import empty_state, page_link, show_error
 from usecases.alerts import acknowledge
 from usecases.datasets import completeness
 
 SHOWN_ALERTS = 6  # the rest behind "n more"
+ALERT_ICONS = {"trend_break": ":material/trending_down:", "turned_red": ":material/error:",
+               "red": ":material/report:"}  # Material icons: drawn by Streamlit's font, not the system's emoji
 
 
 def maturity_panel(maturity, lang: str, open_round=None) -> None:
@@ -123,13 +125,13 @@ def _title(item) -> str:
 
 
 def _alert_line(item, lang: str) -> None:
-    icon = ALERT_ICONS.get(item.kind, "⚠️")
+    icon = ALERT_ICONS.get(item.kind, ":material/warning:")
     st.markdown(f"{icon} **{item.kind_name}** · {item.sentence}")
     if item.acknowledged is not None:
         ack = item.acknowledged
         when = f"{day(ack.at, lang)} {ack.at:%H:%M}"
         note = f": {ack.note}" if ack.note else ""
-        st.caption(f"✔ {t('alerts.feed.acknowledged', lang, who=ack.by or '–', when=when)}{note}")
+        st.caption(f":material/done: {t('alerts.feed.acknowledged', lang, who=ack.by or '–', when=when)}{note}")
 
 
 def alert_table(items, lang: str) -> pd.DataFrame:

@@ -45,3 +45,18 @@ def test_bad_period_and_unknown_scorecard_exit_2(setup, capsys):
     assert run([*base, "--scorecard", str(setup / "card.yaml"), "--period", "Dezember"], capsys)[0] == 2
     assert run([*base, "--scorecard", str(setup / "card.yaml"), "--period", "2019-01"], capsys)[0] == 2
     assert run([*base, "--scorecard", "no_such_card"], capsys)[0] == 2
+
+
+def test_must_show_the_default_scorecard_flags_the_broken_channel_only(tmp_path, capsys):
+    """Issue 11 must-show 1 with the shipped scorecard and config/alerts.yaml: the trend break of
+    campaign_response_rate in 2025-12 for e-mail, none for phone or letter."""
+    from tests.analytics.synthetic import response_drop, write_canonical
+
+    write_canonical(response_drop("email"), tmp_path / "export")
+    code, out, _ = run(["monitor", "--data", str(tmp_path / "export"), "--fail-on-alert"], capsys)
+    rows = json.loads(out)
+    channels = [(r["kpi"], r["period"], r["slice"]) for r in rows
+                if r["kind"] == "trend_break" and "channel" in r["slice"]]
+    assert code == 1 and channels == [("campaign_response_rate", "2025-12", {"channel": "email"})]
+    email = next(r for r in rows if r["slice"] == {"channel": "email"})
+    assert email["value"] < email["lower"] < email["expected"] < email["upper"]

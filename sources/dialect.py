@@ -6,7 +6,9 @@ what ``sqlglot.transpile(sql, read="duckdb", write=<dialect>)`` leaves wrong, an
 - ``SELECT * EXCLUDE (c)`` over a subquery whose columns are named is expanded to those columns;
 - ``TRY_CAST(x AS DOUBLE)`` and ``TRY_STRPTIME(x, fmt)`` (the import mapping, ``data.sql_mapping``)
   become a regular-expression guard around a plain cast on PostgreSQL, which has no ``TRY_``;
-- ``quarter(ts)`` becomes ``EXTRACT(QUARTER FROM ts)``.
+- ``quarter(ts)`` becomes ``EXTRACT(QUARTER FROM ts)``;
+- on the warehouses ``TRY_STRPTIME`` becomes TRY(DATE_PARSE) (Trino), TRY_TO_TIMESTAMP (Snowflake,
+  Spark), SAFE_CAST ... FORMAT (BigQuery), and ``TRY_CAST`` stays a TRY_CAST on Snowflake.
 
 ``to_dialect`` raises ``UnsupportedSQL`` naming the construct when something cannot be carried.
 """
@@ -61,7 +63,7 @@ def _rewrite(node: exp.Expression, values: dict, dialect: str) -> exp.Expression
     if isinstance(node, exp.Quarter):
         return exp.cast(exp.Extract(this=exp.var("QUARTER"), expression=node.this), "INT")
     if dialect != "postgres":
-        return node
+        return _warehouse(node, dialect)
     if isinstance(node, exp.TryCast) and node.to.is_type("double", "bigint", "int", "float"):
         text = exp.cast(node.this, "TEXT")
         guard = exp.RegexpLike(this=text, expression=exp.Literal.string(NUMBER_RE))
@@ -69,6 +71,23 @@ def _rewrite(node: exp.Expression, values: dict, dialect: str) -> exp.Expression
     if isinstance(node, exp.Anonymous) and node.name.lower() == "try_strptime":
         return _try_strptime(*node.expressions)
     return node
+
+
+def _warehouse(node: exp.Expression, dialect: str) -> exp.Expression:
+    """Trino, Snowflake, BigQuery, Spark: the import mapping's TRY_ functions as each has them."""
+    if isinstance(node, exp.TryCast):
+        node.set("requires_string", True)  # Snowflake: TRY_CAST (only from text), not a plain CAST
+        return node
+    if not (isinstance(node, exp.Anonymous) and node.name.lower() == "try_strptime"):
+        return node
+    text, fmt = node.expressions
+    parsed = exp.StrToTime(this=text, format=fmt, safe=True)  # TRY_TO_TIMESTAMP / SAFE_CAST ... FORMAT
+    if dialect == "trino":
+        return exp.Anonymous(this="TRY", expressions=[parsed])
+    if dialect in ("spark", "databricks"):
+        spark_fmt = re.findall(r"'((?:[^']|'')*)'", parsed.sql(dialect))[-1]
+        return exp.Anonymous(this="TRY_TO_TIMESTAMP", expressions=[text, exp.Literal.string(spark_fmt)])
+    return parsed
 
 
 def _try_strptime(text: exp.Expression, fmt: exp.Expression) -> exp.Expression:

@@ -133,3 +133,40 @@ def test_an_expired_code_is_flagged_and_a_new_one_can_be_made(demo_env):
     assert not any("expired" in w.value for w in at.warning)
     assert join_by_code(engine, fresh.join_code, "Nachzügler").round_id == rnd.id
     assert any(e["action"] == "round.join_code" for e in audit.entries(engine, client.id))
+
+
+def test_who_has_not_voted_is_on_the_facilitators_view_and_never_on_the_presenter(demo_env):
+    import uuid
+
+    from storage.assessments import join_by_code, list_participants, votes_frame
+
+    engine, client, rnd, model = _open_round()  # the page shared by the tests: count what is there
+    late = join_by_code(engine, rnd.join_code, f"Lea {uuid.uuid4().hex[:6]}")
+    people = len(list_participants(engine, client.id, rnd.id))
+    votes = votes_frame(engine, client.id, rnd.id)
+    voted = votes.loc[votes["question_id"] == model.question_ids[0], "participant_id"].nunique()
+    at = open_page("workshop_page.py", lang="en")
+    assert any("Not voted yet (" in md.value and late.name in md.value for md in at.markdown)
+    assert any(f"{people} participants" in md.value for md in at.markdown)  # the code panel's count ...
+    assert any(f"{voted} of {people} have voted" in md.value for md in at.markdown)  # ... the live panel's
+    present = open_page("workshop_page.py", lang="en", view="present")
+    shown = " ".join(str(e.value) for kind in ("markdown", "caption", "warning") for e in getattr(present, kind))
+    html = " ".join(str(h.proto.body) for h in present.get("html"))
+    assert f"{voted} of {people} voted" in html and "Not voted yet" not in shown + html
+    assert late.token not in shown + html and "p=" not in shown + html  # no personal link on the projector
+    assert late.name not in html  # not voted yet: the projector names only who voted
+
+
+def test_anonymous_voting_hides_the_names(demo_env):
+    from storage.assessments import get_round
+
+    engine, client, rnd, _model = _open_round()
+    at = open_page("workshop_page.py", lang="en")
+    assert any("Anna Becker →" in h.proto.body for h in at.get("html"))
+    at.toggle(key="ws_anonymous").set_value(True).run()
+    assert get_round(engine, client.id, rnd.id).anonymous
+    assert not any("Anna Becker →" in h.proto.body for h in at.get("html"))
+    present = open_page("workshop_page.py", lang="en", view="present")
+    assert not any("Anna Becker" in h.proto.body for h in present.get("html"))
+    at.toggle(key="ws_anonymous").set_value(False).run()
+    assert not get_round(engine, client.id, rnd.id).anonymous

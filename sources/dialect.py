@@ -6,7 +6,8 @@ what ``sqlglot.transpile(sql, read="duckdb", write=<dialect>)`` leaves wrong, an
 - ``SELECT * EXCLUDE (c)`` over a subquery whose columns are named is expanded to those columns;
 - ``TRY_CAST(x AS DOUBLE)`` and ``TRY_STRPTIME(x, fmt)`` (the import mapping, ``data.sql_mapping``)
   become a regular-expression guard around a plain cast on PostgreSQL, which has no ``TRY_``;
-- ``quarter(ts)`` becomes ``EXTRACT(QUARTER FROM ts)``;
+- ``quarter(ts)`` becomes ``EXTRACT(QUARTER FROM ts)``; on PostgreSQL ``any_value`` becomes ``min`` and
+  ``unnest(range(a, b))`` a set-returning ``generate_series`` (the lifecycle views);
 - on the warehouses ``TRY_STRPTIME`` becomes TRY(DATE_PARSE) (Trino), TRY_TO_TIMESTAMP (Snowflake,
   Spark), SAFE_CAST ... FORMAT (BigQuery), and ``TRY_CAST`` stays a TRY_CAST on Snowflake.
 
@@ -64,6 +65,11 @@ def _rewrite(node: exp.Expression, values: dict, dialect: str) -> exp.Expression
         return exp.cast(exp.Extract(this=exp.var("QUARTER"), expression=node.this), "INT")
     if dialect != "postgres":
         return _warehouse(node, dialect)
+    inner = node.this if isinstance(node, exp.IgnoreNulls) else node
+    if isinstance(inner, exp.AnyValue):  # PostgreSQL 15 has no any_value: min is one of the values
+        return exp.Min(this=inner.this.transform(lambda n: _rewrite(n, values, dialect)))
+    if isinstance(node, exp.Explode) and isinstance(node.this, exp.GenerateSeries):
+        return node.this.transform(lambda n: _rewrite(n, values, dialect))  # a set-returning generate_series
     if isinstance(node, exp.TryCast) and node.to.is_type("double", "bigint", "int", "float"):
         text = exp.cast(node.this, "TEXT")
         guard = exp.RegexpLike(this=text, expression=exp.Literal.string(NUMBER_RE))

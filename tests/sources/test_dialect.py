@@ -76,7 +76,8 @@ def test_postgres_runs_the_whole_catalogue_and_agrees(catalogue_sql):
     schema = load_schema()
     pg_types = {"VARCHAR": "text", "TIMESTAMP": "timestamp", "DOUBLE": "double precision", "BIGINT": "bigint",
                 "BOOLEAN": "boolean"}
-    with psycopg.connect(os.environ["TEST_DATABASE_URL"]) as con, FrameSource(frames).open() as duck:
+    url = os.environ["TEST_DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://")  # the suite's SQLAlchemy form
+    with psycopg.connect(url) as con, FrameSource(frames).open() as duck:
         for name, spec in schema.items():
             cols = ", ".join(f"{quote(f.name)} {pg_types[SQL_TYPES[f.type]]}" for f in spec.fields)
             con.execute(f"CREATE TEMP TABLE {quote(name)} ({cols})")

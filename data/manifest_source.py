@@ -37,7 +37,7 @@ class LiveTable:
 
     @property
     def relation(self) -> str:
-        return self.table or "(query)"
+        return self.table or "query"
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"url": self.url}

@@ -2,6 +2,8 @@
 source's counting validation, constants, kept columns and snapshot marker (on DuckDB, no server)."""
 from __future__ import annotations
 
+import time
+
 import duckdb
 import pytest
 
@@ -118,3 +120,17 @@ def test_constants_kept_columns_and_the_snapshot_marker(tmp_path):
     con.close()
     with _source(tmp_path, **entry) as source:
         assert check_source(source).snapshot.key != before  # a new row: a new version, cached answers stale
+
+
+def test_a_slow_query_is_interrupted_by_the_client_timer(tmp_path):
+    """DuckDB has no server-side timeout: the source's timer interrupts it (timeout_s + 2 s grace)."""
+    _duck(tmp_path, "('Web', 'A', '2', 10.0, '2024-01-05', 'x')")
+    spec = {"source": {"url": "duckdb:///c.duckdb", "timeout_s": 0.2,
+                       "query": "SELECT a.* FROM crm.auftraege a, range(3000000000) r WHERE r.range % 7 = 1"},
+            "columns": {"channel": "kanal", "product": "art"}}
+    started = time.perf_counter()
+    with pytest.raises(LiveSourceError) as err, LiveSource(parse_manifest({"orders": spec}, tmp_path, "m.yaml")) as s:
+        check_source(s)
+    assert time.perf_counter() - started < 15
+    assert err.value.key == "sources.timeout" and err.value.where == "m.yaml: orders.source (query)"
+    assert "0.2 s" in err.value.message and "abgebrochen" in err.value.text("de")

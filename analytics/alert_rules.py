@@ -9,13 +9,14 @@ ids against the scorecards and the catalogue (``definitions.references.alert_rul
       window: 12                   # past periods the band is drawn from
       slices: [channel, segment]   # dimensions watched besides the total
       every: month                 # period length of the trend-break check
+      forecast_periods: 2          # "turns red" looks this many scorecard periods ahead (0: never)
       kpis: null                   # the KPIs watched
     scorecards:
       crm_default: {sensitivity: 2.5}    # what differs for one card; the rest from defaults
 
 What a YAML ``null`` means, key by key (what a user reads into it): ``kpis: null`` every computed
 KPI of the scorecard (``[]``: none); ``window: null`` no limit, the whole history;
-``sensitivity``, ``min_history``, ``slices``, ``every``: ``null`` the default (in a card block
+``sensitivity``, ``min_history``, ``slices``, ``every``, ``forecast_periods``: ``null`` the default (in a card block
 the ``defaults:`` value, in ``defaults:`` the built-in one). ``slices: []`` watches the total only.
 A missing file is the built-in defaults for every card.
 """
@@ -29,7 +30,7 @@ from typing import Any
 from core.yamlio import Checker
 
 EVERY = ("month", "quarter")
-_KEYS = ("sensitivity", "min_history", "window", "slices", "every", "kpis")
+_KEYS = ("sensitivity", "min_history", "window", "slices", "every", "kpis", "forecast_periods")
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Rules:
     slices: tuple[str, ...] = ("channel", "segment")
     kpis: tuple[str, ...] | None = None   # None: every computed KPI of the card
     every: str = "month"
+    forecast_periods: int = 2             # turns_red looks this many card periods ahead; 0: never
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,12 @@ def _block(check: Checker, raw: Any, path: str, base: Rules, card: str | None, r
         changes["min_history"] = _count(check, block, "min_history", path, base.min_history)
     if "window" in block:
         changes["window"] = None if block["window"] is None else _count(check, block, "window", path, base.window)
+    if block.get("forecast_periods") is not None:
+        value = block["forecast_periods"]
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 12:
+            check.add(check.join(path, "forecast_periods"), f"expected a whole number 0..12, found {value!r}")
+        else:
+            changes["forecast_periods"] = value
     if block.get("every") is not None:
         changes["every"] = check.choice(block, "every", path, EVERY, default=base.every)
     if block.get("slices") is not None:

@@ -150,7 +150,7 @@ def _snaive_interval(y: np.ndarray, m: int, horizon: int) -> tuple[np.ndarray, n
 
 
 def forecast_table(table: pd.DataFrame, period: str, horizon: int, last: str | None = None,
-                   ratio: bool = False) -> tuple[pd.DataFrame, Forecast]:
+                   ratio: bool = False, origins: int = 6) -> tuple[pd.DataFrame, Forecast]:
     """Rows ``period, value, lower, upper, method`` after one KPI's engine table (``period``,
     ``value``), fitted on the periods up to ``last`` (inclusive; default all)."""
     labels = sorted(table["period"].astype(str))
@@ -159,7 +159,8 @@ def forecast_table(table: pd.DataFrame, period: str, horizon: int, last: str | N
             raise ValueError(f"period {last} is not in the data ({labels[0]} .. {labels[-1]})")
         table = table[table["period"].astype(str) <= last]
     series = table.set_index(table["period"].astype(str))["value"].sort_index()
-    result = forecast(series.astype("float64").tolist(), period, horizon, bounds=(0.0, 1.0 if ratio else None))
+    result = forecast(series.astype("float64").tolist(), period, horizon, bounds=(0.0, 1.0 if ratio else None),
+                      origins=origins)
     start = Period.parse(series.index[-1])
     rows = pd.DataFrame({"period": [start.shift(i).label for i in range(1, horizon + 1)],
                          "value": result.values, "lower": result.lower, "upper": result.upper,

@@ -7,7 +7,9 @@ Three kinds, each for one KPI, period and slice (overall, or one channel / segme
 - ``turned_red``: red now and not red the period before (instead of ``red``);
 - ``trend_break``: the latest period lies outside a robust band of the slice's own history,
   median +/- k * 1.4826 * MAD of the previous ``window`` periods (at least ``min_history``),
-  and only on the bad side of the KPI's direction (a jump in response rate is not an alert).
+  and only on the bad side of the KPI's direction (a jump in response rate is not an alert);
+- ``turns_red``: amber now, and the forecast crosses the amber limit within
+  ``forecast_periods`` periods of the scorecard ("wird in 2 Perioden rot").
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.alert_rules import Rules
+from analytics.forecast import forecast_table, periods_until_red
 from core.errors import InputError, Problem
 from core.formatting import by_unit, number
 from core.i18n import t
@@ -27,6 +30,7 @@ from scorecards.model import Scorecard
 MAD_SCALE = 1.4826          # makes the MAD comparable to a standard deviation for normal data
 RELATIVE_FLOOR = 0.01       # a flat history still has a band of 1 % of its median
 OVERALL = "overall"
+FORECAST_ORIGINS = 3        # backtest origins of a turns_red forecast (each one an ETS fit)
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,7 @@ class Alert:
     expected: float | None = None
     lower: float | None = None
     upper: float | None = None
+    ahead: int | None = None      # turns_red: in how many periods of the scorecard
 
     @property
     def key(self) -> str:
@@ -56,9 +61,10 @@ class Alert:
         show = (lambda v: "–" if v is None else by_unit(v, unit, lang)) if unit else \
             (lambda v: "–" if v is None else number(v, lang, 4 if abs(v) < 10 else 1))
         where = slice_name or slice_text(self.slice) or t("alerts.slice.overall", lang)
-        return t(f"alerts.sentence.{self.kind}", lang, kpi=kpi_name or self.kpi, slice=where, period=self.period,
+        kind = "turns_red_next" if self.kind == "turns_red" and self.ahead == 1 else self.kind
+        return t(f"alerts.sentence.{kind}", lang, kpi=kpi_name or self.kpi, slice=where, period=self.period,
                  value=show(self.value), expected=show(self.expected), lower=show(self.lower),
-                 upper=show(self.upper))
+                 upper=show(self.upper), ahead=self.ahead or "–")
 
 
 def slice_text(where: dict) -> str:
@@ -153,7 +159,34 @@ def evaluate(values: pd.DataFrame, card_values: pd.DataFrame, card: Scorecard, r
                       ignore_index=True)
     return [Alert(r.kpi, str(r.period), r.kind, {} if r.dim == OVERALL else {r.dim: str(r.member)},
                   _opt(r.value), _opt(r.expected), _opt(r.lower), _opt(r.upper))
-            for r in found.itertuples(index=False)]
+            for r in found.itertuples(index=False)] + turning_red(card_values, card, rules, card_period(latest, card))
+
+
+def turning_red(card_values: pd.DataFrame, card: Scorecard, rules: Rules, period: str) -> list[Alert]:
+    """``turns_red``: a KPI amber in ``period`` whose forecast (``analytics.forecast``, fitted on
+    the periods up to ``period``) crosses the amber limit within ``rules.forecast_periods`` card
+    periods; value and band are the forecast of the first red period and its 80 % interval. Only
+    for KPIs with ``rules.min_history`` periods of history."""
+    if not rules.forecast_periods or card_values.empty:
+        return []
+    frame = card_values[(card_values["dim"] == OVERALL) & (card_values["period"].astype(str) <= period)]
+    ratios = {d.id for d in resolve_kpis(sorted(set(frame["kpi"]))) if d.unit.value == "ratio"}
+    out = []
+    for k in card.kpis:
+        table = frame[frame["kpi"] == k.kpi]
+        if len(table) < rules.min_history or str(table["period"].max()) != period:
+            continue
+        now, green, amber = float(table["value"].iloc[-1]), k.thresholds.green, k.thresholds.amber
+        if not ((amber <= now < green) if k.direction.higher else (green < now <= amber)):
+            continue  # red already (the red alerts say so), or green: it passes amber first
+        rows, _ = forecast_table(table, card.granularity.value, rules.forecast_periods, ratio=k.kpi in ratios,
+                                 origins=FORECAST_ORIGINS)
+        n = periods_until_red(rows["value"].tolist(), k.thresholds.amber, k.direction.higher)
+        if n is not None:
+            r = rows.iloc[n - 1]
+            out.append(Alert(k.kpi, str(r["period"]), "turns_red", {}, float(r["value"]), None,
+                             float(r["lower"]), float(r["upper"]), ahead=n))
+    return out
 
 
 def card_series(source, card: Scorecard, rules: Rules, values: pd.DataFrame, every: str) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from usecases.datasets import completeness
 
 SHOWN_ALERTS = 6  # the rest behind "n more"
 ALERT_ICONS = {"trend_break": ":material/trending_down:", "turned_red": ":material/error:",
-               "red": ":material/report:"}  # Material icons: drawn by Streamlit's font, not the system's emoji
+               "red": ":material/report:", "turns_red": ":material/update:"}  # Material icons: drawn by Streamlit's font, not the system's emoji
 
 
 def maturity_panel(maturity, lang: str, open_round=None) -> None:

@@ -13,7 +13,7 @@ from scorecards.result import KpiResult
 BADGE_COLOURS = {"green": "green", "amber": "orange", "red": "red", "grey": "gray"}
 STATUS_ICONS = {"green": "🟢", "amber": "🟡", "red": "🔴", "grey": "⚪"}
 TREND_ARROWS = {"up": "↑", "down": "↓", "flat": "→", "none": "–"}
-ALERT_ICONS = {"trend_break": "📉", "turned_red": "🔴", "red": "🟥"}
+ALERT_ICONS = {"trend_break": "📉", "turned_red": "🔴", "red": "🟥", "turns_red": "⏳"}
 
 
 def alert_markers(feed) -> dict[str, str]:

@@ -85,3 +85,22 @@ def write_canonical(frames: dict[str, pd.DataFrame], folder) -> None:
             if pd.api.types.is_datetime64_any_dtype(out[col]):
                 out[col] = out[col].dt.strftime("%Y-%m-%d")
         out.to_csv(folder / f"{name}.csv", index=False)
+
+
+def one_kpi_card(granularity: str, green: str, amber: str) -> str:
+    """A scorecard YAML with campaign_response_rate alone (``green``/``amber`` may be ``%s`` to fill later)."""
+    return f"""
+id: mon_test
+name: {{de: Test, en: Test}}
+granularity: {granularity}
+perspectives: [{{id: customer, name: {{de: Kunden, en: Customer}}, weight: 1}}]
+objectives:
+  - id: respond
+    name: {{de: Reaktion, en: Response}}
+    perspective: customer
+    weight: 1
+    causes: []
+    kpis:
+      - {{kpi: campaign_response_rate, target: 0.3, thresholds: {{green: {green}, amber: {amber}}},
+         direction: higher_is_better}}
+"""

@@ -26,7 +26,8 @@ def _write(config: Path, text: str) -> None:
 
 def test_the_shipped_rules_watch_every_computed_kpi_of_the_default_card():
     rules = shipped().alert_rules.for_card("crm_default")
-    assert rules == Rules(k=3.0, min_history=6, window=12, slices=("channel", "segment"), kpis=None, every="month")
+    assert rules == Rules(k=3.0, min_history=6, window=12, slices=("channel", "segment"), kpis=None, every="month",
+                          forecast_periods=2)
     assert shipped().alert_rules.for_card("no_such_card") == shipped().alert_rules.defaults
 
 
@@ -62,6 +63,8 @@ BROKEN = [
      None),
     ("defaults: {every: week}\n", "alerts.yaml: defaults.every: 'week' is not one of ['month', 'quarter']", None),
     ("defaults: {sensitivty: 2}\n", "alerts.yaml: defaults.sensitivty: unknown key", None),
+    ("defaults: {forecast_periods: 20}\n", "alerts.yaml: defaults.forecast_periods: expected a whole number 0..12",
+     None),
 ]
 
 

@@ -3,22 +3,10 @@ import numpy as np
 import pandas as pd
 
 from analytics.monitoring import Rules, alerts
+from tests.analytics.synthetic import one_kpi_card
 from scorecards.loader import parse_scorecard
 
-CARD = """
-id: mon_test
-name: {de: Test, en: Test}
-granularity: month
-perspectives: [{id: customer, name: {de: Kunden, en: Customer}, weight: 1}]
-objectives:
-  - id: respond
-    name: {de: Reaktion, en: Response}
-    perspective: customer
-    weight: 1
-    causes: []
-    kpis:
-      - {kpi: campaign_response_rate, target: 0.3, thresholds: {green: 0.3, amber: %s}, direction: higher_is_better}
-"""
+CARD = one_kpi_card("month", green="0.3", amber="%s")
 
 
 def contacts(drop_channel: str | None, months: int = 12, per_month: int = 400, seed: int = 7) -> dict:

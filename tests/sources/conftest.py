@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from tests.sources import crm_export
@@ -30,8 +31,6 @@ class ClientDatabase:
 
     def fingerprint(self) -> dict[str, tuple]:
         """Row count and a hash of every row per table: equal before and after = nothing written."""
-        import psycopg
-
         out = {}
         with psycopg.connect(self.admin_url) as con:
             for table, _ in crm_export.TABLES.values():
@@ -52,8 +51,6 @@ def client_frames() -> dict:
 def client_db(client_frames):
     if not PG_URL:
         pytest.skip("needs TEST_DATABASE_URL")
-    import psycopg
-
     admin = _plain(PG_URL)
     suffix = uuid.uuid4().hex[:10]
     schema, role = f"crm_{suffix}", f"crm_reader_{suffix}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import yaml
 
@@ -112,8 +113,6 @@ def live_manifest(path: Path, schema: str, url: str = "${CRM_DB_URL}", timeout_s
 
 def load_duckdb(file: Path, schema: str, frames: dict[str, pd.DataFrame]) -> None:
     """Parquet files beside ``file`` and a DuckDB database whose ``schema`` has a view over each."""
-    import duckdb
-
     con = duckdb.connect(str(file))
     con.execute(f"CREATE SCHEMA {quote(schema)}")
     for name, frame in frames.items():

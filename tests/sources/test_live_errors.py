@@ -3,6 +3,7 @@ does not exist, a query over the timeout and an attempt to write each give a loc
 (German and English), exit 2 from the command line, and leave the source's tables unchanged."""
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -104,16 +105,12 @@ class _opened:
         self.path, self.url = path, url
 
     def __enter__(self):
-        import os
-
         self.saved = os.environ.get("CRM_DB_URL")
         os.environ["CRM_DB_URL"] = self.url
         self.source = LiveSource(load_manifest(self.path))
         return self.source
 
     def __exit__(self, *exc):
-        import os
-
         self.source.close()
         if self.saved is None:
             os.environ.pop("CRM_DB_URL", None)

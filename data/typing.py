@@ -14,11 +14,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from data import sql_typing
 from data.manifest import EntityMapping
 from data.schema import FieldType, OutcomeWords, outcome_words
 
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d.%m.%Y %H:%M",
                 "%d.%m.%Y %H:%M:%S", "%Y-%m-%d %H:%M", "%d.%m.%y", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%Y", "%Y%m%d")
+US_FORMATS = ("%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p")
 
 
 def parse_numbers(text: pd.Series, decimal: str | None = None, thousands: str | None = None) -> pd.Series:
@@ -32,21 +34,34 @@ def parse_numbers(text: pd.Series, decimal: str | None = None, thousands: str | 
 
 
 def _number_values(s: pd.Series, codes: np.ndarray, decimal: str | None, thousands: str | None) -> np.ndarray:
-    """float64 per entry of ``s`` (distinct texts); ``codes`` maps rows to entries, for format detection."""
-    s = s.str.replace("[ \t\u00a0\u202f€$%]|EUR|CHF", "", regex=True)  # RE2-safe: no \\s
-    if decimal is None:
-        decimal, thousands = detect_number_format(_in_row_order(s, codes, s.str.contains(r"[.,]", regex=True)),
-                                                  thousands)
+    """float64 per entry of ``s`` (distinct texts); ``codes`` maps rows to entries, for format detection.
+    Many distinct texts go to DuckDB first (one cast), the rest through the pandas string steps."""
+    if decimal is None:  # the spaces and signs number_prep removes never hold a separator
+        flagged = _in_row_order(s, codes, s.str.contains(r"[.,]", regex=True))
+        decimal, thousands = detect_number_format(number_prep(flagged), thousands)
     if thousands is None:
         thousands = "." if decimal == "," else ","
+    values = np.full(len(s), np.nan)
+    todo = s.notna().to_numpy(dtype=bool).copy()
+    if todo.sum() >= sql_typing.SQL_MIN_VALUES:
+        values = sql_typing.numbers(s, decimal, thousands)
+        todo &= np.isnan(values)
+    idx = np.flatnonzero(todo)
+    rest = number_prep(s.iloc[idx])
     if thousands:
-        s = s.str.replace(thousands, "", regex=False)
+        rest = rest.str.replace(thousands, "", regex=False)
     if decimal == ",":
-        s = s.str.replace(",", ".", regex=False)
-    trailing = s.str.endswith("-").fillna(False)
+        rest = rest.str.replace(",", ".", regex=False)
+    trailing = rest.str.endswith("-").fillna(False)
     if trailing.any():  # trailing minus (SAP exports): "12,50-"
-        s = s.mask(trailing, "-" + s.str.slice(0, -1))
-    return pd.to_numeric(s.mask(s == ""), errors="coerce").astype("float64").to_numpy()
+        rest = rest.mask(trailing, "-" + rest.str.slice(0, -1))
+    values[idx] = pd.to_numeric(rest.mask(rest == ""), errors="coerce").astype("float64").to_numpy()
+    return values
+
+
+def number_prep(s: pd.Series) -> pd.Series:
+    """Spaces and currency/percent signs removed, before the number format is read."""
+    return s.str.replace("[ \t\u00a0\u202f€$%]|EUR|CHF", "", regex=True)  # RE2-safe: no \\s
 
 
 def _factorize(text: pd.Series) -> tuple[np.ndarray, pd.Series]:
@@ -97,15 +112,32 @@ def parse_dates(text: pd.Series, date_format: str | None = None) -> pd.Series:
                      index=text.index, dtype="datetime64[us]")
 
 
-def _date_values(s: pd.Series, codes: np.ndarray, date_format: str | None) -> np.ndarray:
-    """datetime64[us] per entry of ``s`` (distinct texts); ``codes`` maps rows to entries (US detection)."""
+def date_prep(s: pd.Series) -> pd.Series:
+    """Trimmed, without a time zone suffix and fractional seconds, before the date formats are tried."""
     s = s.str.strip().str.replace(r"(Z|[+-]\d\d:?\d\d)$", "", regex=True)
-    s = s.str.replace(r"(:\d\d)\.\d+$", r"\1", regex=True)  # fractional seconds
+    return s.str.replace(r"(:\d\d)\.\d+$", r"\1", regex=True)  # fractional seconds
+
+
+def date_formats(date_format: str | None, us: bool) -> tuple[str, ...]:
+    """The formats tried in order: the manifest's, then month-first ones for a US column, then ours."""
+    formats = ((date_format,) if date_format else ()) + DATE_FORMATS
+    return (US_FORMATS + formats) if us and not date_format else formats
+
+
+def _date_values(s: pd.Series, codes: np.ndarray, date_format: str | None, us: bool | None = None) -> np.ndarray:
+    """datetime64[us] per entry of ``s`` (distinct texts); ``codes`` maps rows to entries (US detection,
+    unless ``us`` says whether the column reads month-first)."""
+    s = date_prep(s)
     values = np.full(len(s), np.datetime64("NaT"), dtype="datetime64[us]")
     todo = (s.notna() & (s != "")).fillna(False).to_numpy(dtype=bool)
-    formats = ((date_format,) if date_format else ()) + DATE_FORMATS
-    if not date_format and _us_dates(_in_row_order(s, codes, s.str.contains("/", regex=False))):
-        formats = ("%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p") + formats
+    if us is None:
+        us = not date_format and us_dates(_in_row_order(s, codes, s.str.contains("/", regex=False)))
+    formats = date_formats(date_format, us)
+    if todo.sum() >= sql_typing.SQL_MIN_VALUES:  # many distinct dates: DuckDB reads them in the sample's format(s)
+        chosen = sql_typing.choose_formats(s[todo], formats, date_format)
+        if chosen is not None:
+            values = sql_typing.dates(s, chosen)
+            todo &= np.isnat(values)
     for fmt in formats:
         idx = np.flatnonzero(todo)
         if not len(idx):
@@ -118,7 +150,7 @@ def _date_values(s: pd.Series, codes: np.ndarray, date_format: str | None) -> np
     return values
 
 
-def _us_dates(s: pd.Series) -> bool:
+def us_dates(s: pd.Series) -> bool:
     """True when slash dates in this column read as month/day (some day part exceeds 12, no month part does)."""
     slash = s[s.str.contains("/", regex=False).fillna(False)].head(5000)
     if slash.empty:
@@ -176,22 +208,28 @@ def fill_default(typed: pd.Series, f, mapping: EntityMapping, words: OutcomeWord
 
 
 def type_coded(column: pd.Series, ftype: FieldType, mapping: EntityMapping,
-                words: OutcomeWords | None = None) -> tuple[pd.Series, np.ndarray, pd.Series]:
+                words: OutcomeWords | None = None, us: bool | None = None) -> tuple[pd.Series, np.ndarray, pd.Series]:
     """(typed column, mask of rows whose text is not a valid value, their trimmed texts), the same as
-    ``type_text(clean_text(column))`` but trimming and parsing each distinct cell once."""
+    ``type_text(clean_text(column))`` but trimming and parsing each distinct cell once. ``us`` fixes
+    the day/month order of slash dates (detected on the column when None)."""
     codes, uniques = _factorize(column)
     text = clean_text(uniques)
     if ftype is FieldType.BOOLEAN:
         typed = parse_booleans(text, words)
     elif ftype is FieldType.DATE:
-        typed = pd.Series(_date_values(text, codes, mapping.date_format), dtype="datetime64[us]")
+        typed = pd.Series(_date_values(text, codes, mapping.date_format, us), dtype="datetime64[us]")
     else:
         typed = pd.Series(_number_values(text, codes, mapping.decimal, mapping.thousands), dtype="float64")
         if ftype is FieldType.INTEGER:
-            typed = typed.where(typed == np.floor(typed)).astype("Int64")
+            typed = whole_numbers(typed)
     bad = np.append((text.notna() & typed.isna()).to_numpy(dtype=bool), False)[codes]
     rows = pd.api.extensions.take(typed.array, codes, allow_fill=True)
     return pd.Series(rows, index=column.index), bad, text.iloc[codes[bad]].reset_index(drop=True)
+
+
+def whole_numbers(num: pd.Series) -> pd.Series:
+    """Int64 where the number is whole and finite (``inf`` is no whole number: it stayed a crash)."""
+    return num.where(np.isfinite(num) & (num == np.floor(num))).astype("Int64")
 
 
 def type_text(text: pd.Series, ftype: FieldType, mapping: EntityMapping,
@@ -200,7 +238,7 @@ def type_text(text: pd.Series, ftype: FieldType, mapping: EntityMapping,
         return parse_numbers(text, mapping.decimal, mapping.thousands)
     if ftype is FieldType.INTEGER:
         num = parse_numbers(text, mapping.decimal, mapping.thousands)
-        return num.where(num == np.floor(num)).astype("Int64")
+        return whole_numbers(num)
     if ftype is FieldType.DATE:
         return parse_dates(text, mapping.date_format)
     if ftype is FieldType.BOOLEAN:

@@ -129,16 +129,21 @@ def _located(error: DataImportError, name: str) -> None:
     assert name in error.describe()
 
 
+def write_export(folder: str, case) -> tuple[Manifest, str]:
+    """The drawn export written into ``folder`` (.csv or .xlsx) and a manifest naming its columns."""
+    entity, rows, options = case
+    name = f"{entity}.xlsx" if options["xlsx"] else f"{entity}.csv"
+    (_write_xlsx if options["xlsx"] else _write_csv)(Path(folder) / name, entity, rows, options)
+    columns = {fld: header for header, fld, _ in LAYOUTS[entity]}
+    return Manifest({entity: EntityMapping(entity, name, columns=columns)}, Path(folder), "manifest.yaml"), name
+
+
 @SWEEP
 @given(export())
 def test_real_export_shapes_come_in_or_are_refused_with_located_problems(case):
-    entity, rows, options = case
+    entity = case[0]
     with tempfile.TemporaryDirectory() as tmp:
-        name = f"{entity}.xlsx" if options["xlsx"] else f"{entity}.csv"
-        path = Path(tmp) / name
-        (_write_xlsx if options["xlsx"] else _write_csv)(path, entity, rows, options)
-        columns = {fld: header for header, fld, _ in LAYOUTS[entity]}
-        manifest = Manifest({entity: EntityMapping(entity, name, columns=columns)}, Path(tmp), "manifest.yaml")
+        manifest, name = write_export(tmp, case)
         try:
             result = read_dataset(manifest)
         except DataImportError as exc:

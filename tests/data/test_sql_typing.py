@@ -1,0 +1,106 @@
+"""The DuckDB typing of many distinct values (data.sql_typing) gives the same canonical frames, the
+same failure table and the same rejected rows as the pandas parsers, on the export shapes of the
+fuzz sweep and on the values where DuckDB and pandas read differently; and it is the one that runs
+on a column of many distinct dates."""
+from __future__ import annotations
+
+import contextlib
+import tempfile
+
+import numpy as np
+import pandas as pd
+from hypothesis import given
+
+from data import sql_typing
+from data.dataset import read_dataset
+from data.manifest import EntityMapping
+from data.schema import FieldType
+from data.typing import parse_dates, parse_numbers, type_coded
+from tests.fuzz.test_fuzz_export_shapes import SWEEP, export, write_export
+
+DATES = ["01.02.24", "24-01-01", " 2024-01-01", "2024-2-1", "2024-01-01", "13/06/2024", "05/06/2024", "45321",
+         "01.02.2024 13:45", "2024-02-01T08:30:00Z", "2024-02-01 08:30:00.123", "31.02.2024", "gestern", "",
+         "20240201", "2024111", "3/4/2024 1:05 PM", "2024/02/01", "01-02-2024", "1.2.2024", "2024-13-01", None]
+NUMBERS = ["1_000", "NaN", "nan", "inf", "-inf", "1.234,56", "1,234.56", "12,50-", "€ 5", "5 %", "1e3", " 7 ", "",
+           "1.", ".5", "+1", "0x10", "k.A.", "1 000", "-3", "12.5", "1.234.567", None]
+
+
+@contextlib.contextmanager
+def engine(sql: bool):
+    before = sql_typing.SQL_MIN_VALUES
+    sql_typing.SQL_MIN_VALUES = 0 if sql else 10**12
+    try:
+        yield
+    finally:
+        sql_typing.SQL_MIN_VALUES = before
+
+
+def _both(fn):
+    with engine(sql=True):
+        got = fn()
+    with engine(sql=False):
+        want = fn()
+    return got, want
+
+
+def _series(values, repeat=3):
+    return pd.Series(values * repeat, dtype="string")
+
+
+def test_dates_read_alike_where_duckdb_is_lenient():
+    got, want = _both(lambda: parse_dates(_series(DATES)))
+    pd.testing.assert_series_equal(got, want)
+    assert pd.isna(got[0]) is False and got[0] == pd.Timestamp("2024-02-01")  # %d.%m.%y, not the year 24
+    assert pd.isna(got[1])  # 24-01-01: DuckDB alone reads the year 24
+
+
+def test_us_dates_read_month_first_alike():
+    us = ["05/06/2024", "12/31/2024", "3/4/2024 1:05 PM", "2024-01-01", "1/13/2024"]
+    got, want = _both(lambda: parse_dates(_series(us)))
+    pd.testing.assert_series_equal(got, want)
+    assert got[0] == pd.Timestamp("2024-05-06")
+
+
+def test_numbers_read_alike_with_either_decimal_mark():
+    for decimal in (None, ",", "."):
+        got, want = _both(lambda: parse_numbers(_series(NUMBERS), decimal))
+        pd.testing.assert_series_equal(got, want)
+    got, _ = _both(lambda: parse_numbers(_series(NUMBERS), ","))
+    assert got[5] == 1234.56 and got[7] == -12.5 and np.isnan(got[0]) and np.isnan(got[1])
+
+
+def test_failures_are_the_same_rows_and_texts():
+    mapping = EntityMapping("orders", "o.csv")
+    for values, ftype in ((DATES, FieldType.DATE), (NUMBERS, FieldType.NUMBER), (NUMBERS, FieldType.INTEGER)):
+        (typed, bad, texts), (typed2, bad2, texts2) = _both(lambda: type_coded(_series(values), ftype, mapping))
+        pd.testing.assert_series_equal(typed, typed2)
+        assert bad.tolist() == bad2.tolist() and texts.tolist() == texts2.tolist() and bad.any()
+
+
+def test_a_column_of_many_distinct_timestamps_is_typed_in_duckdb(monkeypatch):
+    times = pd.date_range("2024-01-01", periods=30_000, freq="37s")
+    stamps = times.strftime("%d.%m.%Y %H:%M:%S")
+    text = pd.Series(list(stamps) + ["kaputt"], dtype="string")
+    calls = []
+    monkeypatch.setattr(sql_typing, "dates", lambda v, f, _real=sql_typing.dates: calls.append(f) or _real(v, f))
+    typed = parse_dates(text)
+    assert calls == [("%d.%m.%Y %H:%M:%S",)]  # one format for the column, chosen on the sample
+    assert typed.iloc[-2] == times[-1] and pd.isna(typed.iloc[-1])
+
+
+@SWEEP
+@given(export())
+def test_import_is_the_same_with_duckdb_and_pandas_typing(case):
+    entity = case[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        manifest, _ = write_export(tmp, case)
+        try:
+            got, want = _both(lambda: read_dataset(manifest))
+        except Exception as exc:  # refused files are refused alike (the sweep checks they are located)
+            with engine(sql=False), contextlib.suppress(type(exc)):
+                read_dataset(manifest)
+                raise AssertionError("only the DuckDB typing refused the file") from exc
+            return
+    pd.testing.assert_frame_equal(got.frames[entity], want.frames[entity])
+    pd.testing.assert_frame_equal(got.report.to_frame(), want.report.to_frame())
+    pd.testing.assert_frame_equal(got.rejected[entity], want.rejected[entity])

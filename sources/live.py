@@ -134,19 +134,23 @@ class LiveSource(Source):
                                   hint="the cockpit only reads; give a SELECT", hint_key="sources.read_only_hint")
         return exp.Subquery(this=trees[0], alias=exp.TableAlias(this=exp.to_identifier("src")))
 
+    def describe(self, name: str) -> dict[str, str]:
+        """The source columns of entity ``name`` and their types, as the driver names them (no rows)."""
+        mapping = self.manifest.entities[name]
+        backend = self.backend  # connected first: a query: is parsed in the database's dialect
+        text = dialects.from_tree(self.relation(name), None, backend.dialect)
+        try:
+            return backend.describe(text)
+        except Exception as exc:
+            where = f"{self.manifest.source}: {name}.source.{'table' if mapping.source.table else 'query'}"
+            raise from_driver(exc, where, self.shown, timeout_s=self.timeout_s) from None
+
     def compiled(self, name: str) -> Compiled:
         """Entity ``name``'s mapping compiled against the source's column types (read once)."""
         if name not in self._compiled:
-            mapping = self.manifest.entities[name]
             where = f"{self.manifest.source}: {name}"
-            backend = self.backend  # connected first: a query: is parsed in the database's dialect
-            text = dialects.from_tree(self.relation(name), None, backend.dialect)
-            try:
-                types = backend.describe(text)
-            except Exception as exc:
-                raise from_driver(exc, f"{where}.source.{'table' if mapping.source.table else 'query'}",
-                                  self.shown, timeout_s=self.timeout_s) from None
-            self._compiled[name] = compile_entity(mapping, self.schema[name], types, where)
+            self._compiled[name] = compile_entity(self.manifest.entities[name], self.schema[name],
+                                                  self.describe(name), where)
         return self._compiled[name]
 
     def tree(self, name: str) -> exp.Expression:

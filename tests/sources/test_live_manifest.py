@@ -12,6 +12,7 @@ from data.manifest import parse_manifest
 from kpis.engine import compute
 from sources.credentials import masked, resolve_url
 from sources.errors import LiveSourceError
+from sources import live_preview
 from sources.live import LiveSource
 from sources.live_check import check_source
 
@@ -134,3 +135,19 @@ def test_a_slow_query_is_interrupted_by_the_client_timer(tmp_path):
     assert time.perf_counter() - started < 15
     assert err.value.key == "sources.timeout" and err.value.where == "m.yaml: orders.source (query)"
     assert "0.2 s" in err.value.message and "abgebrochen" in err.value.text("de")
+
+
+def test_registering_a_source_lists_columns_suggests_a_mapping_and_previews_20_rows(tmp_path):
+    _duck(tmp_path, ", ".join(f"('Web', 'A{i}', '1', {i}.5, '2024-01-05', 'x')" for i in range(30)))
+    spec = {"source": {"url": "duckdb:///c.duckdb", "table": "crm.auftraege"}}
+    with LiveSource(parse_manifest({"orders": spec}, tmp_path, "m.yaml")) as source:
+        assert live_preview.check_connection(source) == "duckdb:///c.duckdb"
+        assert live_preview.columns(source, "orders") == {"kanal": "VARCHAR", "art": "VARCHAR", "menge": "VARCHAR",
+                                                          "umsatz": "DOUBLE", "tag": "TIMESTAMP", "filiale": "VARCHAR"}
+        suggested = live_preview.suggest(source, "orders")
+    assert suggested == {"channel": "kanal", "quantity": "menge", "revenue": "umsatz"}
+    spec["columns"] = {**suggested, "product": "art", "order_date": "tag"}
+    with LiveSource(parse_manifest({"orders": spec}, tmp_path, "m.yaml")) as source:
+        rows = live_preview.preview(source, "orders", rows=500)
+    assert len(rows) == 20 and rows["revenue"].tolist()[:2] == [0.5, 1.5] and rows["quantity"].eq(1.0).all()
+    assert str(rows["order_date"].iloc[0]) == "2024-01-05 00:00:00"

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import InputError
+from core.i18n import Term
 from core.query import Period
 from scorecards.model import Scorecard, Source
 from scorecards.result import KpiResult, ObjectiveResult, PerspectiveResult, ScorecardResult
@@ -37,7 +38,9 @@ def _values(frame: pd.DataFrame | None, kpis: list[str], periods: list[str], wha
         frame = frame.rename(columns={"kpi_id": "kpi"})
     missing = [c for c in ("kpi", "period", "value") if c not in frame.columns]
     if missing:
-        raise InputError(f"{what}: missing column(s) {missing}", hint="expected columns kpi, period, value")
+        raise InputError(f"{what}: missing column(s) {missing}", hint="expected columns kpi, period, value",
+                         key="values.missing_columns", hint_key="values.missing_columns_hint",
+                         values={"what": what, "columns": ", ".join(missing)})
     out = pd.DataFrame({"kpi": frame["kpi"].astype("string"), "period": frame["period"].astype("string"),
                         "value": pd.to_numeric(frame["value"], errors="coerce").astype("float64")})
     for col in ("numerator", "denominator"):
@@ -52,7 +55,9 @@ def _values(frame: pd.DataFrame | None, kpis: list[str], periods: list[str], wha
     if len(dupes):
         first = dupes.iloc[0]
         raise InputError(f"{what}: {len(dupes)} rows share a KPI and period, e.g. {first['kpi']} {first['period']}",
-                         hint="compute the KPIs without a breakdown (by=()) for the scorecard")
+                         hint="compute the KPIs without a breakdown (by=()) for the scorecard", key="values.duplicates",
+                         hint_key="values.duplicates_hint",
+                         values={"what": what, "count": len(dupes), "kpi": first["kpi"], "period": first["period"]})
     return out
 
 
@@ -85,7 +90,10 @@ def evaluate(card: Scorecard, actuals: pd.DataFrame | None, period: str, manual:
     p = Period.parse(period)
     if p.granularity is not card.granularity:
         raise InputError(f"period {period!r} is a {p.granularity.value}, but scorecard {card.id!r} is set per "
-                         f"{card.granularity.value}", hint="targets are per period: give a period of that kind")
+                         f"{card.granularity.value}", hint="targets are per period: give a period of that kind",
+                         key="period.wrong_kind", hint_key="period.wrong_kind_hint",
+                         values={"period": period, "kind": Term(f"reporting.per.{p.granularity.value}"),
+                                 "card": card.id, "card_kind": Term(f"reporting.per.{card.granularity.value}")})
     history = [p.shift(-i).label for i in range(max(history_periods, 1) - 1, -1, -1)]
     previous = p.previous().label
     labels = list(dict.fromkeys(history + [previous]))

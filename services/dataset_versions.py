@@ -108,18 +108,27 @@ def commit(engine: Engine, store_root: str | Path, client_id: int, result: Impor
         raise DataImportError(f"{result.manifest.source}: {len(result.report.problems)} problem(s) in the data",
                               [Problem(str(r.file), str(r.reason)) for r in result.report.to_frame().head(20)
                                .itertuples(index=False)],
-                              hint="fix and retry, or import only the valid rows")
+                              hint="fix and retry, or import only the valid rows", key="import.problems_found",
+                              hint_key="import.problems_found_hint",
+                              values={"source": result.manifest.source, "count": len(result.report.problems)})
     if not any(len(f) for f in result.frames.values()):
-        raise DataImportError("No valid row to import.", [Problem(result.manifest.source, "every row was rejected")],
-                              hint="check the column mapping")
+        raise DataImportError("No valid row to import.", [Problem(result.manifest.source, "every row was rejected",
+                                                                  key="import.all_rejected")],
+                              hint="check the column mapping", key="import.no_valid_row",
+                              hint_key="import.no_valid_row_hint")
     todo = plan(engine, store_root, client_id, result, mode)
     if todo.blocking and not accept_unmatched:
         raise DataImportError("Too few ids match the stored data.",
                               [Problem(f"{i.entity}: column {i.field}", f"{i.matched} of {i.checked} match a "
-                                       f"{i.target} id ({i.share:.0%}); e.g. {', '.join(i.examples)}")
+                                       f"{i.target} id ({i.share:.0%}); e.g. {', '.join(i.examples)}",
+                                       key="import.ids_match", values=(("matched", i.matched), ("checked", i.checked),
+                                                                       ("target", i.target),
+                                                                       ("share", f"{i.share:.0%}"),
+                                                                       ("examples", ", ".join(i.examples))))
                                for i in todo.blocking],
                               hint="check the column mapping, import the missing records first, or accept it "
-                                   "(--accept-unmatched, 'Trotzdem importieren')")
+                                   "(--accept-unmatched, 'Trotzdem importieren')", key="import.ids_unmatched",
+                              hint_key="import.ids_unmatched_hint")
     quality = {k: dict(v) for k, v in result.quality.get("entities", {}).items()}
     for m in todo.merges:
         if m.after != m.imported:  # appended: the quality of the whole table
@@ -152,7 +161,9 @@ def restore(engine: Engine, store_root: str | Path, client_id: int, version: int
     old = store.get_dataset(engine, client_id, version)
     if old is None:
         known = ", ".join(f"v{i.version}" for i in store.list_datasets(engine, client_id)) or "none"
-        raise InputError(f"no dataset version {version} for this client", hint=f"existing versions: {known}")
+        raise InputError(f"no dataset version {version} for this client", hint=f"existing versions: {known}",
+                         key="dataset.no_version", hint_key="dataset.no_version_hint",
+                         values={"version": version, "known": known})
     rejected = {name: pd.read_parquet(path) for name, path in store.rejected_paths(store_root, old).items()}
     info = store.save_dataset(engine, store_root, client_id, store.dataset_paths(store_root, old),
                               label=f"Wiederhergestellt: v{old.version} ({old.label})"[:200],

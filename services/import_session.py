@@ -63,7 +63,7 @@ def session_dir(data_dir: str | Path, token: str | None = None) -> Path:
     _remove_stale(root)
     token = token or uuid.uuid4().hex
     if not re.fullmatch(r"[0-9a-f]{32}", token):
-        raise InputError(f"invalid upload session {token!r}")
+        raise InputError(f"invalid upload session {token!r}", key="import.session_invalid")
     folder = root / token
     folder.mkdir(exist_ok=True)
     return folder
@@ -96,14 +96,21 @@ def check_upload(name: str, size: int, max_mb: int) -> None:
     suffix = Path(name).suffix.lower()
     if suffix in REFUSED_SUFFIXES:
         raise DataImportError(f"{name}: {suffix} files are refused", [Problem(name, f"{suffix}: macro or old "
-                              "Excel format")], hint="save the sheet as .xlsx (without macros) or .csv")
+                              "Excel format", key="upload.refused_kind", values=(("suffix", suffix),))],
+                              hint="save the sheet as .xlsx (without macros) or .csv", key="upload.refused",
+                              hint_key="upload.refused_hint", values={"file": name, "suffix": suffix})
     if suffix not in UPLOAD_SUFFIXES:
+        expected = ", ".join(UPLOAD_SUFFIXES)
         raise DataImportError(f"{name}: unsupported file type {suffix or '(none)'}",
-                              [Problem(name, f"expected one of {list(UPLOAD_SUFFIXES)}")])
+                              [Problem(name, f"expected one of {list(UPLOAD_SUFFIXES)}", key="upload.expected",
+                                       values=(("expected", expected),))],
+                              key="upload.type", values={"file": name, "suffix": suffix or "–"})
     if size > max_mb * 1024 * 1024:
-        raise DataImportError(f"{name}: {size / 1024 / 1024:.1f} MB, more than the limit of {max_mb} MB",
-                              [Problem(name, "file too large")],
-                              hint="split the export or raise COCKPIT_MAX_UPLOAD_MB")
+        mb = f"{size / 1024 / 1024:.1f}"
+        raise DataImportError(f"{name}: {mb} MB, more than the limit of {max_mb} MB",
+                              [Problem(name, "file too large", key="upload.too_large_problem")],
+                              hint="split the export or raise COCKPIT_MAX_UPLOAD_MB", key="upload.too_large",
+                              hint_key="upload.too_large_hint", values={"file": name, "mb": mb, "limit": max_mb})
 
 
 def save_upload(folder: Path, entity: str, name: str, data: bytes | BinaryIO, max_mb: int,
@@ -112,7 +119,7 @@ def save_upload(folder: Path, entity: str, name: str, data: bytes | BinaryIO, ma
 
     Anything refused leaves no file behind."""
     if entity not in load_schema():
-        raise InputError(f"unknown entity {entity!r}")
+        raise InputError(f"unknown entity {entity!r}", key="import.unknown_entity", values={"entity": entity})
     name = safe_name(name)
     if size is None:
         size = len(data) if isinstance(data, (bytes, bytearray)) else _stream_size(data)
@@ -203,7 +210,8 @@ def build_mapping(upload: Upload, columns: dict[str, str | None], *, sheet: str 
 def build_manifest(folder: Path, staged: dict[str, EntityMapping]) -> Manifest:
     """The staged mappings as a validated manifest over the session folder."""
     if not staged:
-        raise InputError("Nothing to import yet.", hint="upload a file and map its columns first")
+        raise InputError("Nothing to import yet.", hint="upload a file and map its columns first", key="import.nothing",
+                         hint_key="import.nothing_hint")
     text = Manifest(dict(staged), folder, "import").to_yaml()
     return parse_manifest(text, folder, "import")
 
@@ -238,5 +246,5 @@ def load_profile(engine: Engine, client_id: int, name: str) -> Manifest:
     """The saved profile as a manifest (its files are not read: the user uploads new ones)."""
     profile = store.get_mapping_profile(engine, client_id, name)
     if profile is None:
-        raise InputError(f"No mapping profile {name!r} for this client.")
+        raise InputError(f"No mapping profile {name!r} for this client.", key="import.no_profile", values={"name": name})
     return parse_manifest(profile.content, Path("."), f"profile {name!r}")

@@ -168,7 +168,8 @@ def compare(engine: Engine, client_id: int, first_id: int, second_id: int) -> pd
     a, b = repo.get_snapshot(engine, client_id, first_id), repo.get_snapshot(engine, client_id, second_id)
     missing = [str(i) for i, s in ((first_id, a), (second_id, b)) if s is None]
     if missing:
-        raise InputError(f"snapshot {', '.join(missing)} does not exist for this client", hint="pick one of the list")
+        raise InputError(f"snapshot {', '.join(missing)} does not exist for this client", hint="pick one of the list",
+                         key="snapshot.missing", hint_key="snapshot.missing_hint", values={"ids": ", ".join(missing)})
     return compare_snapshots(a.payload, b.payload)
 
 

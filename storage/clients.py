@@ -29,7 +29,8 @@ def slugify(name: str) -> str:
 def create_client(engine: Engine, name: str, slug: str | None = None, actor: str = "") -> Client:
     name = (name or "").strip()
     if not name:
-        raise InputError("A client needs a name.", hint="type the organisation's name")
+        raise InputError("A client needs a name.", hint="type the organisation's name", key="client.name_missing",
+                         hint_key="client.name_missing_hint")
     slug = slugify(slug or name)
     try:
         with transaction(engine) as conn:
@@ -39,7 +40,8 @@ def create_client(engine: Engine, name: str, slug: str | None = None, actor: str
                          entity_key=slug, after={"name": name})
     except IntegrityError:
         raise InputError(f"A client with the short name {slug!r} exists already.",
-                         hint="choose another name") from None
+                         hint="choose another name", key="client.exists", hint_key="client.exists_hint",
+                         values={"slug": slug}) from None
     return Client(new_id, slug, name)
 
 

@@ -117,7 +117,8 @@ def save_dataset(engine: Engine, store_root: str | Path, client_id: int, frames:
             except IntegrityError:
                 os.rename(final, tmp)
                 final = None
-        raise StorageError("Could not reserve a dataset version number (concurrent imports).", hint="retry")
+        raise StorageError("Could not reserve a dataset version number (concurrent imports).", hint="retry",
+                           key="dataset.version_busy", hint_key="dataset.version_busy_hint")
     except BaseException:
         for folder in (tmp, final):
             if folder is not None:
@@ -219,14 +220,16 @@ def save_mapping_profile(engine: Engine, client_id: int, name: str, content: str
     ``expected_version`` (the version the user edited) guards against overwriting a newer save."""
     name = (name or "").strip()
     if not name:
-        raise InputError("A mapping profile needs a name.", hint="e.g. 'Salesforce export'")
+        raise InputError("A mapping profile needs a name.", hint="e.g. 'Salesforce export'", key="profile.name_missing",
+                         hint_key="profile.name_missing_hint")
     parse_manifest(content, Path("."), f"profile {name!r}")  # raises DataImportError listing every problem
     with transaction(engine) as conn:
         row = conn.execute(select(mapping_profiles).where(mapping_profiles.c.client_id == client_id,
                                                           mapping_profiles.c.name == name)).first()
         if row is not None and expected_version is not None and row.version != expected_version:
             raise ConflictError(f"The profile {name!r} was changed by {row.updated_by or 'someone'} meanwhile.",
-                                current=_profile(row), hint="reload it and apply your change again")
+                                current=_profile(row), hint="reload it and apply your change again",
+                                key="conflict.record", hint_key="conflict.record_hint")
         values = dict(content=content, updated_at=now(), updated_by=actor or "")
         if row is None:
             conn.execute(mapping_profiles.insert().values(client_id=client_id, name=name, version=1, **values))

@@ -115,7 +115,8 @@ def delete_setting(engine: Engine, client_id: int, scorecard_id: str, expected_v
                          entity_key=scorecard_id, before={"version": expected_version})
     if done.rowcount != 1:
         raise ConflictError(f"scorecard {scorecard_id!r} was changed by someone else",
-                            current=get_setting(engine, client_id, scorecard_id), hint="reload it and try again")
+                            current=get_setting(engine, client_id, scorecard_id), hint="reload it and try again",
+                            key="conflict.record", hint_key="conflict.record_hint")
 
 
 # --- manual KPI values ------------------------------------------------------------------------
@@ -125,7 +126,9 @@ def set_manual_value(engine: Engine, client_id: int, kpi_id: str, period: str, v
     """Insert or replace the hand-entered value of ``kpi_id`` in ``period`` (2024, 2024-Q1, 2024-03)."""
     label = Period.parse(period).label
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise InputError(f"{kpi_id} {label}: {value!r} is not a number", hint="type a number, e.g. 6.5")
+        raise InputError(f"{kpi_id} {label}: {value!r} is not a number", hint="type a number, e.g. 6.5",
+                         key="manual.not_a_number", hint_key="edit.not_a_number_hint",
+                         values={"kpi": kpi_id, "period": label, "value": repr(value)})
     t = manual_values
     key = and_(t.c.client_id == client_id, t.c.kpi_id == kpi_id, t.c.period == label)
     for attempt in range(2):
@@ -187,7 +190,8 @@ def save_snapshot(engine: Engine, client_id: int, payload: dict, label: str = ""
     later data corrections do not change it. Returns the snapshot id."""
     scorecard_id, period = payload.get("scorecard"), payload.get("period")
     if not scorecard_id or not period:
-        raise InputError("a snapshot payload needs 'scorecard' and 'period'", hint="pass ScorecardResult.to_dict()")
+        raise InputError("a snapshot payload needs 'scorecard' and 'period'", hint="pass ScorecardResult.to_dict()",
+                         key="snapshot.payload")
     with transaction(engine) as conn:
         new_id = conn.execute(snapshots.insert().values(
             client_id=client_id, scorecard_id=scorecard_id, period=period, label=label or "",

@@ -25,4 +25,5 @@ def test_empty_name_is_a_clear_error(empty_env):
     at = open_page("settings_page.py", lang="de")
     at.text_input(key="settings_new_client").input("   ")
     at.button[0].click().run()
-    assert any("needs a name" in e.value for e in at.error)
+    assert any("Ein Mandant braucht einen Namen." in e.value for e in at.error)  # German page, German error
+    assert not any("needs a name" in e.value for e in at.error)

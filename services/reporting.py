@@ -32,10 +32,11 @@ from kpis.engine import compute
 from reports.columns import ChartKind, Kind
 from reports.content import Figure, ReportContent
 from scorecards.loader import find_scorecard
+from services import alert_feed
 from services import scorecard_view as sv
 from services import workshop
-from services.report_sections import (check_period, kpi_figures, lifecycle_figures, maturity_section,
-                                      quality_figure, scorecard_section)
+from services.report_sections import (alert_section, check_period, kpi_figures, lifecycle_figures,
+                                      maturity_section, quality_figure, scorecard_section)
 from storage import assessments as repo
 from storage.clients import get_client
 from storage.datasets import DatasetInfo, dataset_paths, load_frames
@@ -136,6 +137,8 @@ def content_from_files(data_path: str | Path | None = None, model_path: str | Pa
         p = Period.parse(period)
         result = sv.evaluate_view(card, actuals, card_period(p, card).label, None, None)
         sections = data_sections(dataset.frames, p, lang, (card, result), external)
+        checked, found = alert_feed.check(dataset.frames, card, None, p.label)
+        sections["alerts"] = alert_section(alert_feed.items(found, card, lang), checked)
         stamp.update(dataset=Path(data_path).name, rejected_rows=sum(dataset.rejected_counts.values()),
                      **sections.pop("stamp"))
         quality, label_ = dataset.quality, p.label

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analytics.monitoring import Alert, evaluate, watched
-from core.i18n import keys, t
-from core.query import Period
-from definitions import shipped
-from services.scorecard_view import DEFAULT_ID, default_period, kpi_labels
+from analytics.monitoring import Alert
+from services import alert_feed as feed
+from services.alert_feed import AlertItem
+from services.scorecard_view import DEFAULT_ID
 from storage import alerts as repo
 from storage.alerts import Acknowledgement
 from storage.datasets import DatasetInfo
@@ -25,28 +24,6 @@ from usecases.scorecard import load_card
 from usecases.session import Session, allowed, require, scoped
 
 _ALERTS = cache("alerts")
-
-
-@dataclass(frozen=True)
-class AlertItem:
-    """One alert as a page, the report or the command line shows it (names in the user's language)."""
-
-    key: str                    # kpi|period|kind|dim=member: what an acknowledgement is kept for
-    kpi: str
-    kpi_name: str
-    kind: str                   # red | turned_red | trend_break
-    kind_name: str
-    period: str
-    dimension: str | None       # channel, segment ...; None: the total
-    member: str | None          # the channel or segment value
-    slice_name: str             # "Kanal E-Mail", "gesamt"
-    unit: str
-    value: float | None
-    expected: float | None
-    lower: float | None
-    upper: float | None
-    sentence: str
-    acknowledged: Acknowledgement | None = None
 
 
 @dataclass(frozen=True)
@@ -79,9 +56,7 @@ def view_alerts(session: Session, lang: str, period: str | None = None,
     checked, found = _alerts(session, info, loaded, period)
     with scoped(session):
         acks = repo.acknowledgements(session.engine, session.client_id, loaded.card.id)
-    labels = kpi_labels(loaded.card)
-    items = tuple(_item(a, labels, lang, acks.get(a.key)) for a in found)
-    return AlertFeed(info.version, loaded.card.id, checked, items, may_ack)
+    return AlertFeed(info.version, loaded.card.id, checked, feed.items(found, loaded.card, lang, acks), may_ack)
 
 
 def acknowledge(session: Session, alert_key: str, note: str = "", scorecard_id: str = DEFAULT_ID) -> Acknowledgement:
@@ -95,46 +70,6 @@ def acknowledge(session: Session, alert_key: str, note: str = "", scorecard_id: 
 
 def _alerts(session: Session, info: DatasetInfo, loaded, period: str | None) -> tuple[str | None, tuple[Alert, ...]]:
     card = loaded.card
-    rules = shipped().alert_rules.for_card(card.id)
     key = (session.settings.database_url, session.client_id, info.version, card.id, loaded.version, period)
-
-    def compute() -> tuple[str | None, tuple[Alert, ...]]:
-        source = datasets.source(session, info)
-        last_day = datasets.choices(session, info).last_day
-        values, card_values = watched(source, card, rules)
-        checked = _checked(values, rules.every, last_day, period)
-        if checked is None:
-            return None, ()
-        return checked, tuple(evaluate(values, card_values, card, rules, checked))
-
-    return _ALERTS.get(key, compute)
-
-
-def _checked(values, every: str, last_day, period: str | None) -> str | None:
-    """The period to check: the last complete one (the scorecard's rule), ``period`` itself, or,
-    for a longer ``period`` (a report's quarter), its newest period of ``every`` with data."""
-    if period is None:
-        return default_period(values, every, last_day)
-    p = Period.parse(period)
-    if p.granularity.value == every:
-        return p.label
-    inside = [x for x in set(values["period"].astype(str))
-              if p.start <= Period.parse(x).start and Period.parse(x).end <= p.end]
-    return max(inside, default=None)
-
-
-def _item(alert: Alert, labels: dict, lang: str, ack: Acknowledgement | None) -> AlertItem:
-    label = labels.get(alert.kpi)
-    name = label.name.get(lang) if label is not None else alert.kpi
-    unit = label.unit if label is not None else "score"
-    dim, member = next(iter(alert.slice.items()), (None, None))
-    where = f"{_value(dim, lang)} {_value(member, lang)}" if dim else t("alerts.slice.overall", lang)
-    return AlertItem(alert.key, alert.kpi, name, alert.kind, t(f"alerts.kind.{alert.kind}", lang), alert.period,
-                     dim, member, where, unit, alert.value, alert.expected, alert.lower, alert.upper,
-                     alert.sentence(lang, name, where, unit), ack)
-
-
-def _value(name: str, lang: str) -> str:
-    """A dimension or a channel/segment code in words (``charts.label.<code>``), else the code itself."""
-    key = f"charts.label.{name}"
-    return t(key, lang) if key in keys() else name
+    return _ALERTS.get(key, lambda: feed.check(datasets.source(session, info), card,
+                                               datasets.choices(session, info).last_day, period))

@@ -65,3 +65,16 @@ def test_the_pdf_has_an_alert_section(session, tmp_path):
     section = text[text.index("Alarme 2025-12"):]
     assert "Kanal E-Mail" in section and "Trendbruch" in section
     assert "Kanal Telefon" not in section and "Kanal letter" not in section
+
+
+def test_the_report_from_files_has_the_alerts_sheet_too(tmp_path, capsys):
+    """``cli.py report --data FOLDER`` (no database): the same trend break on the Alerts sheet."""
+    from cli import main
+
+    write_canonical(response_drop("email"), tmp_path / "export")
+    out = tmp_path / "report.xlsx"
+    assert main(["report", "--data", str(tmp_path / "export"), "--period", "2025-Q4", "--lang", "en",
+                 "--out", str(out)]) == 0
+    rows = _rows(out.read_bytes(), "Alerts")
+    assert [(r["KPI"], r["Slice"], r["Period"]) for r in rows if r["Kind"] == "Trend break"
+            and str(r["Slice"]).startswith("Channel")] == [("Campaign response rate", "Channel E-mail", "2025-12")]

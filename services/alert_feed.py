@@ -1,0 +1,83 @@
+"""Alerts as people read them (issue 11.1): ``AlertItem`` (KPI and slice names in the user's
+language, the sentence from the translation table, the acknowledgement) from the monitor's
+``Alert``s, and the period a feed checks. Shared by ``usecases.alerts`` (the client's data) and the
+report from files (``services.reporting.content_from_files``)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analytics.monitoring import Alert, evaluate, watched
+from core.i18n import keys, t
+from core.query import Period
+from definitions import shipped
+from services.scorecard_view import default_period, kpi_labels
+from storage.alerts import Acknowledgement
+
+
+@dataclass(frozen=True)
+class AlertItem:
+    """One alert as a page, the report or the command line shows it (names in the user's language)."""
+
+    key: str                    # kpi|period|kind|dim=member: what an acknowledgement is kept for
+    kpi: str
+    kpi_name: str
+    kind: str                   # red | turned_red | trend_break | turns_red
+    kind_name: str
+    period: str
+    dimension: str | None       # channel, segment ...; None: the total
+    member: str | None          # the channel or segment value
+    slice_name: str             # "Kanal E-Mail", "gesamt"
+    unit: str
+    value: float | None
+    expected: float | None
+    lower: float | None
+    upper: float | None
+    sentence: str
+    acknowledged: Acknowledgement | None = None
+
+
+def check(source, card, last_day=None, period: str | None = None) -> tuple[str | None, tuple[Alert, ...]]:
+    """(the period checked, its alerts) of ``card`` on ``source`` with the rules of ``config/alerts.yaml``."""
+    rules = shipped().alert_rules.for_card(card.id)
+    values, card_values = watched(source, card, rules)
+    checked = checked_period(values, rules.every, last_day, period)
+    if checked is None:
+        return None, ()
+    return checked, tuple(evaluate(values, card_values, card, rules, checked))
+
+
+def checked_period(values: pd.DataFrame, every: str, last_day, period: str | None) -> str | None:
+    """The period to check: the last complete one (the scorecard's rule), ``period`` itself, or,
+    for a longer ``period`` (a report's quarter), its newest period of ``every`` with data."""
+    if period is None:
+        return default_period(values, every, last_day)
+    p = Period.parse(period)
+    if p.granularity.value == every:
+        return p.label
+    inside = [x for x in set(values["period"].astype(str))
+              if p.start <= Period.parse(x).start and Period.parse(x).end <= p.end]
+    return max(inside, default=None)
+
+
+def items(found, card, lang: str, acks: dict[str, Acknowledgement] | None = None) -> tuple[AlertItem, ...]:
+    labels = kpi_labels(card)
+    return tuple(_item(a, labels, lang, (acks or {}).get(a.key)) for a in found)
+
+
+def _item(alert: Alert, labels: dict, lang: str, ack: Acknowledgement | None) -> AlertItem:
+    label = labels.get(alert.kpi)
+    name = label.name.get(lang) if label is not None else alert.kpi
+    unit = label.unit if label is not None else "score"
+    dim, member = next(iter(alert.slice.items()), (None, None))
+    where = f"{_value(dim, lang)} {_value(member, lang)}" if dim else t("alerts.slice.overall", lang)
+    return AlertItem(alert.key, alert.kpi, name, alert.kind, t(f"alerts.kind.{alert.kind}", lang), alert.period,
+                     dim, member, where, unit, alert.value, alert.expected, alert.lower, alert.upper,
+                     alert.sentence(lang, name, where, unit), ack)
+
+
+def _value(name: str, lang: str) -> str:
+    """A dimension or a channel/segment code in words (``charts.label.<code>``), else the code itself."""
+    key = f"charts.label.{name}"
+    return t(key, lang) if key in keys() else name

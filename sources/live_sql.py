@@ -53,9 +53,14 @@ def resolve_columns(mapping: EntityMapping, entity: EntitySchema, types: dict[st
     """canonical field -> source column; a mapped or kept column the source lacks is a located error."""
     names = list(types)
     by_norm = {normalise(n): n for n in reversed(names)}
+    folded = {}
+    for n in names:  # a database may fold case (Snowflake: upper, PostgreSQL: lower): one match is it
+        folded.setdefault(n.lower(), []).append(n)
     out = {}
     for f in entity.fields:
         src = mapping.columns.get(f.name)
+        if src is not None and src not in types and len(folded.get(src.lower(), [])) == 1:
+            src = folded[src.lower()][0]
         if src is not None and src not in types:
             _no_column(f"{where}.columns.{f.name}", src, names)
         if src is None and f.name not in mapping.constants:

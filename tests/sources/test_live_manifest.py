@@ -151,3 +151,9 @@ def test_registering_a_source_lists_columns_suggests_a_mapping_and_previews_20_r
         rows = live_preview.preview(source, "orders", rows=500)
     assert len(rows) == 20 and rows["revenue"].tolist()[:2] == [0.5, 1.5] and rows["quantity"].eq(1.0).all()
     assert str(rows["order_date"].iloc[0]) == "2024-01-05 00:00:00"
+
+
+def test_a_mapped_column_matches_the_source_whatever_its_case(tmp_path):
+    _duck(tmp_path, "('Web', 'A', '2', 10.0, '2024-01-05', 'x')")
+    with _source(tmp_path, columns={"channel": "KANAL", "product": "Art", "revenue": "umsatz"}) as source:
+        assert compute(source, ["revenue"], by=["channel"])["value"].tolist() == [10.0]

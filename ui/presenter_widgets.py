@@ -117,7 +117,9 @@ def _live(live, question, lang: str) -> None:
 
 def _join(rnd, base: str, lang: str) -> None:
     link = vote_link(base, lang, code=rnd.join_code or "")
-    warn = (f'<div class="pr-warn">{escape(t("workshop.public_url_missing", lang, url=base or "–"))}</div>'
-            if unreachable(base) else "")
+    problems = [t("workshop.public_url_missing", lang, url=base or "–")] if unreachable(base) else []
+    if aw.code_expired(rnd):
+        problems.append(t("workshop.code_expired", lang, at=aw.expiry_text(rnd, lang)))
+    warn = "".join(f'<div class="pr-warn">{escape(text)}</div>' for text in problems)
     st.html(f'<div class="pr-join"><div class="qr">{qr_image(link, link)}</div><div><div class="code">'
             f'{escape(rnd.join_code or "–")}</div><div class="url">{escape(link)}</div>{warn}</div></div>')

@@ -113,3 +113,22 @@ def test_an_anonymous_round_shows_no_names_on_the_projector(server, browser):
     assert "Anna Becker" not in page.content()
     set_anonymous(engine, client.id, rnd.id, False)
     ctx.close()
+
+
+def test_the_facilitator_opens_the_presenter_in_a_second_window(server, browser):
+    fac = local_page(browser)
+    fac.goto(f"{server.url}/workshop")
+    wait_for_app(fac)
+    with fac.context.expect_page() as second:
+        fac.get_by_role("link", name="Präsentation in neuem Fenster").click()
+    projector = second.value
+    projector.wait_for_load_state()
+    assert "view=present" in projector.url
+    projector.locator(".pr-question").wait_for(timeout=60_000)
+    question = fac.locator(".ws-question").inner_text()
+    expect(projector.locator(".pr-question")).to_have_text(question)
+    fac.locator(".ws-question").click()
+    fac.keyboard.press("ArrowRight")  # the facilitator moves on: the projector follows within seconds
+    fac.get_by_text("Frage 2 von").first.wait_for()
+    expect(projector.locator(".pr-question")).to_have_text(fac.locator(".ws-question").inner_text(), timeout=15_000)
+    fac.context.close()

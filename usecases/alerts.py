@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analytics.monitoring import Alert
+from core.errors import InputError, Problem
 from services import alert_feed as feed
 from services.alert_feed import AlertItem
 from services.scorecard_view import DEFAULT_ID
@@ -60,9 +61,14 @@ def view_alerts(session: Session, lang: str, period: str | None = None,
 
 
 def acknowledge(session: Session, alert_key: str, note: str = "", scorecard_id: str = DEFAULT_ID) -> Acknowledgement:
-    """Mark the alert ``alert_key`` as seen, with a note (who and when from the session); audited."""
+    """Mark the alert ``alert_key`` of the current feed as seen, with a note (who and when from the
+    session); audited. A key the feed does not hold is an ``InputError``."""
     require(session, "alert.acknowledge")
     info = datasets.current_dataset(session)
+    if alert_key not in {i.key for i in view_alerts(session, "en", scorecard_id=scorecard_id).items}:
+        raise InputError(f"There is no current alert {alert_key!r}.", [Problem("alert", alert_key)],
+                         hint="acknowledge an alert the feed shows", key="alerts.unknown",
+                         hint_key="alerts.unknown_hint", values={"alert": alert_key})
     with scoped(session):
         return repo.acknowledge(session.engine, session.client_id, scorecard_id, alert_key, note,
                                 info.version if info else None, actor=session.actor)

@@ -83,3 +83,12 @@ def test_a_manager_sees_alerts_but_may_not_acknowledge(setup, engine, client):
     assert feed.items and not feed.may_acknowledge
     with pytest.raises(PermissionDenied):
         alerts.acknowledge(manager, feed.items[0].key, "")
+
+
+def test_only_an_alert_of_the_feed_can_be_acknowledged(setup):
+    from core.errors import InputError
+
+    session, _ = setup
+    with pytest.raises(InputError) as caught:
+        alerts.acknowledge(session, "revenue|2019-01|red|", "")
+    assert caught.value.key == "alerts.unknown"

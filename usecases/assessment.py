@@ -132,9 +132,15 @@ def history(session: Session, round_id: int) -> pd.DataFrame:
 
 
 def votes(session: Session, round_id: int) -> pd.DataFrame:
+    """The round's votes (the results heatmap); in an anonymous round the names are replaced by
+    "#1", "#2" ... in the order people were registered or joined, so no view shows who chose what."""
     require(session, "assessment.view")
     with scoped(session):
-        return repo.votes_frame(session.engine, session.client_id, round_id)
+        frame = repo.votes_frame(session.engine, session.client_id, round_id)
+        if not repo.get_round(session.engine, session.client_id, round_id).anonymous:
+            return frame
+    order = {pid: f"#{i}" for i, pid in enumerate(sorted(frame["participant_id"].unique()), start=1)}
+    return frame.assign(participant=frame["participant_id"].map(order).astype("string"))
 
 
 def benchmark(session: Session, model_id: str) -> pd.DataFrame | None:

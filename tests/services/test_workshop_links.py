@@ -7,6 +7,7 @@ import pytest
 
 from core.errors import InputError, PermissionDenied
 from core.settings import load_settings
+from services import workshop
 from services.workshop import model_by_id, start_round
 from usecases import assessment
 from usecases.session import local_session
@@ -32,9 +33,16 @@ def test_a_link_opened_claims_its_name_and_a_reissue_frees_it(engine, client):
     assert assessment.join(engine, rnd.join_code, "Anna Test").id == anna.id
 
 
-def test_anonymous_is_a_round_option(engine, client):
+def test_anonymous_is_a_round_option_and_the_results_show_no_names(engine, client):
     session = local_session(engine, load_settings(), client)
-    rnd = assessment.start_round(session, "crm_default", "Anonym", anonymous=True)
+    rnd = assessment.start_round(session, "crm_default", "Anonym", ["Anna", "Ben"], anonymous=True)
     assert rnd.anonymous
+    anna, ben = assessment.round_state(session, rnd.id).participants
+    model = model_by_id("crm_default")
+    for person, value in ((ben, 4), (anna, 2)):
+        workshop.vote(engine, person, model, rnd.current_question_id, value)
+    shown = assessment.votes(session, rnd.id).set_index("participant")["value"].to_dict()
+    assert shown == {"#1": 2.0, "#2": 4.0}  # Anna registered first: #1, whatever the vote order
     assessment.set_anonymous(session, rnd.id, False)
     assert not assessment.round_state(session, rnd.id).round.anonymous
+    assert set(assessment.votes(session, rnd.id)["participant"]) == {"Anna", "Ben"}

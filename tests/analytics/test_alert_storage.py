@@ -30,3 +30,18 @@ def test_acknowledging_again_replaces_the_note_and_audits_what_it_was(engine):
     assert (kept.note, kept.by, kept.dataset_version) == ("zweite Notiz", "ben", 4)
     newest = next(e for e in audit.entries(engine, a.id) if e["action"] == "alert.acknowledge")
     assert newest["before"] == {"note": "erste Notiz", "by": "anna"}
+
+
+def test_postgresql_scopes_the_table_to_the_client(engine):
+    """Migration 0004 gives the table the row-level-security policy every client table has (0002)."""
+    import pytest
+    from sqlalchemy import text
+
+    if engine.dialect.name != "postgresql":
+        pytest.skip("row-level security is PostgreSQL's")
+    with engine.connect() as conn:
+        on = conn.execute(text("SELECT c.relrowsecurity FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                               " WHERE c.relname = 'alert_acknowledgements' AND n.nspname = current_schema()")).scalar()
+        policies = conn.execute(text("SELECT policyname FROM pg_policies WHERE tablename = 'alert_acknowledgements'"
+                                     " AND schemaname = current_schema()")).scalars().all()
+    assert on is True and policies == ["client_scope"]

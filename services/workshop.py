@@ -12,6 +12,7 @@ consensus is in the database the moment the call returns (a refresh loses nothin
 from __future__ import annotations
 
 from functools import lru_cache
+from textwrap import shorten
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -20,6 +21,7 @@ from assessment.loader import MODELS_DIR, list_models
 from assessment.model import MaturityModel
 from assessment.scoring import AssessmentResult, score
 from core.errors import InputError, Problem
+from core.i18n import t
 from storage import assessments as repo
 from storage.assessments import Participant, Round
 from storage.clients import list_clients
@@ -218,10 +220,15 @@ def roadmap_table(model: MaturityModel, res: AssessmentResult, lang: str = "de")
     return pd.DataFrame(rows, columns=cols)
 
 
-def answers_grid(model: MaturityModel, votes: pd.DataFrame) -> pd.DataFrame:
-    """question (position and id), participant, value: the heatmap of questions x participants (N/A empty)."""
-    position = {q: f"{i:02d} {q}" for i, q in enumerate(model.question_ids, start=1)}
+def answers_grid(model: MaturityModel, votes: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
+    """question (position and its text, shortened), participant, value, note: the heatmap of questions x
+    participants; an N/A answer has no value and the note "k. A." (no answer: no row, an empty cell)."""
+    position = {q.id: f"{i:02d} {shorten(q.text.get(lang), width=44, placeholder=' …')}"
+                for i, q in enumerate(model.questions(), start=1)}
     grid = votes[votes["question_id"].isin(position)]
+    na = grid["not_applicable"].astype(bool)
     return pd.DataFrame({"question": grid["question_id"].map(position).astype("string"),
                          "participant": grid["participant"].astype("string"),
-                         "value": grid["value"].where(~grid["not_applicable"])}).sort_values("question")
+                         "value": grid["value"].where(~na),
+                         "note": na.map({True: t("assessment.na_short", lang), False: ""}).astype("string")}
+                        ).sort_values("question")

@@ -57,10 +57,11 @@ def results_view(ctx, rnd: Round, model: MaturityModel) -> None:
     if votes.empty:
         st.caption(t("assessment.page.no_votes", lang))
     else:
-        grid = answers_grid(model, votes)
-        fig = heatmap(grid, x="participant", y="question", z="value", lang=lang, zmin=lo, zmax=hi)
+        grid = answers_grid(model, votes, lang)
+        fig = heatmap(grid, x="participant", y="question", z="value", lang=lang, zmin=lo, zmax=hi, note="note")
         fig.update_layout(height=max(320, 22 * grid["question"].nunique() + 120))
         st.plotly_chart(fig, key="heatmap")
+        st.caption(t("assessment.page.heatmap_legend", lang))
     _history(ctx, rnd, lang)
     _benchmark(ctx, rnd, table, lang)
 

@@ -153,3 +153,11 @@ def test_empty_frames_give_empty_figures():
     assert len(funnel(empty, "de").data[0].x or ()) == 0
     assert heatmap(COHORTS.iloc[0:0], "months_since", "cohort", "retention", "de").data[0].z in (None, ())
     assert len(line(KPIS.iloc[0:0], "de").data) == 0
+
+
+def test_heatmap_marks_not_applicable_and_leaves_no_answer_empty():
+    """Issue 14.10: Ben said N/A to q1 ("k. A." in the cell), Anna has not answered q2 (empty)."""
+    votes = pd.DataFrame({"question": ["q1", "q1", "q2"], "participant": ["Anna", "Ben", "Ben"],
+                          "level": [3.0, float("nan"), 2.0], "note": ["", "k. A.", ""]})
+    trace = heatmap(votes, "participant", "question", "level", "de", zmin=1, zmax=5, note="note").data[0]
+    assert [list(r) for r in trace.text] == [["3,0", "k. A."], ["", "2,0"]]

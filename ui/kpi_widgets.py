@@ -24,14 +24,14 @@ def percent_ticks(fig, unit: str):
 def definition(kpi, card, lang: str) -> None:
     unit = kpi.unit.value
     with st.container(border=True):
-        st.subheader(kpi.name.get(lang))
+        # the formula names the catalogue's parts (ids): a tooltip for who needs it, not page text (issue 14.8)
+        st.subheader(kpi.name.get(lang), help=f"{t('views.kpi.formula', lang)}: `{kpi.formula}` ({kpi.id})")
         st.write(kpi.description.get(lang))
         a, b, c, d = st.columns(4)
         a.markdown(f"**{t('kpis.unit', lang)}**  \n{t(f'kpis.unit.{unit}', lang)}")
         b.markdown(f"**{t('kpis.direction', lang)}**  \n{t(f'kpis.direction.{kpi.direction.value}', lang)}")
         c.markdown(f"**{t('kpis.stage', lang)}**  \n" + ", ".join(t(f"kpis.stage.{s.value}", lang) for s in kpi.stages))
         d.markdown(f"**{t('kpis.perspective', lang)}**  \n{t(f'kpis.perspective.{kpi.perspective.value}', lang)}")
-        st.markdown(f"**{t('views.kpi.formula', lang)}:** `{kpi.formula}`")
         target = next((k for k in card.kpis if k.kpi == kpi.id), None)
         if target is not None:
             st.caption(t("views.kpi.on_scorecard", lang, target=by_unit(target.target, unit, lang),

@@ -25,6 +25,8 @@ def test_churn_rate_is_explained_with_numerator_and_denominator(demo_env):
     at = open_page("kpi_page.py", lang="de", kpi="churn_rate")
     assert not at.exception
     assert at.subheader[0].value == "Abwanderungsquote"
+    assert "numerator / denominator" in at.subheader[0].help  # the formula of ids: a tooltip (issue 14.8) ...
+    assert not any("Formel" in m.value for m in at.markdown)  # ... not page text
     row = _direct("churn_rate")
     assert row["denominator"] > row["numerator"] > 0
     assert any(i.value == explain(load_catalogue().get("churn_rate"), row, "de") for i in at.info)

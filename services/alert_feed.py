@@ -50,13 +50,15 @@ def check(source, card, last_day=None, period: str | None = None) -> tuple[str |
 
 def checked_period(values: pd.DataFrame, every: str, last_day, period: str | None) -> str | None:
     """The period to check: the last complete one (the scorecard's rule), ``period`` itself, or,
-    for a longer ``period`` (a report's quarter), its newest period of ``every`` with data."""
+    for a longer ``period`` (a report's quarter), its newest period of ``every`` with data; None
+    where ``period`` has none."""
     if period is None:
         return default_period(values, every, last_day)
     p = Period.parse(period)
+    covered = set(values["period"].astype(str))
     if p.granularity.value == every:
-        return p.label
-    inside = [x for x in set(values["period"].astype(str))
+        return p.label if p.label in covered else None   # a period without data: an empty feed
+    inside = [x for x in covered
               if p.start <= Period.parse(x).start and Period.parse(x).end <= p.end]
     return max(inside, default=None)
 

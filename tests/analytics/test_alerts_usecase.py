@@ -92,3 +92,9 @@ def test_only_an_alert_of_the_feed_can_be_acknowledged(setup):
     with pytest.raises(InputError) as caught:
         alerts.acknowledge(session, "revenue|2019-01|red|", "")
     assert caught.value.key == "alerts.unknown"
+
+
+def test_a_period_without_data_is_an_empty_feed_not_an_error(setup):
+    session, _ = setup
+    feed = alerts.view_alerts(session, "de", period="2019-03")
+    assert (feed.period, feed.items) == (None, ())

@@ -115,7 +115,8 @@ def live_question(engine: Engine, client_id: int, round_id: int, model: Maturity
     row of ``question_table``, its distribution, its votes and the round's participants."""
     rnd = repo.get_round(engine, client_id, round_id)
     if question_id is None:
-        question_id = rnd.current_question_id if rnd.current_question_id in model.question_ids else model.question_ids[0]
+        ids = model.question_ids
+        question_id = rnd.current_question_id if rnd.current_question_id in ids else ids[0]
     votes = repo.votes_frame(engine, client_id, round_id)
     mine = votes[votes["question_id"] == question_id]
     row = question_table(model, mine, repo.ratings_frame(engine, client_id, round_id)).loc[question_id].to_dict()

@@ -75,9 +75,11 @@ def create_round(engine: Engine, client_id: int, name: str, model, aggregation: 
 
     def write(conn: Connection, code: str) -> int:
         values = dict(client_id=client_id, name=name, model_id=model.id, model_version=model.version,
-                      aggregation=aggregation, status="open", held_on=held_on, join_code=code, anonymous=bool(anonymous),
-                      join_expires_at=now() + JOIN_VALID, created_at=now(), created_by=actor or "", version=1)
-        new_id = conn.execute(assessment_rounds.insert().values(**values).returning(assessment_rounds.c.id)).scalar_one()
+                      aggregation=aggregation, status="open", held_on=held_on, join_code=code,
+                      anonymous=bool(anonymous), join_expires_at=now() + JOIN_VALID, created_at=now(),
+                      created_by=actor or "", version=1)
+        new_id = conn.execute(assessment_rounds.insert().values(**values)
+                              .returning(assessment_rounds.c.id)).scalar_one()
         audit.record(conn, client_id=client_id, actor=actor, action="round.create", entity="assessment_round",
                      entity_key=str(new_id), after={"name": name, "model": model.id, "anonymous": bool(anonymous)})
         return new_id
@@ -166,7 +168,8 @@ def set_anonymous(engine: Engine, client_id: int, round_id: int, anonymous: bool
 
 def set_status(engine: Engine, client_id: int, round_id: int, status: str, actor: str = "") -> None:
     if status not in ("open", "closed"):
-        raise InputError(f"status {status!r} is not one of ['open', 'closed']", key="round.status", values={"status": status})
+        raise InputError(f"status {status!r} is not one of ['open', 'closed']", key="round.status",
+                         values={"status": status})
     with transaction(engine) as conn:
         conn.execute(update(assessment_rounds)
                      .where(assessment_rounds.c.client_id == client_id, assessment_rounds.c.id == round_id)

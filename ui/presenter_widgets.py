@@ -29,7 +29,8 @@ PRESENTER_CSS = """<style>
 .pr-path {font-size: .85rem; color: #5f6b7a; text-transform: uppercase; letter-spacing: .04em;}
 .pr-question {font-size: clamp(1.6rem, 2.5vw, 2.4rem); font-weight: 650; line-height: 1.2; margin: .1rem 0 .5rem 0;}
 .pr-options {list-style: none; padding: 0 !important; margin: 0 !important;}
-.pr-options li {margin-left: 0 !important; font-size: clamp(1rem, 1.3vw, 1.3rem); line-height: 1.3; padding: .42rem .7rem; margin-bottom: .35rem;
+.pr-options li {margin-left: 0 !important; font-size: clamp(1rem, 1.3vw, 1.3rem); line-height: 1.3;
+  padding: .42rem .7rem; margin-bottom: .35rem;
   border: 1px solid #d5dbe3; border-radius: .5rem; background: #f7f9fb;}
 .pr-options b {color: #1f4e79; margin-right: .35rem;}
 .pr-voted {font-size: 1.45rem; font-weight: 700; color: #1f4e79;}
@@ -95,7 +96,8 @@ def _layout(ctx, live, model, base: str) -> None:
     options = "".join(f"<li><b>{escape(aw.value_text(question, o.value, lang))}</b>{escape(o.text.get(lang))}</li>"
                       for o in question.options)
     with left, st.container(key="pr_answers"):
-        st.html(f'<div class="pr-question">{escape(question.text.get(lang))}</div><ul class="pr-options">{options}</ul>')
+        st.html(f'<div class="pr-question">{escape(question.text.get(lang))}</div>'
+                f'<ul class="pr-options">{options}</ul>')
     with right:
         _live(live, question, lang)
         _join(rnd, base, lang)
@@ -108,7 +110,8 @@ def _live(live, question, lang: str) -> None:
     with st.container(key="pr_chart"):
         aw.vote_chart(live, lang, height=190)
     if live.row["discuss"]:
-        st.html(f'<div class="pr-discuss">{escape(t("workshop.discuss", lang, spread=number(live.row["spread"], lang, 0)))}</div>')
+        flag = t("workshop.discuss", lang, spread=number(live.row["spread"], lang, 0))
+        st.html(f'<div class="pr-discuss">{escape(flag)}</div>')
     if not live.round.anonymous and not live.votes.empty:
         shown = ", ".join(f"{p} {aw.value_text(question, v, lang, na).split(' · ')[0]}" for p, v, na in
                           zip(live.votes["participant"], live.votes["value"], live.votes["not_applicable"]))

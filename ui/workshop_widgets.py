@@ -153,8 +153,8 @@ def facilitator_tools(ctx, rnd, state, base: str) -> None:
     (a table to copy from, a printable sheet with one QR code per person, and reissuing one)."""
     lang = ctx.lang
     st.markdown(f":material/open_in_new: [{t('workshop.open_presenter', lang)}](workshop?round={rnd.id}&view=present)")
-    st.toggle(t("workshop.anonymous", lang), value=rnd.anonymous, key="ws_anonymous", help=t("workshop.anonymous_help", lang),
-              on_change=_toggle_anonymous, args=(ctx, rnd.id))
+    st.toggle(t("workshop.anonymous", lang), value=rnd.anonymous, key="ws_anonymous",
+              help=t("workshop.anonymous_help", lang), on_change=_toggle_anonymous, args=(ctx, rnd.id))
     with st.expander(t("workshop.personal_links", lang), icon=":material/lock:"):
         st.caption(t("workshop.personal_links_intro", lang))
         people = [(p.name, vote_link(base, lang, p=p.token), p.claimed_at) for p in state.participants]

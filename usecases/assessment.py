@@ -191,7 +191,8 @@ def cast_vote(session: Session, model: MaturityModel, question_id: str, value: f
 def _still_linked(session: Session, token: str) -> None:
     """A device whose link the facilitator reissued (a name taken by the wrong person) stops at
     its next refresh or tap, not only at its next full page load."""
-    if token and getattr(repo.participant_by_token(session.engine, token), "id", None) != session.principal.participant_id:
+    holder = repo.participant_by_token(session.engine, token) if token else None
+    if token and getattr(holder, "id", None) != session.principal.participant_id:
         raise PermissionDenied("This personal link was issued again by the facilitator.", key="vote.link_reissued",
                                hint_key="vote.link_reissued_hint")
 

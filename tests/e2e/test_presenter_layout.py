@@ -12,6 +12,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from services import workshop
+from storage.assessments import (cast_vote, join_by_code, list_participants, list_rounds, set_anonymous,
+                                 set_current_question)
+from storage.clients import list_clients
+from storage.db import connect
 from tests.e2e.conftest import AppServer, local_page, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -27,11 +32,6 @@ def server(tmp_path_factory, chromium_path):
 
 
 def _demo_round(server: AppServer):
-    from services import workshop
-    from storage.assessments import list_rounds
-    from storage.clients import list_clients
-    from storage.db import connect
-
     engine = connect(f"sqlite:///{server.data_dir / 'cockpit.db'}")
     client = list_clients(engine)[0]
     rnd = next(r for r in list_rounds(engine, client.id) if r.status == "open")
@@ -62,8 +62,6 @@ def test_the_presenter_view_fits_1280x720_and_1440x900(server, browser):
     warm.goto(f"{server.url}/workshop")  # seeds the demo client and its open round
     warm.locator(".ws-code").wait_for()
     first.close()
-    from storage.assessments import cast_vote, join_by_code, list_participants, set_current_question
-
     engine, client, rnd, model = _demo_round(server)
     # the question with the longest answers, made disputed (1 and 5: spread 4)
     question = max(model.questions(), key=lambda q: sum(len(o.text.de) for o in q.options))
@@ -102,8 +100,6 @@ def test_the_presenter_view_fits_1280x720_and_1440x900(server, browser):
 
 
 def test_an_anonymous_round_shows_no_names_on_the_projector(server, browser):
-    from storage.assessments import set_anonymous
-
     engine, client, rnd, _model = _demo_round(server)
     ctx, page = _open(browser, server, 1280, 720)
     page.locator(".pr-names").wait_for()

@@ -98,7 +98,8 @@ def _higher(card: Scorecard) -> dict[str, bool]:
     return {k.kpi: k.direction.higher for k in card.kpis}
 
 
-def trend_breaks(values: pd.DataFrame, higher: dict[str, bool], rules: Rules, period: str | None = None) -> pd.DataFrame:
+def trend_breaks(values: pd.DataFrame, higher: dict[str, bool], rules: Rules,
+                 period: str | None = None) -> pd.DataFrame:
     """Rows of ``values`` (kpi, dim, member, period, value) whose latest period breaks the band."""
     keys = ["kpi", "dim", "member"]
     frame = values if period is None else values[values["period"] <= period]

@@ -14,8 +14,9 @@ from usecases.alerts import acknowledge
 from usecases.datasets import completeness
 
 SHOWN_ALERTS = 6  # the rest behind "n more"
+# Material icons: drawn by Streamlit's own font, not the system's emoji (the headless browser has none)
 ALERT_ICONS = {"trend_break": ":material/trending_down:", "turned_red": ":material/error:",
-               "red": ":material/report:", "turns_red": ":material/update:"}  # Material icons: drawn by Streamlit's font, not the system's emoji
+               "red": ":material/report:", "turns_red": ":material/update:"}
 
 
 def maturity_panel(maturity, lang: str, open_round=None) -> None:

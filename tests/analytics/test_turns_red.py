@@ -40,4 +40,5 @@ def test_a_falling_amber_kpi_is_forecast_to_turn_red():
     ("too little history", FALLING[-4:], 0.25, Rules(min_history=6)),
 ])
 def test_no_turns_red(why, values, green, rules):
-    assert turning_red(quarters(values), parse_scorecard(CARD % green), rules, quarters(values)["period"].iloc[-1]) == []
+    frame = quarters(values)
+    assert turning_red(frame, parse_scorecard(CARD % green), rules, frame["period"].iloc[-1]) == []

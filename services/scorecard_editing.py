@@ -20,16 +20,25 @@ from services.scorecard_view import LoadedScorecard, known_kpis
 from storage import scorecards as repo
 
 EDIT_COLUMNS = ["objective", "kpi", "target", "baseline", "green", "amber", "weight"]
+SCALED = ["target", "baseline", "green", "amber"]  # in the KPI's unit; the weight is a plain number
+PERCENT_UNITS = {"ratio"}  # stored as fractions (0.08), edited as percentages (8 %: issue 14.9)
+
+
+def _factor(unit: str) -> float:
+    return 100.0 if unit in PERCENT_UNITS else 1.0
 
 
 def editor_frame(card: Scorecard) -> pd.DataFrame:
-    """One row per scorecard KPI with the editable numbers (the data editor's input)."""
-    rows = [{"objective": o.id, "kpi": k.kpi, "target": k.target, "baseline": k.baseline,
-             "green": k.thresholds.green, "amber": k.thresholds.amber, "weight": k.weight}
+    """One row per scorecard KPI with the editable numbers (the data editor's input); a rate's
+    target and thresholds in percent, as people say them ("Soll 8 %", not 0,08)."""
+    rows = [{"objective": o.id, "kpi": k.kpi, "unit": "%" if k.unit in PERCENT_UNITS else "", "target": k.target,
+             "baseline": k.baseline, "green": k.thresholds.green, "amber": k.thresholds.amber, "weight": k.weight,
+             "_factor": _factor(k.unit)}
             for o in card.objectives for k in o.kpis]
-    frame = pd.DataFrame(rows, columns=EDIT_COLUMNS)
+    frame = pd.DataFrame(rows, columns=[*EDIT_COLUMNS[:2], "unit", *EDIT_COLUMNS[2:], "_factor"])
     frame[EDIT_COLUMNS[2:]] = frame[EDIT_COLUMNS[2:]].astype("float64")
-    return frame
+    frame[SCALED] = frame[SCALED].mul(frame["_factor"], axis=0).round(10)
+    return frame.drop(columns="_factor")
 
 
 
@@ -38,9 +47,11 @@ def apply_edits(card: Scorecard, edited: pd.DataFrame) -> Scorecard:
     KPI); a missing number is a located InputError; the rest is checked by the scorecard loader."""
     problems: list[Problem] = []
     values: dict[tuple[str, str], dict] = {}
+    factors = {(o.id, k.kpi): _factor(k.unit) for o in card.objectives for k in o.kpis}
     for i, row in enumerate(edited.to_dict("records")):
         key = (str(row.get("objective")), str(row.get("kpi")))
         parsed = {c: as_float(row.get(c)) for c in EDIT_COLUMNS[2:]}
+        parsed.update({c: round(parsed[c] / factors.get(key, 1.0), 12) for c in SCALED if parsed[c] is not None})
         for column in ("target", "green", "amber", "weight"):
             if parsed[column] is None:
                 problems.append(Problem(f"row {i + 1} ({key[1]}).{column}", "is empty or not a number",

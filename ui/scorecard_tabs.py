@@ -107,12 +107,13 @@ def editor(ctx, view, lang: str) -> None:
     frame.insert(3, "name", [names[k].name.get(lang) if k in names else k for k in frame["kpi"]])
     number = lambda key: st.column_config.NumberColumn(t(key, lang), format="localized")  # noqa: E731
     edited = st.data_editor(frame, key=f"scorecard_editor_{base}", hide_index=True, num_rows="fixed",
-                            disabled=["objective", "kpi", "objective_name", "name"], width="stretch",
+                            disabled=["objective", "kpi", "objective_name", "name", "unit"], width="stretch",
                             height=36 * (len(frame) + 1) + 4, column_config={
                                 "objective": None, "kpi": None,
                                 "objective_name": st.column_config.TextColumn(t("scorecard.objective", lang),
                                                                               width=190),
                                 "name": st.column_config.TextColumn(t("scorecard.kpi", lang), width=190),
+                                "unit": st.column_config.TextColumn(t("kpis.unit", lang), width=60),
                                 "target": number("scorecard.target"), "baseline": number("scorecard.baseline"),
                                 "green": number("views.editor.green"), "amber": number("views.editor.amber"),
                                 "weight": number("scorecard.weight")})

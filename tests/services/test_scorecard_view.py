@@ -130,6 +130,22 @@ def test_load_card_is_the_default_until_the_client_saves_a_copy(engine, client):
     assert sv.load_card(engine, client.id).version == 1
 
 
+def test_rates_are_edited_as_percentages_and_stored_as_fractions(engine, client):
+    """Issue 14.9: the churn rate's target 5 % is '5' in the editor, not '0,05'; what is saved is 0.05."""
+    loaded = sv.load_card(engine, client.id)
+    frame = edits.editor_frame(loaded.card)
+    churn = next(k for k in loaded.card.kpis if k.kpi == "churn_rate")
+    row = frame[frame["kpi"] == "churn_rate"].iloc[0]
+    assert row["unit"] == "%" and row["target"] == pytest.approx(churn.target * 100)
+    assert frame.loc[frame["kpi"] == "revenue", "unit"].iloc[0] == ""  # currency stays as it is
+    frame.loc[frame["kpi"] == "churn_rate", ["target", "green", "amber"]] = [4.0, 4.5, 6.5]
+    edits.save_edits(engine, client.id, loaded, frame)
+    saved = next(k for k in sv.load_card(engine, client.id).card.kpis if k.kpi == "churn_rate")
+    assert (saved.target, saved.thresholds.green, saved.thresholds.amber) == (0.04, 0.045, 0.065)
+    revenue = next(k for k in sv.load_card(engine, client.id).card.kpis if k.kpi == "revenue")
+    assert revenue.target == next(k for k in loaded.card.kpis if k.kpi == "revenue").target
+
+
 def test_broken_edits_are_located_and_nothing_is_saved(engine, client):
     loaded = sv.load_card(engine, client.id)
     blank = edits.editor_frame(loaded.card)
@@ -138,7 +154,7 @@ def test_broken_edits_are_located_and_nothing_is_saved(engine, client):
         edits.save_edits(engine, client.id, loaded, blank)
     assert [p.where for p in err.value.problems] == ["row 2 (average_deal_size).target"]
     wrong_side = edits.editor_frame(loaded.card)
-    wrong_side.loc[wrong_side["kpi"] == "churn_rate", ["green", "amber"]] = [0.07, 0.05]  # lower is better
+    wrong_side.loc[wrong_side["kpi"] == "churn_rate", ["green", "amber"]] = [7.0, 5.0]  # %, lower is better
     with pytest.raises(ConfigError) as err:
         edits.save_edits(engine, client.id, loaded, wrong_side)
     assert any("thresholds" in p.where for p in err.value.problems)

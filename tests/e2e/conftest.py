@@ -90,6 +90,14 @@ def browser(chromium_path):
         b.close()
 
 
+def screenshot_dir(fallback: Path) -> Path:
+    """docs/screenshots when COCKPIT_SCREENSHOTS=1 (refreshing the README's pictures), else
+    ``fallback``: a test run leaves the tracked files alone."""
+    folder = ROOT / "docs" / "screenshots" if os.environ.get("COCKPIT_SCREENSHOTS") == "1" else fallback
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def local_page(browser, width: int = 1400, height: int = 1000, **options):
     """A page in a new German browser context that reaches only this machine (no CDN, no
     telemetry); ``options`` go to ``new_context`` (``is_mobile=True``). Close ``page.context``."""

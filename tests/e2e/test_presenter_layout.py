@@ -3,11 +3,9 @@
 At 1280x720 and 1440x900 the question, the five answers, the live chart, "n von m abgestimmt",
 the discussion flag and the QR code are all inside the viewport without scrolling; the full-screen
 toggle hides the sidebar and the header; the QR link uses COCKPIT_PUBLIC_URL; no personal link and
-no "not voted yet" list reach this view. Screenshots are kept in docs/screenshots/.
+no "not voted yet" list reach this view. COCKPIT_SCREENSHOTS=1 refreshes docs/screenshots/.
 """
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -17,10 +15,9 @@ from storage.assessments import (cast_vote, join_by_code, list_participants, lis
                                  set_current_question)
 from storage.clients import list_clients
 from storage.db import connect
-from tests.e2e.conftest import AppServer, local_page, wait_for_app
+from tests.e2e.conftest import AppServer, local_page, screenshot_dir, wait_for_app
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PUBLIC = "http://192.168.1.20:8501"
 
 
@@ -55,7 +52,7 @@ def _open(browser, server, width: int, height: int):
     return page.context, page
 
 
-def test_the_presenter_view_fits_1280x720_and_1440x900(server, browser):
+def test_the_presenter_view_fits_1280x720_and_1440x900(server, browser, tmp_path):
     first = browser.new_context()
     warm = first.new_page()
     warm.set_default_timeout(60_000)
@@ -94,8 +91,7 @@ def test_the_presenter_view_fits_1280x720_and_1440x900(server, browser):
         html = page.content()
         assert "?p=" not in html and "p%3D" not in html  # no personal link on the projector
         assert "Noch nicht abgestimmt" not in html  # who has not voted: the facilitator's view only
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"presenter-{width}x{height}.png"))
+        page.screenshot(path=str(screenshot_dir(tmp_path) / f"presenter-{width}x{height}.png"))
         ctx.close()
 
 

@@ -18,11 +18,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import AppServer, local_page, wait_for_app
+from tests.e2e.conftest import AppServer, local_page, screenshot_dir, wait_for_app
 
 pytestmark = pytest.mark.browser
 RATIONALE = "Ziele sind dokumentiert, KPIs fehlen noch"
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -132,7 +131,7 @@ def test_facilitator_and_two_participants_run_a_question(server, browser):
     facilitator.close()
 
 
-def test_a_registered_name_joins_with_the_code_once_and_its_link_reaches_the_facilitator_only(server, browser):
+def test_a_registered_name_joins_with_the_code_once_and_its_link_reaches_the_facilitator_only(server, browser, tmp_path):
     fac = local_page(browser)
     fac.goto(f"{server.url}/workshop")
     wait_for_app(fac)
@@ -143,8 +142,7 @@ def test_a_registered_name_joins_with_the_code_once_and_its_link_reaches_the_fac
 
     ctx, phone = _join(browser, server.url, code, "Anna Becker")  # registered by the facilitator
     phone.get_by_text("Frage 1 von").first.wait_for()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    phone.screenshot(path=str(SHOTS / "vote-registered-name.png"))
+    phone.screenshot(path=str(screenshot_dir(tmp_path) / "vote-registered-name.png"))
     claimed = _people(server, rnd)["Anna Becker"]
     assert claimed.id == engine_people["Anna Becker"].id and claimed.claimed_at is not None
     assert f"p={claimed.token}" in phone.url and claimed.token != printed

@@ -21,7 +21,9 @@ with left.container(border=True):
     w.maturity_panel(view.maturity, lang, view.open_round)
 with right.container(border=True):
     w.scorecard_panel(view, lang)
-w.alert_feed(ctx, view_alerts(ctx.session, lang), lang)
+feed = st.container()  # filled last: the first view after an import fits forecasts, the rest shows meanwhile
 if view.result is not None:
     w.headline_tiles(view, lang)
 w.data_panel(view.dataset, lang)
+with feed, st.spinner(t("alerts.feed.computing", lang)):
+    w.alert_feed(ctx, view_alerts(ctx.session, lang), lang)

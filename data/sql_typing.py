@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 SQL_MIN_VALUES = 20_000  # fewer distinct values: pandas is quicker than starting a query
+ROW_SHARE = 0.5  # a column with more distinct values (in a sample) than this share is typed row by row
 SAMPLE_HEAD = 1000
 SAMPLE_RANDOM = 1000
 _DIRECTIVE = {"Y": r"\d{4}", "y": r"\d{2}", "m": r"\d{1,2}", "d": r"\d{1,2}", "H": r"\d{1,2}", "M": r"\d{1,2}",
@@ -49,10 +50,22 @@ def sample(s: pd.Series) -> pd.Series:
     return pd.concat([head, rest.iloc[np.sort(picks)]]).reset_index(drop=True)
 
 
-def choose_formats(values: pd.Series, order: tuple[str, ...], first: str | None = None) -> tuple[str, ...] | None:
+def mostly_distinct(column: pd.Series) -> bool:
+    """True for a long column whose sampled values are mostly distinct (timestamps, amounts): typing
+    its rows in DuckDB beats finding its distinct values first."""
+    if len(column) < SQL_MIN_VALUES:
+        return False
+    picks = np.random.default_rng(15).choice(len(column), size=min(2000, len(column)), replace=False)
+    drawn = column.iloc[picks].dropna()
+    return len(drawn) > 0 and drawn.nunique() > ROW_SHARE * len(drawn)
+
+
+def choose_formats(values: pd.Series, order: tuple[str, ...], first: str | None = None,
+                   prep=None) -> tuple[str, ...] | None:
     """The formats (in ``order``) that read some sampled value first, as the pandas parser tries
     them, plus any earlier format of the same shape (``%d/%m/%Y`` before ``%m/%d/%Y``) and the
-    manifest's own ``first``; None when one of them has no shape SQL can check."""
+    manifest's own ``first``; None when one of them has no shape SQL can check, or (``prep``: the
+    clean-up the pandas parser applies first) when that clean-up would change a text of its shape."""
     used, todo = set(), sample(values)
     for fmt in order:
         if todo.empty:
@@ -63,7 +76,13 @@ def choose_formats(values: pd.Series, order: tuple[str, ...], first: str | None 
             todo = todo[~ok]
     keep = tuple(f for f in order if f in used or f == first
                  or any(guard(f) == guard(u) for u in used if order.index(u) > order.index(f)))
-    return None if any(guard(f) is None for f in keep) else keep
+    if any(guard(f) is None for f in keep):
+        return None
+    if prep is not None:
+        shown = pd.Series([pd.Timestamp("2024-11-22 13:45:56").strftime(f) for f in keep], dtype="string")
+        if not prep(shown).equals(shown):
+            return None
+    return keep
 
 
 def dates(values: pd.Series, formats: tuple[str, ...]) -> np.ndarray:

@@ -7,6 +7,7 @@ mapper reports it.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -114,8 +115,8 @@ def parse_dates(text: pd.Series, date_format: str | None = None) -> pd.Series:
 
 def date_prep(s: pd.Series) -> pd.Series:
     """Trimmed, without a time zone suffix and fractional seconds, before the date formats are tried."""
-    s = s.str.strip().str.replace(r"(Z|[+-]\d\d:?\d\d)$", "", regex=True)
-    return s.str.replace(r"(:\d\d)\.\d+$", r"\1", regex=True)  # fractional seconds
+    s = s.str.strip().str.replace(r"(:\d\d(?:\.\d+)?)(Z|[+-]\d\d:?\d\d)$", r"\1", regex=True)  # after a time only:
+    return s.str.replace(r"(:\d\d)\.\d+$", r"\1", regex=True)  # '01-02-2024' is no '-20:24' offset
 
 
 def date_formats(date_format: str | None, us: bool) -> tuple[str, ...]:
@@ -208,10 +209,13 @@ def fill_default(typed: pd.Series, f, mapping: EntityMapping, words: OutcomeWord
 
 
 def type_coded(column: pd.Series, ftype: FieldType, mapping: EntityMapping,
-                words: OutcomeWords | None = None, us: bool | None = None) -> tuple[pd.Series, np.ndarray, pd.Series]:
+                words: OutcomeWords | None = None, us: bool | None = None,
+                by_row: bool = True) -> tuple[pd.Series, np.ndarray, pd.Series]:
     """(typed column, mask of rows whose text is not a valid value, their trimmed texts), the same as
     ``type_text(clean_text(column))`` but trimming and parsing each distinct cell once. ``us`` fixes
     the day/month order of slash dates (detected on the column when None)."""
+    if by_row and ftype is not FieldType.BOOLEAN and sql_typing.mostly_distinct(column):
+        return _type_rows(column, ftype, mapping, words, us)
     codes, uniques = _factorize(column)
     text = clean_text(uniques)
     if ftype is FieldType.BOOLEAN:
@@ -225,6 +229,42 @@ def type_coded(column: pd.Series, ftype: FieldType, mapping: EntityMapping,
     bad = np.append((text.notna() & typed.isna()).to_numpy(dtype=bool), False)[codes]
     rows = pd.api.extensions.take(typed.array, codes, allow_fill=True)
     return pd.Series(rows, index=column.index), bad, text.iloc[codes[bad]].reset_index(drop=True)
+
+
+def _type_rows(column: pd.Series, ftype: FieldType, mapping: EntityMapping, words: OutcomeWords | None,
+               us: bool | None) -> tuple[pd.Series, np.ndarray, pd.Series]:
+    """``type_coded`` for a column of mostly distinct values: DuckDB types the rows with the format
+    decided once for the column; the rows it leaves open go the distinct-value way with that format."""
+    if ftype is FieldType.DATE:
+        if us is None:
+            us = not mapping.date_format and us_dates(_first_rows(column, "/", lambda c: date_prep(clean_text(c))))
+        chosen = sql_typing.choose_formats(date_prep(clean_text(sql_typing.sample(column))),
+                                           date_formats(mapping.date_format, us), mapping.date_format, date_prep)
+        values = sql_typing.dates(column, chosen or ())
+        left = np.isnat(values)
+    else:
+        decimal, thousands = mapping.decimal, mapping.thousands
+        if decimal is None:
+            decimal, thousands = detect_number_format(_first_rows(column, "[.,]", lambda c: number_prep(clean_text(c))),
+                                                      thousands)
+        mapping = replace(mapping, decimal=decimal, thousands=("." if decimal == "," else ",")
+                          if thousands is None else thousands)
+        values = sql_typing.numbers(column, mapping.decimal, mapping.thousands)
+        left = ~np.isfinite(values) | ((values != np.floor(values)) if ftype is FieldType.INTEGER else False)
+    idx = np.flatnonzero(left & column.notna().to_numpy(dtype=bool))
+    sub, sub_bad, texts = type_coded(column.iloc[idx], ftype, mapping, words, us, by_row=False)
+    values[idx] = sub.to_numpy(dtype=values.dtype, na_value=np.datetime64("NaT") if ftype is FieldType.DATE else np.nan)
+    bad = np.zeros(len(column), dtype=bool)
+    bad[idx] = sub_bad
+    typed = pd.Series(values, index=column.index)
+    return (whole_numbers(typed) if ftype is FieldType.INTEGER else typed), bad, texts
+
+
+def _first_rows(column: pd.Series, pattern: str, prep, limit: int = 5000) -> pd.Series:
+    """The first ``limit`` prepared values in row order that contain ``pattern`` (as ``_in_row_order``;
+    the preparations never add or remove a ``/``, ``.`` or ``,``, so the raw text is searched)."""
+    hits = np.flatnonzero(column.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool))[:limit]
+    return prep(column.iloc[hits]).reset_index(drop=True)
 
 
 def whole_numbers(num: pd.Series) -> pd.Series:

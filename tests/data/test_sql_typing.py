@@ -26,66 +26,82 @@ NUMBERS = ["1_000", "NaN", "nan", "inf", "-inf", "1.234,56", "1,234.56", "12,50-
 
 
 @contextlib.contextmanager
-def engine(sql: bool):
-    before = sql_typing.SQL_MIN_VALUES
-    sql_typing.SQL_MIN_VALUES = 0 if sql else 10**12
+def engine(way: str):
+    """``pandas``: no DuckDB; ``distinct``: DuckDB on the distinct values; ``rows``: DuckDB on every row."""
+    before = sql_typing.SQL_MIN_VALUES, sql_typing.ROW_SHARE
+    sql_typing.SQL_MIN_VALUES = 10**12 if way == "pandas" else 0
+    sql_typing.ROW_SHARE = -1 if way == "rows" else 2
     try:
         yield
     finally:
-        sql_typing.SQL_MIN_VALUES = before
+        sql_typing.SQL_MIN_VALUES, sql_typing.ROW_SHARE = before
 
 
 def _both(fn):
-    with engine(sql=True):
-        got = fn()
-    with engine(sql=False):
+    """(DuckDB on the rows, DuckDB on the distinct values, pandas alone) of ``fn()``; the tests
+    check that the first two equal the third."""
+    with engine("pandas"):
         want = fn()
-    return got, want
+    for way in ("rows", "distinct"):
+        with engine(way):
+            yield fn(), want
 
 
 def _series(values, repeat=3):
     return pd.Series(values * repeat, dtype="string")
 
 
+def _typed(values, ftype, **options):
+    return lambda: type_coded(_series(values), ftype, EntityMapping("orders", "o.csv", **options))
+
+
+def _same(got, want):
+    """Same typed values, same rows failing, same texts reported."""
+    pd.testing.assert_series_equal(got[0], want[0])
+    assert got[1].tolist() == want[1].tolist() and got[2].tolist() == want[2].tolist()
+
+
 def test_dates_read_alike_where_duckdb_is_lenient():
-    got, want = _both(lambda: parse_dates(_series(DATES)))
-    pd.testing.assert_series_equal(got, want)
-    assert pd.isna(got[0]) is False and got[0] == pd.Timestamp("2024-02-01")  # %d.%m.%y, not the year 24
-    assert pd.isna(got[1])  # 24-01-01: DuckDB alone reads the year 24
+    for got, want in _both(_typed(DATES, FieldType.DATE)):
+        _same(got, want)
+        typed = got[0]
+        assert typed[0] == pd.Timestamp("2024-02-01")  # %d.%m.%y, not the year 24 DuckDB alone reads
+        assert pd.isna(typed[1]) and got[1][1]  # 24-01-01 is no date
+        assert typed[DATES.index("01-02-2024")] == pd.Timestamp("2024-02-01")  # no longer cut as '-20:24'
+        assert typed[DATES.index("2024-02-01T08:30:00Z")] == pd.Timestamp("2024-02-01 08:30")
 
 
 def test_us_dates_read_month_first_alike():
     us = ["05/06/2024", "12/31/2024", "3/4/2024 1:05 PM", "2024-01-01", "1/13/2024"]
-    got, want = _both(lambda: parse_dates(_series(us)))
-    pd.testing.assert_series_equal(got, want)
-    assert got[0] == pd.Timestamp("2024-05-06")
+    for got, want in _both(_typed(us, FieldType.DATE)):
+        _same(got, want)
+        assert got[0][0] == pd.Timestamp("2024-05-06")
+    for got, want in _both(lambda: parse_dates(_series(us))):
+        pd.testing.assert_series_equal(got, want)
 
 
 def test_numbers_read_alike_with_either_decimal_mark():
     for decimal in (None, ",", "."):
-        got, want = _both(lambda: parse_numbers(_series(NUMBERS), decimal))
-        pd.testing.assert_series_equal(got, want)
-    got, _ = _both(lambda: parse_numbers(_series(NUMBERS), ","))
-    assert got[5] == 1234.56 and got[7] == -12.5 and np.isnan(got[0]) and np.isnan(got[1])
+        for ftype in (FieldType.NUMBER, FieldType.INTEGER):
+            for got, want in _both(_typed(NUMBERS, ftype, decimal=decimal)):
+                _same(got, want)
+                assert got[1].any()
+        for got, want in _both(lambda: parse_numbers(_series(NUMBERS), decimal)):
+            pd.testing.assert_series_equal(got, want)
+    for got, _ in _both(_typed(NUMBERS, FieldType.NUMBER, decimal=",")):
+        typed = got[0]
+        assert typed[5] == 1234.56 and typed[7] == -12.5 and np.isnan(typed[0]) and np.isnan(typed[1])
 
 
-def test_failures_are_the_same_rows_and_texts():
-    mapping = EntityMapping("orders", "o.csv")
-    for values, ftype in ((DATES, FieldType.DATE), (NUMBERS, FieldType.NUMBER), (NUMBERS, FieldType.INTEGER)):
-        (typed, bad, texts), (typed2, bad2, texts2) = _both(lambda: type_coded(_series(values), ftype, mapping))
-        pd.testing.assert_series_equal(typed, typed2)
-        assert bad.tolist() == bad2.tolist() and texts.tolist() == texts2.tolist() and bad.any()
-
-
-def test_a_column_of_many_distinct_timestamps_is_typed_in_duckdb(monkeypatch):
+def test_a_column_of_many_distinct_timestamps_is_typed_in_duckdb_in_one_format(monkeypatch):
     times = pd.date_range("2024-01-01", periods=30_000, freq="37s")
-    stamps = times.strftime("%d.%m.%Y %H:%M:%S")
-    text = pd.Series(list(stamps) + ["kaputt"], dtype="string")
+    text = pd.Series(list(times.strftime("%d.%m.%Y %H:%M:%S")) + ["kaputt"], dtype="string")
     calls = []
     monkeypatch.setattr(sql_typing, "dates", lambda v, f, _real=sql_typing.dates: calls.append(f) or _real(v, f))
-    typed = parse_dates(text)
+    typed, bad, texts = type_coded(text, FieldType.DATE, EntityMapping("orders", "o.csv"))
     assert calls == [("%d.%m.%Y %H:%M:%S",)]  # one format for the column, chosen on the sample
     assert typed.iloc[-2] == times[-1] and pd.isna(typed.iloc[-1])
+    assert np.flatnonzero(bad).tolist() == [30_000] and texts.tolist() == ["kaputt"]
 
 
 @SWEEP
@@ -95,12 +111,13 @@ def test_import_is_the_same_with_duckdb_and_pandas_typing(case):
     with tempfile.TemporaryDirectory() as tmp:
         manifest, _ = write_export(tmp, case)
         try:
-            got, want = _both(lambda: read_dataset(manifest))
+            pairs = list(_both(lambda: read_dataset(manifest)))
         except Exception as exc:  # refused files are refused alike (the sweep checks they are located)
-            with engine(sql=False), contextlib.suppress(type(exc)):
+            with engine("pandas"), contextlib.suppress(type(exc)):
                 read_dataset(manifest)
                 raise AssertionError("only the DuckDB typing refused the file") from exc
             return
-    pd.testing.assert_frame_equal(got.frames[entity], want.frames[entity])
-    pd.testing.assert_frame_equal(got.report.to_frame(), want.report.to_frame())
-    pd.testing.assert_frame_equal(got.rejected[entity], want.rejected[entity])
+    for got, want in pairs:
+        pd.testing.assert_frame_equal(got.frames[entity], want.frames[entity])
+        pd.testing.assert_frame_equal(got.report.to_frame(), want.report.to_frame())
+        pd.testing.assert_frame_equal(got.rejected[entity], want.rejected[entity])

@@ -33,7 +33,6 @@ period = pick.selectbox(t("common.period", lang), labels, key="period")
 to_url("period", period, overview.default_period)
 view = overview if period == overview.period else view_scorecard(ctx.session, period)
 result, names = view.result, view.labels
-markers = alert_markers(view_alerts(ctx.session, lang, period=result.period))
 
 cols = st.columns(1 + len(result.perspectives))
 with cols[0].container(border=True):
@@ -44,6 +43,8 @@ for col, p in zip(cols[1:], result.perspectives):
         st.metric(p.name.get(lang), percent(p.score, lang, 0))
         badge(p.status.value, lang)
 
+with st.spinner(t("alerts.feed.computing", lang)):  # after the scores: the first view may fit forecasts
+    markers = alert_markers(view_alerts(ctx.session, lang, period=result.period))
 titles = [t("views.scorecard.tab_kpis", lang), t("scorecard.strategy_map", lang), t("scorecard.snapshots", lang),
           t("views.scorecard.tab_manual", lang)] + ([t("views.scorecard.tab_editor", lang)] if view.may_edit else [])
 tabs = st.tabs(titles)

@@ -61,6 +61,8 @@ def run_import(args: argparse.Namespace) -> int:
     manifest = resolve_manifest(args.data)  # a wrong path fails before anything is created
     session = operator()
     client = admin.ensure_client(session, args.client)
+    if manifest.live:
+        return _register_live(session.with_client(client), manifest, args)
     if args.preview:
         return _preview(session.with_client(client), manifest, args.mode)
     info, result = datasets.import_file(session.with_client(client), manifest, mode=args.mode,
@@ -81,6 +83,35 @@ def run_import(args: argparse.Namespace) -> int:
     if info.rejected_counts:
         print(f"rejected rows kept: {_counts(info.rejected_counts)}")
     return 0
+
+
+def _register_live(session, manifest, args) -> int:
+    """A live manifest: validated by counting queries on the database, registered as a version (no rows copied)."""
+    from usecases import datasets
+
+    if args.preview or args.accept_partial or args.report or args.mode != "append":
+        raise _live_flag_error(args)
+    info, check = datasets.register_live(session, manifest, label=args.label)
+    if not check.ok:
+        print(check.describe(), file=sys.stderr)
+        print(f"error: nothing registered for {session.client.name}: fix the problems above "
+              "(counted on the database, nothing was copied)", file=sys.stderr)
+        return 2
+    print(f"{session.client.name}: dataset version {info.version} registered as a live source "
+          f"({_counts(info.row_counts)}; counted on the database, no rows copied)")
+    print(f"source: {info.source}")
+    print(f"as of {check.snapshot.as_of} (snapshot {check.snapshot.key})")
+    return 0
+
+
+def _live_flag_error(args):
+    from core.errors import InputError, Problem
+
+    flag = next(f for f, on in (("--preview", args.preview), ("--accept-partial", args.accept_partial),
+                                ("--report", args.report), ("--replace", args.mode != "append")) if on)
+    return InputError(f"{flag} applies to file imports, not to a live source (source:)",
+                      [Problem(flag, "given with a live manifest")],
+                      hint="a live source is registered whole; its rows stay in the client's database")
 
 
 def _preview(session, manifest, mode: str) -> int:

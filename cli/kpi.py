@@ -17,7 +17,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     lst.add_argument("--lang", choices=("de", "en"), default="de")
     lst.set_defaults(func=run_list)
     comp = sub.add_parser("compute", help="compute KPIs on a dataset (manifest or directory)")
-    comp.add_argument("--data", required=True, help="manifest YAML or directory of canonical files")
+    src = comp.add_mutually_exclusive_group(required=True)
+    src.add_argument("--data", help="manifest YAML or directory of canonical files")
+    src.add_argument("--client", help="client name or short name: its current dataset version (files or a live source)")
     comp.add_argument("--kpi", required=True, help="ID[,ID...] or all")
     comp.add_argument("--by", default="", help="FIELD[,FIELD...]: channel, segment, region, campaign_id ...")
     comp.add_argument("--period", choices=("month", "quarter", "year"))
@@ -28,6 +30,25 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     comp.add_argument("--format", choices=FORMATS, default="json")
     comp.add_argument("--lang", choices=("de", "en"), default="de")
     comp.set_defaults(func=run_compute)
+
+
+def _client_data(name: str):
+    """``--client``: the client's current version as ``read_valid`` gives a manifest (a live version's
+    source from the pool, its check the latest marker read)."""
+    from types import SimpleNamespace
+
+    from cli.session import find_client, operator
+    from core.errors import InputError
+    from usecases import datasets
+
+    session = operator()
+    session = session.with_client(client := find_client(session, name))
+    info = datasets.current_dataset(session)
+    if info is None:
+        raise InputError(f"{client.name} has no dataset yet", hint="python cli.py import --client NAME --data PATH")
+    live = datasets.live_state(session, info)
+    return SimpleNamespace(frames=datasets.source(session, info), check=live.check if live else None,
+                           quality={"data_completeness": datasets.completeness(info)})
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -65,7 +86,7 @@ def run_compute(args: argparse.Namespace) -> int:
     by = [b.strip() for b in args.by.split(",") if b.strip()]
     from cli.files import read_valid
 
-    result = read_valid(args.data, live=True)
+    result = _client_data(args.client) if args.client else read_valid(args.data, live=True)
     if result is None:
         return 2
     quality = getattr(result, "quality", None) or {}

@@ -7,10 +7,12 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine
 
+from core.i18n import t
 from core.query import Filters
 from core.settings import Settings
 from kpis.engine import compute
-from sources.source import StoredDataset
+from sources.live_pool import LiveVersion, live_version
+from sources.source import Source
 from sources.store import stored_dataset
 from storage.datasets import DatasetInfo, get_dataset, latest_dataset
 
@@ -19,8 +21,26 @@ def current_dataset(engine: Engine, client_id: int, version: int | None = None) 
     return get_dataset(engine, client_id, version) if version else latest_dataset(engine, client_id)
 
 
-def source(settings: Settings, info: DatasetInfo) -> StoredDataset:
+def source(settings: Settings, info: DatasetInfo) -> Source:
+    """Where the rows of ``info`` are: its Parquet files with their pre-aggregates, or for a live
+    version the open ``LiveSource`` on the client's database (``sources.live_pool``)."""
+    if info.live:
+        return live_state(settings, info).source
     return stored_dataset(settings.dataset_dir, info)  # with its pre-aggregates
+
+
+def live_key(settings: Settings, client_id: int, version: int) -> tuple:
+    return (settings.database_url, client_id, version)
+
+
+def live_state(settings: Settings, info: DatasetInfo) -> LiveVersion:
+    """The open source of a live version and its snapshot (re-read at most every COCKPIT_LIVE_MARKER_S s)."""
+    return live_version(live_key(settings, info.client_id, info.version), info.manifest, info.source)
+
+
+def version_marker(settings: Settings, info: DatasetInfo) -> int | tuple[int, str]:
+    """What versions the answers computed from ``info``: its number, and for a live source the snapshot key."""
+    return (info.version, live_state(settings, info).marker) if info.live else info.version
 
 
 def external_values(info: DatasetInfo | None, maturity_index: float | None) -> dict[str, float]:
@@ -42,3 +62,16 @@ def kpi_table(settings: Settings, info: DatasetInfo, kpi_ids: tuple[str, ...], b
               period: str | None = None, filters: Filters | None = None,
               external: dict[str, float] | None = None) -> pd.DataFrame:
     return compute(source(settings, info), kpi_ids, by=by, period=period, filters=filters, external=external)
+
+
+def live_stamp(settings: Settings, info: DatasetInfo, lang: str) -> dict[str, str]:
+    """The report stamp's "as of" of a live version ("Stand: <snapshot time> (Live-Quelle <table>)"); {} for files."""
+    if not info.live:
+        return {}
+    state = live_state(settings, info)
+    return {"as_of": as_of_text(state.as_of, state.relation, lang)}
+
+
+def as_of_text(as_of: str | None, relation: str, lang: str) -> str:
+    when = (as_of or "-").replace("T", " ")[:16]
+    return t("live.as_of", lang, time=when, table=relation)

@@ -11,11 +11,16 @@ from data.dataset import ImportResult, read_dataset
 from data.demo import generate
 from data.manifest import Manifest
 from data.quality import quality_summary
+from core.settings import Settings
 from kpis import prebuild
+from services.analytics import live_key
 from services.dataset_versions import commit
 from services.import_merge import APPEND
+from sources import live_pool
+from sources.live import LiveSource
+from sources.live_check import LiveCheck, check_source
 from storage.clients import Client, create_client, get_client, slugify
-from storage.datasets import DatasetInfo, save_dataset
+from storage.datasets import DatasetInfo, register_live, save_dataset
 
 DEMO_CLIENT = "Demo GmbH"
 
@@ -37,6 +42,27 @@ def import_dataset(engine: Engine, store_root: str | Path, client_id: int, path_
     info = commit(engine, store_root, client_id, result, accept_partial=accept_partial, actor=actor, label=label,
                   mode=mode, accept_unmatched=accept_unmatched)
     return info, result
+
+
+def register_source(engine: Engine, settings: Settings, client_id: int, manifest: Manifest, *, actor: str = "",
+                    label: str = "") -> tuple[DatasetInfo | None, LiveCheck]:
+    """Validate a live manifest by counting queries on its database and register it as the client's
+    next version (the manifest as YAML, ``${NAME}`` placeholders as written; no rows copied). None
+    when the check finds problems. The checked source stays open for the pages (``sources.live_pool``)."""
+    source = LiveSource(manifest)
+    try:
+        check = check_source(source)
+        if not check.ok:
+            source.close()
+            return None, check
+        info = register_live(engine, client_id, manifest.to_yaml(), source=str(manifest.base_dir / manifest.source),
+                             rows=check.rows, rejected=check.rejected, quality=check.quality,
+                             snapshot=check.snapshot.entities, actor=actor, label=label)
+    except BaseException:
+        source.close()
+        raise
+    live_pool.keep(live_key(settings, client_id, info.version), source, check)
+    return info, check
 
 
 def store_frames(engine: Engine, store_root: str | Path, client_id: int, frames: dict, *, label: str,

@@ -32,14 +32,14 @@ from kpis.engine import compute
 from reports.columns import ChartKind, Kind
 from reports.content import Figure, ReportContent
 from scorecards.loader import find_scorecard
-from services import alert_feed
+from services import alert_feed, analytics
 from services import scorecard_view as sv
 from services import workshop
 from services.report_sections import (alert_section, check_period, kpi_figures, lifecycle_figures,
                                       maturity_section, quality_figure, scorecard_section)
 from storage import assessments as repo
 from storage.clients import get_client
-from storage.datasets import DatasetInfo, dataset_paths, load_frames
+from storage.datasets import DatasetInfo, load_frames
 
 
 def card_period(period: Period, card) -> Period:
@@ -93,9 +93,10 @@ def content_for_client(engine: Engine, settings: Settings, client_id: int, perio
         index = result.maturity_index
     sections: dict = {}
     if info is not None:
-        source = dataset_paths(settings.dataset_dir, info)
+        source = analytics.source(settings, info)  # Parquet files, or a live source's database
         sections = data_sections(source, p, lang, scorecard, sv.external_values(info, index))
-        stamp.update(dataset_version=info.version, dataset_label=info.label, **sections.pop("stamp"))
+        stamp.update(dataset_version=info.version, dataset_label=info.label, **sections.pop("stamp"),
+                     **analytics.live_stamp(settings, info, lang))
         if scorecard_version is not None:
             stamp["scorecard_version"] = f"client v{scorecard_version}"
     raw = tuple(load_frames(settings.dataset_dir, info).items()) if include_raw and info is not None else ()
@@ -167,7 +168,7 @@ def available_periods(settings: Settings, info: DatasetInfo | None, granularity:
     (``services.scorecard_view.default_period``, the rule every page uses)."""
     if info is None:
         return [], None
-    table = compute(dataset_paths(settings.dataset_dir, info), [k.id for k in _channel_kpis()], period=granularity)
+    table = compute(analytics.source(settings, info), [k.id for k in _channel_kpis()], period=granularity)
     labels = sorted(set(table["period"].dropna().astype(str)), reverse=True)
     return labels, sv.default_period(table, granularity, last_day)
 

@@ -43,8 +43,13 @@ class Backend:
 
     def __init__(self, timeout_s: float) -> None:
         self.timeout_s = timeout_s
+        self.lock = threading.RLock()  # one session, shared by the app's threads: one statement at a time
 
     def execute(self, sql: str) -> tuple[list[str], list[tuple]]:
+        with self.lock:
+            return self._timed(sql)
+
+    def _timed(self, sql: str) -> tuple[list[str], list[tuple]]:
         fired = threading.Event()
 
         def cancel() -> None:
@@ -65,6 +70,10 @@ class Backend:
 
     def describe(self, relation_sql: str) -> dict[str, str]:
         """column -> the driver's type name, from a statement that returns no rows."""
+        with self.lock:
+            return self._describe(relation_sql)
+
+    def _describe(self, relation_sql: str) -> dict[str, str]:
         cur = self._cursor()
         try:
             cur.execute(f"SELECT * FROM {relation_sql} WHERE 1 = 0")
@@ -158,7 +167,7 @@ class DuckDBBackend(Backend):
         cur = self.con.execute(sql)
         return [d[0] for d in cur.description], cur.fetchall()
 
-    def describe(self, relation_sql: str) -> dict[str, str]:
+    def _describe(self, relation_sql: str) -> dict[str, str]:
         cur = self.con.execute(f"SELECT * FROM {relation_sql} WHERE 1 = 0")
         return {d[0]: str(d[1]) for d in cur.description}
 

@@ -53,12 +53,21 @@ class DatasetInfo:
     quality: dict
     created_at: datetime
     created_by: str
+    kind: str = "files"  # LIVE: no rows stored, ``manifest`` names the client's database (docs/live-sources.md)
+    snapshot: dict | None = None  # a live source's marker when registered (rows, max timestamps)
+
+    @property
+    def live(self) -> bool:
+        return self.kind == LIVE
+
+
+LIVE = "live"
 
 
 def _info(row) -> DatasetInfo:
     return DatasetInfo(row.id, row.client_id, row.version, row.label, row.source, row.storage_key,
                        row.manifest, dict(row.row_counts or {}), dict(row.rejected_counts or {}),
-                       dict(row.quality or {}), row.created_at, row.created_by)
+                       dict(row.quality or {}), row.created_at, row.created_by, row.kind, row.snapshot)
 
 
 def _next_version(engine: Engine, client_id: int) -> int:
@@ -128,12 +137,13 @@ def save_dataset(engine: Engine, store_root: str | Path, client_id: int, frames:
 
 def _insert(engine: Engine, client_id: int, version: int, folder: Path, frames: Mapping[str, pd.DataFrame | Path],
             label: str, source: str, manifest_yaml: str, quality: dict | None, rejected_counts: Mapping[str, int],
-            actor: str, action: str, details: dict) -> DatasetInfo:
-    rows = {k: parquet_rows(v) if isinstance(v, Path) else int(len(v)) for k, v in frames.items()}
+            actor: str, action: str, details: dict, **live) -> DatasetInfo:
+    rows = {k: int(v) if isinstance(v, int) else parquet_rows(v) if isinstance(v, Path) else int(len(v))
+            for k, v in frames.items()}
     rejected = {k: int(v) for k, v in rejected_counts.items() if v}
     values = dict(client_id=client_id, version=version, label=label or f"v{version}", source=source[:400],
                   storage_key=f"{client_id}/{folder.name}", manifest=manifest_yaml or "", row_counts=rows,
-                  rejected_counts=rejected, quality=quality or {}, created_at=now(), created_by=actor or "")
+                  rejected_counts=rejected, quality=quality or {}, created_at=now(), created_by=actor or "", **live)
     with transaction(engine) as conn:
         new_id = conn.execute(datasets.insert().values(**values).returning(datasets.c.id)).scalar_one()
         audit.record(conn, client_id=client_id, actor=actor, action=action, entity="dataset",
@@ -141,6 +151,23 @@ def _insert(engine: Engine, client_id: int, version: int, folder: Path, frames: 
                                                      "rows": rows, "rejected": rejected, **details})
         row = conn.execute(select(datasets).where(datasets.c.id == new_id)).one()
     return _info(row)
+
+
+def register_live(engine: Engine, client_id: int, manifest_yaml: str, *, source: str, rows: Mapping[str, int],
+                  rejected: Mapping[str, int], quality: dict, snapshot: dict, actor: str = "",
+                  label: str = "") -> DatasetInfo:
+    """Store a live source (its manifest, placeholders as written) as the client's next version
+    (kind ``live``, no folder); audited ``dataset.live`` with the counts of the validation."""
+    for _ in range(6):  # a concurrent import may take the same number: retry with the next
+        version = _next_version(engine, client_id)
+        try:
+            return _insert(engine, client_id, version, Path(f"v{version}"), dict(rows), label, source, manifest_yaml,
+                           quality, rejected, actor, "dataset.live", {"snapshot": snapshot}, kind=LIVE,
+                           snapshot=snapshot)
+        except IntegrityError:
+            continue
+    raise StorageError("Could not reserve a dataset version number (concurrent imports).", hint="retry",
+                       key="dataset.version_busy", hint_key="dataset.version_busy_hint")
 
 
 def list_datasets(engine: Engine, client_id: int) -> list[DatasetInfo]:

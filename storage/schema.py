@@ -143,6 +143,8 @@ datasets = Table(
     Column("quality", JSON, nullable=False, default=dict),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(120), nullable=False, default=""),
+    Column("kind", String(20), nullable=False, default="files", server_default="files"),  # or "live" (0005)
+    Column("snapshot", JSON, nullable=True),  # a live source's marker when registered: rows, max timestamps
     UniqueConstraint("client_id", "version", name="uq_datasets_client_version"),
 )
 

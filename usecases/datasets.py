@@ -20,10 +20,12 @@ from data.dataset import ImportResult
 from data.manifest import Manifest
 from services import analytics, dataset_versions
 from services.filter_choices import FilterChoices, filter_choices
-from services.importing import import_dataset
-from sources.source import StoredDataset
+from services.importing import import_dataset, register_source
+from sources.live_check import LiveCheck
+from sources.live_pool import LiveVersion
+from sources.source import Source
 from storage.datasets import DatasetInfo, list_datasets
-from usecases.caching import cache
+from usecases.caching import cache, mark_version
 from usecases.session import Session, require, scoped
 
 from services.import_merge import APPEND, REPLACE  # noqa: F401 - the modes callers pass
@@ -35,7 +37,16 @@ def current_dataset(session: Session, version: int | None = None) -> DatasetInfo
     """The client's newest dataset version (or ``version``); None before the first import."""
     require(session, "scorecard.view")
     with scoped(session):
-        return analytics.current_dataset(session.engine, session.client_id, version)
+        return _seen(session, analytics.current_dataset(session.engine, session.client_id, version))
+
+
+def _seen(session: Session, info: DatasetInfo | None) -> DatasetInfo | None:
+    """A live version's answers are cached under its snapshot marker too (``usecases.caching``)."""
+    if info is not None and info.live:
+        settings = session.settings
+        mark_version(settings.database_url, info.client_id, info.version,
+                     lambda: analytics.version_marker(settings, info))
+    return info
 
 
 def completeness(info: DatasetInfo | None) -> float | None:
@@ -46,16 +57,35 @@ def completeness(info: DatasetInfo | None) -> float | None:
 def versions(session: Session) -> list[DatasetInfo]:
     require(session, "scorecard.view")
     with scoped(session):
-        return list_datasets(session.engine, session.client_id)
+        return [_seen(session, i) for i in list_datasets(session.engine, session.client_id)]
 
 
-def source(session: Session, info: DatasetInfo) -> StoredDataset:
-    """Where the rows of ``info`` are (the query package reads them)."""
+def source(session: Session, info: DatasetInfo) -> Source:
+    """Where the rows of ``info`` are (the query package reads them): its Parquet files, or the
+    client's database for a live version."""
     if info.client_id != session.client_id:
         raise InputError(f"dataset v{info.version} is not one of this client's", hint="pick a version of the client",
                          key="dataset.not_this_client", hint_key="dataset.not_this_client_hint",
                          values={"version": info.version})
-    return analytics.source(session.settings, info)  # with its pre-aggregates
+    return analytics.source(session.settings, _seen(session, info))  # with its pre-aggregates
+
+
+def live_state(session: Session, info: DatasetInfo | None) -> LiveVersion | None:
+    """A live version's open source and snapshot (what "Stand: ..." shows); None for files."""
+    if info is None or not info.live:
+        return None
+    require(session, "scorecard.view")
+    return analytics.live_state(session.settings, _seen(session, info))
+
+
+def register_live(session: Session, manifest: Manifest, *, label: str = "") -> tuple[DatasetInfo | None, LiveCheck]:
+    """Check a live manifest with counting queries and register it as the client's next version
+    (kind ``live``; audited ``dataset.live``); nothing is registered (None) when the check finds problems."""
+    require(session, "import.run")
+    with scoped(session):
+        info, check = register_source(session.engine, session.settings, session.client_id, manifest,
+                                      actor=session.actor, label=label)
+    return _seen(session, info), check
 
 
 def choices(session: Session, info: DatasetInfo) -> FilterChoices:

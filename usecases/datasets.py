@@ -78,6 +78,12 @@ def live_state(session: Session, info: DatasetInfo | None) -> LiveVersion | None
     return analytics.live_state(session.settings, _seen(session, info))
 
 
+def as_of(session: Session, info: DatasetInfo | None, lang: str) -> str | None:
+    """"Stand: <snapshot time> (Live-Quelle <table>)" of a live version; None for files."""
+    state = live_state(session, info)
+    return analytics.as_of_text(state.as_of, state.relation, lang) if state is not None else None
+
+
 def register_live(session: Session, manifest: Manifest, *, label: str = "") -> tuple[DatasetInfo | None, LiveCheck]:
     """Check a live manifest with counting queries and register it as the client's next version
     (kind ``live``; audited ``dataset.live``); nothing is registered (None) when the check finds problems."""

@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.i18n import t
 from ui import overview_widgets as w
+from ui.live_widgets import as_of
 from ui.state import context
 from ui.widgets import require_client
 from usecases.alerts import view_alerts
@@ -16,6 +17,7 @@ client = require_client(ctx)
 st.caption(t("views.overview.caption", lang, client=client.name))
 
 view = view_scorecard(ctx.session)
+as_of(ctx.session, view.dataset, lang)
 left, right = st.columns(2)
 with left.container(border=True):
     w.maturity_panel(view.maturity, lang, view.open_round)

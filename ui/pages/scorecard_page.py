@@ -7,7 +7,7 @@ from charts.strategy_map import strategy_map as strategy_map_chart
 from core.formatting import percent
 from core.i18n import t
 from scorecards.strategy_map import strategy_map
-from ui import scorecard_tabs
+from ui import live_widgets, scorecard_tabs
 from ui.filters import from_url, to_url
 from ui.scorecard_widgets import alert_markers, badge, badge_md, kpi_table
 from ui.state import context
@@ -20,6 +20,7 @@ lang = ctx.lang
 st.title(t("scorecard.title", lang))
 require_dataset(ctx)
 overview = view_scorecard(ctx.session)
+live_widgets.as_of(ctx.session, overview.dataset, lang)
 if not overview.periods:
     empty_state(t("scorecard.no_data", lang), "ui/pages/import_page.py", t("nav.import", lang))
     st.stop()

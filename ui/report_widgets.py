@@ -44,6 +44,17 @@ def downloads(ctx, columns, period: str, report_lang: str, raw: bool) -> None:
                            key="rp_kpi_csv")
 
 
+def export_here(ctx, period: str) -> None:
+    """The Excel report of ``period`` from the page the user is on (issue 14.10), for who may export."""
+    if not allowed(ctx.session, "report.export"):
+        return
+    left, right = st.columns([1, 1])
+    if left.button(t("reporting.page.export_here", ctx.lang, period=period), key="here_build_xlsx",
+                   icon=":material/download:"):
+        build(ctx, "xlsx", period, ctx.lang, False)
+    downloads(ctx, (right, st.empty()), period, ctx.lang, False)
+
+
 def offline(ctx) -> None:
     """Download the questionnaire, upload it filled, see the differences, merge (assessment.run)."""
     lang, session = ctx.lang, ctx.session

@@ -97,3 +97,20 @@ def test_without_data_the_page_leads_to_the_import(empty_env):
     at = open_page("scorecard_page.py", lang="en")
     assert any("No data imported yet" in i.value for i in at.info)
     assert not at.get("plotly_chart")
+
+
+def test_the_excel_report_of_the_shown_period_is_built_from_the_scorecard_page(demo_env):
+    """Issue 14.10: an export button on the scorecard page itself; the file is the report of that period."""
+    import io
+
+    import openpyxl
+
+    at = open_page("scorecard_page.py", lang="de")
+    button = next(b for b in at.button if b.key == "here_build_xlsx")
+    assert button.label == "Excel-Bericht 2025-Q4 erstellen"
+    button.click().run()
+    assert not at.exception
+    built = at.session_state["rp_xlsx"]
+    assert built[0][1:] == ("2025-Q4", "de", False)
+    book = openpyxl.load_workbook(io.BytesIO(built[1]))
+    assert "Balanced Scorecard" in book.sheetnames and book.sheetnames[0] == "Deckblatt"

@@ -9,6 +9,7 @@ from core.i18n import t
 from scorecards.strategy_map import strategy_map
 from ui import live_widgets, scorecard_tabs
 from ui.filters import from_url, to_url
+from ui.report_widgets import export_here
 from ui.scorecard_widgets import alert_markers, badge, badge_md, kpi_table
 from ui.state import context
 from ui.widgets import empty_state, page_link, require_dataset
@@ -46,6 +47,7 @@ for col, p in zip(cols[1:], result.perspectives):
 
 with st.spinner(t("alerts.feed.computing", lang)):  # after the scores: the first view may fit forecasts
     markers = alert_markers(view_alerts(ctx.session, lang, period=result.period))
+export_here(ctx, result.period)
 titles = [t("views.scorecard.tab_kpis", lang), t("scorecard.strategy_map", lang), t("scorecard.snapshots", lang),
           t("views.scorecard.tab_manual", lang)] + ([t("views.scorecard.tab_editor", lang)] if view.may_edit else [])
 tabs = st.tabs(titles)

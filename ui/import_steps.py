@@ -8,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from core.formatting import number
 from core.i18n import t
 from ui import import_widgets as w
 from ui import version_widgets as vw
@@ -45,7 +46,8 @@ def stage(ctx, entity: str, file, folder: Path, staged: dict, uploads: dict, cur
     delimiter, decimal, date_format = w.read_options(prefix, lang)
     raw = _read(session, str(upload.path), upload.path.stat().st_mtime, sheet, delimiter)
     st.subheader(t("import_page.preview", lang))
-    st.caption(t("import_page.preview_caption", lang, rows=len(raw), columns=raw.shape[1], file=upload.name))
+    st.caption(t("import_page.preview_caption", lang, rows=number(len(raw), lang), columns=number(raw.shape[1], lang),
+                 file=upload.name))
     st.dataframe(raw.head(uc.PREVIEW_ROWS), width="stretch")
     with st.container(border=True):
         st.subheader(t("import_page.mapping", lang))
@@ -88,10 +90,10 @@ def store(ctx, folder: Path, staged: dict, uploads: dict, current: dict) -> None
     w.report(result, lang)
     rows = sum(result.report.rows.values())
     if result.report.ok:
-        st.success(t("import_page.ok", lang, rows=rows))
+        st.success(t("import_page.ok", lang, rows=number(rows, lang)))
     else:
-        st.warning(t("import_page.problems", lang, count=len(result.report.problems),
-                     rejected=sum(result.report.rejected.values()), rows=rows))
+        st.warning(t("import_page.problems", lang, count=number(len(result.report.problems), lang),
+                     rejected=number(sum(result.report.rejected.values()), lang), rows=number(rows, lang)))
     accept = result.report.ok or st.checkbox(t("import_page.accept_partial", lang), key="imp.accept")
     chosen, linked = {}, True
     if any(len(f) for f in result.frames.values()):  # nothing valid: the commit says so

@@ -225,3 +225,12 @@ def test_ids_matching_no_customer_block_until_confirmed(own_env):
     assert _button(at, "imp.run").disabled
     at.checkbox(key="imp.accept_unmatched").check().run()
     assert not _button(at, "imp.run").disabled
+
+
+def test_counts_of_a_large_export_are_grouped_the_german_way(demo_env):
+    """Issue 14.9: '12.000 Zeilen', not 'Zeilen 12000'."""
+    body = "".join(f"A-{i};K000001;web;Tee;1;1,00;01.02.2024\n" for i in range(12_000)).encode("cp1252")
+    at = open_page("import_page.py")
+    at.selectbox(key="imp.entity").set_value("orders").run()
+    _upload(at, CSV.split(b"\n", 1)[0] + b"\n" + body)
+    assert any(c.value.startswith("12.000 Zeilen, 7 Spalten") for c in at.caption)

@@ -21,6 +21,9 @@ from data.manifest import Manifest
 from services import analytics, dataset_versions
 from services.filter_choices import FilterChoices, filter_choices
 from services.importing import import_dataset, register_source
+from data.manifest import parse_manifest
+from sources import live_preview
+from sources.live import LiveSource
 from sources.live_check import LiveCheck
 from sources.live_pool import LiveVersion
 from sources.source import Source
@@ -31,6 +34,7 @@ from usecases.session import Session, require, scoped
 from services.import_merge import APPEND, REPLACE  # noqa: F401 - the modes callers pass
 from data.dataset import read_dataset
 _CHOICES = cache("filter_choices")
+LIVE_MANIFEST = "live-source.yaml"  # the name a manifest made on the data page is known by
 
 
 def current_dataset(session: Session, version: int | None = None) -> DatasetInfo | None:
@@ -82,6 +86,27 @@ def as_of(session: Session, info: DatasetInfo | None, lang: str) -> str | None:
     """"Stand: <snapshot time> (Live-Quelle <table>)" of a live version; None for files."""
     state = live_state(session, info)
     return analytics.as_of_text(state.as_of, state.relation, lang) if state is not None else None
+
+
+def live_manifest(session: Session, entities: Mapping[str, Mapping]) -> Manifest:
+    """A live manifest from the data page's entries (entity -> ``{"source": {url, table | query},
+    "columns": {...}}``), validated as a manifest file is; relative duckdb:/// paths: the data folder."""
+    return parse_manifest(dict(entities), session.settings.data_dir, LIVE_MANIFEST)
+
+
+def probe_live(session: Session, manifest: Manifest, entity: str) -> tuple[str, dict[str, str], dict[str, str]]:
+    """(the URL as it may be shown, the source columns of ``entity`` with their types, the suggested
+    mapping field -> column): connects read-only and reads no row."""
+    require(session, "import.run")
+    with LiveSource(manifest) as src:
+        return live_preview.check_connection(src), live_preview.columns(src, entity), live_preview.suggest(src, entity)
+
+
+def preview_live(session: Session, manifest: Manifest, entity: str) -> pd.DataFrame:
+    """At most 20 rows of ``entity`` as the mapping makes them (the one place rows are fetched)."""
+    require(session, "import.run")
+    with LiveSource(manifest) as src:
+        return live_preview.preview(src, entity)
 
 
 def register_live(session: Session, manifest: Manifest, *, label: str = "") -> tuple[DatasetInfo | None, LiveCheck]:

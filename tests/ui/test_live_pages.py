@@ -9,15 +9,13 @@ import re
 import pandas as pd
 import pytest
 
-from core.settings import load_settings
 from data.manifest import load_manifest
-from services.bootstrap import ensure_ready
 from sources import live_pool
 from storage.clients import create_client
-from storage.db import connect
 from tests.sources import crm_export
 from tests.sources.conftest import client_db, client_frames  # noqa: F401 - the fixtures
 from tests.ui.apptest import open_page
+from tests.ui.live_support import live_installation
 from usecases import datasets
 from usecases.session import local_session
 
@@ -29,13 +27,7 @@ PAGES = ("overview_page.py", "scorecard_page.py", "kpi_page.py", "lifecycle_page
 def two_clients(tmp_path_factory, client_db):  # noqa: F811 - the imported fixture
     folder = tmp_path_factory.mktemp("live_pages")
     patch = pytest.MonkeyPatch()
-    patch.setenv("COCKPIT_DATA_DIR", str(folder / "var"))
-    patch.setenv("COCKPIT_DEMO", "0")
-    patch.delenv("DATABASE_URL", raising=False)
-    patch.setenv("CRM_DB_URL", client_db.url)
-    settings = load_settings()
-    ensure_ready(settings)
-    engine = connect(settings.database_url)
+    settings, engine = live_installation(folder, client_db.url, patch)
     live = local_session(engine, settings, create_client(engine, "Live"))
     info, check = datasets.register_live(live, load_manifest(
         crm_export.live_manifest(folder / "live.yaml", client_db.schema)))

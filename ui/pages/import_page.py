@@ -15,6 +15,7 @@ from core.i18n import t
 from data.schema import ENTITY_NAMES, load_schema
 from ui import import_steps as steps
 from ui import import_widgets as w
+from ui import live_widgets as lw
 from ui import version_widgets as vw
 from ui.state import context
 from ui.widgets import empty_state, page_link, show_error
@@ -56,6 +57,7 @@ try:
 except CockpitError as exc:
     show_error(exc, lang)
     st.caption(t("import_page.nothing_stored", lang))
+lw.connect_section(session, lang)
 
 st.subheader(t("import_page.versions", lang))
 w.versions(session, lang)

@@ -166,13 +166,14 @@ def run_datasets(args: argparse.Namespace) -> int:
         print(f"{client.name}: version {args.version} restored as version {info.version} ({_counts(info.row_counts)})")
         return 0
     versions = datasets.versions(session.with_client(client))
-    rows = [{"version": d.version, "label": d.label, "created_at": d.created_at.isoformat(), "by": d.created_by,
+    rows = [{"version": d.version, "label": d.label, "kind": d.kind, "created_at": d.created_at.isoformat(), "by": d.created_by,
              "rows": d.row_counts, "rejected": d.rejected_counts,
              "data_completeness": d.quality.get("data_completeness")} for d in versions]
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         for r in rows:
-            print(f"v{r['version']}  {r['created_at'][:19]}  {r['label']}  {_counts(r['rows'])}"
+            print(f"v{r['version']}  {r['created_at'][:19]}  {r['label']}{'  (live)' if r['kind'] == 'live' else ''}  "
+                  f"{_counts(r['rows'])}"
                   + (f"  rejected: {_counts(r['rejected'])}" if r["rejected"] else ""))
     return 0

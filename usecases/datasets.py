@@ -23,6 +23,7 @@ from services.filter_choices import FilterChoices, filter_choices
 from services.importing import import_dataset, register_source
 from data.manifest import parse_manifest
 from sources import live_preview
+from sources.errors import LiveSourceError
 from sources.live import LiveSource
 from sources.live_check import LiveCheck
 from sources.live_pool import LiveVersion
@@ -172,8 +173,19 @@ def commit(session: Session, result: ImportResult, *, mode: str | Mapping[str, s
 
 
 def restore(session: Session, version: int) -> DatasetInfo:
-    """Store a copy of ``version`` as the client's newest version (audited ``dataset.restore``)."""
+    """Store a copy of ``version`` as the client's newest version (audited ``dataset.restore``); a live
+    version is registered again from its manifest (checked on the database, audited ``dataset.live``)."""
     require(session, "import.run")
+    old = current_dataset(session, version)
+    if old is not None and old.live:
+        path = Path(old.source)
+        info, check = register_live(session, parse_manifest(old.manifest, path.parent, path.name),
+                                    label=f"Wiederhergestellt: v{version} ({old.label})"[:200])
+        if info is None:
+            raise LiveSourceError(f"{old.source}: the live source of v{version} no longer passes validation",
+                                  old.source, key="live.restore_invalid", values={"version": version},
+                                  hint=check.describe(limit=5))
+        return info
     with scoped(session):
         return dataset_versions.restore(session.engine, session.settings.dataset_dir, session.client_id, version,
                                         actor=session.actor)

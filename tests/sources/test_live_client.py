@@ -148,3 +148,13 @@ def test_the_command_line_registers_and_runs_a_live_client(tmp_path, client_db):
     (tmp_path / "bad.yaml").write_text(broken, encoding="utf-8")
     bad = _cli(["import", "--client", "Live", "--data", str(tmp_path / "bad.yaml")], env)
     assert bad.returncode == 2 and "orders.columns.revenue" in bad.stderr, bad.stderr
+
+
+def test_restoring_a_live_version_registers_its_manifest_again(engine, live_env, tmp_path, client_db):
+    session, live = _register(engine, "Zurück KG", live_env)
+    files, _ = datasets.import_file(session, crm_export.write_files(client_db.frames, tmp_path / "files"))
+    assert not files.live and files.version == 2
+    again = datasets.restore(session, 1)
+    assert again.version == 3 and again.live and again.manifest == live.manifest
+    assert again.row_counts == live.row_counts and again.label == "Wiederhergestellt: v1 (v1)"
+    assert isinstance(datasets.source(session, datasets.current_dataset(session)), LiveSource)

@@ -28,7 +28,7 @@ from typing import Mapping
 
 import pandas as pd
 
-from core.i18n import Text
+from core.i18n import Text, t
 from reports.columns import ChartKind, Kind
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -148,3 +148,31 @@ class ReportContent:
         out.setdefault("period", self.period)
         out.setdefault("created_at", self.created().isoformat(timespec="seconds"))
         return out
+
+    def provenance(self) -> list[tuple[str, str]]:
+        """Where the figures come from, for the cover, in the report's language: the round, the model,
+        the dataset version, the scorecard, "as of" of a live source, when and by what it was made.
+        Names, not ids (issue 14.8): the ids stay in the hidden ``stamp`` sheet and the PDF's metadata."""
+        s, lang = self.full_stamp(), self.lang
+        label = lambda key: t(f"report.stamp.{key}", lang)  # noqa: E731
+        lines = []
+        if s.get("round"):
+            lines.append((label("round"), s["round"]))
+        if s.get("model_id"):
+            name = (self.maturity.model_name if self.maturity is not None else "") or s["model_id"]
+            lines.append((label("model"), t("report.stamp.model_version", lang, model=name,
+                                            version=s.get("model_version", ""))))
+        if s.get("answers"):
+            lines.append((label("answers"), s["answers"]))
+        if s.get("dataset_version"):
+            text = f"v{s['dataset_version']}" + (f" „{s['dataset_label']}“" if s.get("dataset_label") else "")
+            lines.append((label("dataset"), text))
+        if s.get("as_of"):
+            lines.append((label("as_of"), s["as_of"]))
+        if s.get("scorecard"):
+            name = (self.scorecard.name if self.scorecard is not None else "") or s["scorecard"]
+            lines.append((label("scorecard"), f"{name} · {s.get('scorecard_period', '')}".rstrip(" ·")))
+        created = datetime.fromisoformat(s["created_at"])
+        when = created.strftime("%d.%m.%Y %H:%M" if lang == "de" else "%Y-%m-%d %H:%M")
+        lines.append((label("created"), f"{when} · {s['generator']}"))
+        return lines

@@ -170,8 +170,7 @@ def build_pdf(content: ReportContent, target: Any) -> None:
     facts += _key_figures(content)
     story.append(Table([[Paragraph(f"<b>{escape(k)}</b>", styles["body"]), Paragraph(escape(str(v)), styles["body"])]
                         for k, v in facts], colWidths=[8 * cm, 14 * cm], hAlign="LEFT"))
-    story += [Spacer(1, 1 * cm)] + [Paragraph(escape(f"{k}: {v}"), styles["small"])
-                                    for k, v in content.full_stamp().items()]
+    story += [Spacer(1, 1 * cm)] + [Paragraph(escape(f"{k}: {v}"), styles["small"]) for k, v in content.provenance()]
     maturity = content.maturity
     if maturity is not None:
         story += [PageBreak(), Paragraph(escape(t("report.sheet.maturity", lang)), styles["h1"])]

@@ -111,9 +111,7 @@ def _cover(book: WorkbookBuilder, content: ReportContent, title: str) -> None:
                 figures.append((t(f"report.kpis_{status}", lang), int(counts.get(status, 0)), K.INTEGER))
     if content.alerts is not None:
         figures.append((t("alerts.report.open", lang, period=content.alerts.period), content.alerts.open, K.INTEGER))
-    stamp = content.full_stamp()
-    stamp_lines = [(t("report.stamp", lang) + ": " + key, value) for key, value in stamp.items()]
-    book.add_cover(t("report.sheet.cover", lang), title, lines, figures, stamp_lines)
+    book.add_cover(t("report.sheet.cover", lang), title, lines, figures, content.provenance())
 
 
 def _maturity(book: WorkbookBuilder, content: ReportContent) -> None:

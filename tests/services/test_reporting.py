@@ -238,3 +238,21 @@ def test_risky_texts_never_become_formulas(demo, tmp_path):
     texts = {c.value for ws in book.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
     assert {RISKY["name"], RISKY["segment"], RISKY["region"], RISKY["product"], RISKY["channel"]} <= texts
     assert "@Risiko GmbH" in texts and "=1+1" in {c.value for c in book["KPI Summen je Kanal"]["A"]}
+
+
+def test_the_covers_say_where_the_figures_come_from_in_words_not_ids(built, demo):
+    """Issue 14.8: no 'model_id: crm_default', 'round_id: 1', ISO timestamps on the Excel or PDF cover."""
+    content, book, pdf = built
+    expected = [("Bewertungsrunde", "Workshop 2024"),
+                ("Reifegradmodell", f"{content.maturity.model_name} (Version 1.0)"),
+                ("Datenstand", f"v{demo[3].version} „{demo[3].label}“"),
+                ("Scorecard", f"{content.scorecard.name} · {PERIOD}"),
+                ("Erstellt", f"15.01.2026 08:00 · {content.full_stamp()['generator']}")]
+    assert content.provenance() == expected and content.maturity.model_name not in ("", "crm_default")
+    cover = [tuple(str(v) for v in row if v is not None) for row in book["Deckblatt"].iter_rows(values_only=True)]
+    assert all(line in cover for line in expected)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for label, value in expected:
+        assert f"{label}: {value}" in text
+    for raw in ("model_id", "round_id", "created_at", "dataset_version", "2026-01-15T08:00:00"):
+        assert raw not in text and not any(raw in cell for line in cover for cell in line), raw

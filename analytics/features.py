@@ -5,6 +5,10 @@ the canonical relations of a ``sources.Source``, counting only events strictly b
 customer's own reference date, so a label that lies at that date (the churn, the answer to the
 last contact) is never seen by its features. Events without a date are left out for the same
 reason. ``label_table`` decides the reference date and the label per target (docs/analytics.md).
+
+Counts are turned into rates per month the customer was observed (from ``created_at`` to the
+reference date): a churned customer is watched up to the churn, a staying one up to today, so raw
+counts would partly measure the length of that window instead of the customer (exposure leakage).
 """
 from __future__ import annotations
 
@@ -23,6 +27,9 @@ MAX_LEVELS = 50          # a kept text column with more values keeps the 50 most
 NUMERIC_SHARE = 0.95     # a kept column is numeric when this share of its filled cells parses as a number
 COMPLAINT_WORDS = ("complain", "beschwer", "reklam")
 SourceLike = Source | Mapping[str, pd.DataFrame | Path]
+COUNTS = ("orders", "orders_last_year", "revenue", "tickets", "complaints", "contacts", "responses")
+MONTH_DAYS = 30.4375
+HORIZON_DAYS = 180       # churn with dates: who, still a customer then, churns in the last 180 days
 
 # (entity, date column, SQL aggregates over the events before the reference date r.ref)
 BEHAVIOUR = (
@@ -104,7 +111,8 @@ def _category(column: pd.Series) -> pd.Series:
 
 
 def behaviour(source: SourceLike, refs: pd.DataFrame, present: set[str]) -> pd.DataFrame:
-    """Per customer (``refs``: customer_id, ref) the behaviour aggregates before ``ref``."""
+    """Per customer (``refs``: customer_id, ref, optionally created) the behaviour before ``ref``;
+    with ``created`` the counts become rates per observed month (``<count>_per_month``)."""
     src = as_source(source)
     out = pd.DataFrame({"customer_id": refs["customer_id"].astype("string")})
     with src.open(only=present & {e for e, _, _ in BEHAVIOUR}, typed=True) as q:
@@ -120,19 +128,32 @@ def behaviour(source: SourceLike, refs: pd.DataFrame, present: set[str]) -> pd.D
                 GROUP BY r.customer_id, r.ref""")
             part["customer_id"] = part["customer_id"].astype("string")
             out = out.merge(part, on="customer_id", how="left")
-            counts = [n for n in aggregates if n in ("orders", "orders_last_year", "revenue", "tickets",
-                                                     "complaints", "contacts", "responses")]
+            counts = [n for n in aggregates if n in COUNTS]
             out[counts] = out[counts].fillna(0)
     features = out.drop(columns="customer_id").astype("float64")
+    if "created" in refs:
+        features = per_month(features, refs["ref"], refs["created"])
     return features.loc[:, features.notna().any()]
+
+
+def per_month(features: pd.DataFrame, refs: pd.Series, created: pd.Series) -> pd.DataFrame:
+    """Counts divided by the months observed (at least one; the last-year count by at most 12);
+    a customer without a creation date keeps no rate (empty, which the model takes as unknown)."""
+    days = (pd.to_datetime(refs) - pd.to_datetime(created)).dt.days.to_numpy(dtype="float64")
+    months = np.clip(days / MONTH_DAYS, 1.0, None)
+    out = features.copy()
+    for name in [n for n in COUNTS if n in out]:
+        window = np.minimum(months, 12.0) if name == "orders_last_year" else months
+        out[name] = out[name].to_numpy() / window
+    return out.rename(columns={n: f"{n}_per_month" for n in COUNTS if n in out})
 
 
 def label_table(customers: pd.DataFrame, as_of: pd.Timestamp, target: str,
                 source: SourceLike, present: set[str]) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     """(customers kept, their label 0/1, their reference date) for ``churn`` or ``response``.
 
-    churn: the customer's ``churned`` (empty counts as not churned); reference date its
-    ``churned_at`` when churned and dated, else the data's last day. response: whether the
+    churn: the customer's ``churned`` (empty counts as not churned); with churn dates a time
+    split (``time_split``), without them every customer at the data's last day. response: whether the
     customer answered their last dated campaign contact; reference date that contact's date."""
     if target == "churn":
         if "churned" not in customers or customers["churned"].isna().all():
@@ -140,7 +161,9 @@ def label_table(customers: pd.DataFrame, as_of: pd.Timestamp, target: str,
                              hint="map the churn column (yes/no) as churned")
         label = customers["churned"].astype("boolean").fillna(False).astype("int64")
         churned_at = pd.to_datetime(customers.get("churned_at", pd.Series(pd.NaT, index=customers.index)))
-        refs = churned_at.where(label.eq(1) & churned_at.notna(), as_of).astype("datetime64[us]")
+        if churned_at[label.eq(1)].notna().any():
+            return time_split(customers, label, churned_at, as_of)
+        refs = pd.Series(as_of, index=customers.index).astype("datetime64[us]")
         return customers, label, refs
     if target != "response":
         raise InputError(f"unknown target {target!r}", [Problem("target", target)], hint="churn or response")
@@ -161,6 +184,21 @@ def label_table(customers: pd.DataFrame, as_of: pd.Timestamp, target: str,
             pd.to_datetime(kept["ref"]).astype("datetime64[us]"))
 
 
+def time_split(customers: pd.DataFrame, label: pd.Series, churned_at: pd.Series,
+               as_of: pd.Timestamp) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """Churn with dates: everyone is seen at one cut-off ``HORIZON_DAYS`` before the data's last
+    day; the customers still there then (created before it, not churned before it) are kept and
+    the label is "churned after the cut-off". One common reference date, so no customer's window
+    ends at their own churn (a churned customer without a date cannot be placed and is left out)."""
+    cut = as_of - pd.Timedelta(days=HORIZON_DAYS)
+    created = pd.to_datetime(customers.get("created_at", pd.Series(pd.NaT, index=customers.index)))
+    placed = label.eq(0) | churned_at.notna()
+    alive = placed & ~(created >= cut) & ~(churned_at < cut)
+    kept = customers[alive]
+    refs = pd.Series(cut, index=kept.index).astype("datetime64[us]")
+    return kept, label[alive], refs  # a kept churner churned after the cut-off
+
+
 def feature_table(source: SourceLike, target: str) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """(customers with their segment fields, features, labels) for ``target``."""
     customers, as_of, present = read_customers(source)
@@ -169,7 +207,10 @@ def feature_table(source: SourceLike, target: str) -> tuple[pd.DataFrame, pd.Dat
     refs = refs.reset_index(drop=True)
     exclude = ("lifecycle_stage",) if target == "churn" else ()  # a stage "lost" is the churn itself
     attrs = attributes(customers, refs, exclude)
-    acts = behaviour(source, pd.DataFrame({"customer_id": customers["customer_id"], "ref": refs}), present)
+    frame = pd.DataFrame({"customer_id": customers["customer_id"], "ref": refs})
+    if "created_at" in customers and customers["created_at"].notna().any():
+        frame["created"] = pd.to_datetime(customers["created_at"]).astype("datetime64[us]")
+    acts = behaviour(source, frame, present)
     features = pd.concat([attrs.reset_index(drop=True), acts.reset_index(drop=True)], axis=1)
     if features.shape[1] == 0:
         raise InputError("no feature to learn from", [Problem("customers", "no attribute, kept column or behaviour")],

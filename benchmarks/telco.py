@@ -1,7 +1,7 @@
 """A telco-shaped churn export (the columns of IBM's public "Telco Customer Churn" sample), generated.
 
-The public CSV could not be fetched here in a few calls (no network but package registries), so
-this generator writes a table of the same shape with relations of the kind reported for it:
+The real public CSV is mapped by ``telco_manifest.yaml`` (``python -m benchmarks.telco FOLDER``
+copies it next to the CSV in FOLDER); for tests this generator writes a table of the same shape with relations of the kind reported for it:
 month-to-month contracts, short tenure, fibre internet, electronic-check payment and high monthly
 charges raise churn; partners, dependents and long contracts lower it; gender does nothing; plus
 a customer-level random effect so the table is noisy (about 26 % churners, like the original).
@@ -17,6 +17,7 @@ import pandas as pd
 
 KEEP = ["gender", "SeniorCitizen", "Partner", "Dependents", "tenure", "PhoneService", "InternetService",
         "Contract", "PaperlessBilling", "PaymentMethod", "MonthlyCharges", "TotalCharges"]
+SERVICES = ["OnlineSecurity", "OnlineBackup", "DeviceProtection", "TechSupport", "StreamingTV", "StreamingMovies"]
 MANIFEST = """customers:
   file: telco.csv
   columns: {customer_id: customerID, churned: Churn}
@@ -42,14 +43,28 @@ def generate(n: int, seed: int = 11) -> pd.DataFrame:
     churn = rng.random(n) < 1 / (1 + np.exp(-logit))
     total = (monthly * tenure * rng.uniform(0.95, 1.05, n)).round(2)
     yes = np.array(["No", "Yes"])
+    phone = rng.random(n) < 0.9
+    services = {name: np.where(internet == "No", "No internet service", yes[(rng.random(n) < 0.4).astype(int)])
+                for name in SERVICES}
+    lines = np.where(phone, yes[(rng.random(n) < 0.45).astype(int)], "No phone service")
     return pd.DataFrame({
         "customerID": [f"{i:04d}-{c}" for i, c in zip(range(n), rng.choice(list("ABCDEFGHJKLMNPQRSTUVWXYZ"), n))],
         "gender": rng.choice(["Female", "Male"], n), "SeniorCitizen": senior.astype(int),
         "Partner": yes[partner.astype(int)], "Dependents": yes[dependents.astype(int)], "tenure": tenure,
-        "PhoneService": yes[(rng.random(n) < 0.9).astype(int)], "InternetService": internet,
+        "PhoneService": yes[phone.astype(int)], "MultipleLines": lines, "InternetService": internet, **services,
         "Contract": contract, "PaperlessBilling": yes[paperless.astype(int)], "PaymentMethod": payment,
         "MonthlyCharges": monthly, "TotalCharges": np.where(tenure == 0, " ", total.astype(str)),
         "Churn": yes[churn.astype(int)]})
+
+
+REAL_MANIFEST = Path(__file__).with_name("telco_manifest.yaml")
+
+
+def place_manifest(folder: Path) -> Path:
+    """Copy the real table's manifest into ``folder`` (where the downloaded CSV lies)."""
+    target = Path(folder) / "manifest.yaml"
+    target.write_text(REAL_MANIFEST.read_text(encoding="utf-8"), encoding="utf-8")
+    return target
 
 
 def write(folder: Path, n: int, seed: int = 11) -> Path:
@@ -58,3 +73,9 @@ def write(folder: Path, n: int, seed: int = 11) -> Path:
     generate(n, seed).to_csv(folder / "telco.csv", index=False)
     (folder / "manifest.yaml").write_text(MANIFEST, encoding="utf-8")
     return folder / "manifest.yaml"
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(place_manifest(Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/telco")))

@@ -6,6 +6,8 @@ from analytics.features import feature_table
 from core.errors import InputError
 
 DAY = pd.Timestamp("2025-06-01")
+LAST = pd.Timestamp("2025-09-01")           # the data's last day (b's order)
+CUT = LAST - pd.Timedelta(days=180)        # churn has dates: everyone is seen at this cut-off
 
 
 def frames():
@@ -16,10 +18,10 @@ def frames():
         "lifecycle_stage": ["lost", "active", "active"], "plan_fee": ["19,90", "29,90", "9,90"]})
     orders = pd.DataFrame({
         "order_id": ["1", "2", "3", "4"], "customer_id": ["a", "a", "a", "b"], "channel": "web", "product": "p",
-        "order_date": [DAY - pd.Timedelta(days=10), DAY, DAY + pd.Timedelta(days=5), pd.Timestamp("2025-09-01")],
+        "order_date": [CUT - pd.Timedelta(days=10), CUT, CUT + pd.Timedelta(days=5), LAST],
         "revenue": [100.0, 1000.0, 10000.0, 50.0]})
     tickets = pd.DataFrame({"ticket_id": ["t1", "t2", "t3"], "customer_id": ["a", "a", "c"],
-                            "opened_at": [DAY - pd.Timedelta(days=3), DAY + pd.Timedelta(days=1), DAY],
+                            "opened_at": [CUT - pd.Timedelta(days=3), CUT + pd.Timedelta(days=1), CUT],
                             "type": ["Beschwerde", "complaint", "question"]})
     return {"customers": customers, "orders": orders, "service_tickets": tickets}
 
@@ -27,12 +29,15 @@ def frames():
 def test_only_events_strictly_before_the_reference_date_count():
     customers, features, label = feature_table(frames(), "churn")
     row = dict(zip(customers["customer_id"], features.to_dict("records")))
-    # a churned on DAY: the order of DAY itself and the ones after it are the churn's future
-    assert row["a"]["orders"] == 1 and row["a"]["revenue"] == 100.0
+    # a churned on DAY, after the cut-off: the order of CUT itself and the later ones are the future
+    months_a = (CUT - pd.Timestamp("2024-01-01")).days / 30.4375
+    assert row["a"]["orders_per_month"] == pytest.approx(1 / months_a)
+    assert row["a"]["revenue_per_month"] == pytest.approx(100.0 / months_a)
+    assert row["a"]["orders_last_year_per_month"] == pytest.approx(1 / 12)
     assert row["a"]["days_since_order"] == 10
-    assert row["a"]["complaints"] == 1 and row["a"]["tickets"] == 1
-    # b and c are scored at the data's last day (2025-09-01): b's order of that day is not seen
-    assert row["b"]["orders"] == 0
+    assert row["a"]["complaints_per_month"] == row["a"]["tickets_per_month"] == pytest.approx(1 / months_a)
+    # b and c are seen at the same cut-off: b's order of the last day is not seen
+    assert row["b"]["orders_per_month"] == 0
     assert list(label) == [1, 0, 0]
 
 
@@ -41,9 +46,20 @@ def test_kept_columns_become_features_and_the_churn_stage_does_not():
     assert features["plan_fee"].tolist() == [19.9, 29.9, 9.9]  # a German decimal comma kept as a number
     assert "lifecycle_stage" not in features  # "lost" is the churn itself
     assert str(features["segment"].dtype) == "category"
-    assert features["tenure_days"].tolist() == [(DAY - pd.Timestamp("2024-01-01")).days,
-                                                (pd.Timestamp("2025-09-01") - pd.Timestamp("2024-06-01")).days,
-                                                (pd.Timestamp("2025-09-01") - pd.Timestamp("2024-03-01")).days]
+    assert features["tenure_days"].tolist() == [(CUT - pd.Timestamp(d)).days
+                                                for d in ("2024-01-01", "2024-06-01", "2024-03-01")]
+
+
+def test_churn_with_dates_keeps_who_was_still_there_at_the_cut_off():
+    data = frames()
+    extra = pd.DataFrame({"customer_id": ["gone", "late"], "segment": "x", "lifecycle_stage": "active",
+                          "created_at": [pd.Timestamp("2024-01-01"), CUT + pd.Timedelta(days=30)],
+                          "churned": [True, False], "churned_at": [CUT - pd.Timedelta(days=1), pd.NaT],
+                          "plan_fee": "1"})
+    data["customers"] = pd.concat([data["customers"], extra], ignore_index=True)
+    customers, _, label = feature_table(data, "churn")
+    # "gone" churned before the cut-off, "late" came after it: neither can be asked "will churn?"
+    assert customers["customer_id"].tolist() == ["a", "b", "c"] and list(label) == [1, 0, 0]
 
 
 def test_response_label_is_the_last_contact_and_its_own_answer_is_not_a_feature():
@@ -53,7 +69,22 @@ def test_response_label_is_the_last_contact_and_its_own_answer_is_not_a_feature(
         "contacted_at": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-03-01"])})
     customers, features, label = feature_table(data, "response")
     assert customers["customer_id"].tolist() == ["a", "b"] and list(label) == [0, 1]
-    assert features["contacts"].tolist() == [1, 0] and features["responses"].tolist() == [1, 0]
+    assert features["contacts_per_month"].gt(0).tolist() == [True, False]
+    assert features["responses_per_month"].tolist() == features["contacts_per_month"].tolist()
+
+
+def test_counts_are_rates_per_observed_month_so_a_longer_window_does_not_count_more():
+    # same habit (one order a month), watched 6 and 18 months: the raw counts differ, the rates do not
+    customers = pd.DataFrame({"customer_id": ["short", "long"], "segment": ["x", "x"],
+                              "created_at": [DAY - pd.DateOffset(months=6), DAY - pd.DateOffset(months=18)],
+                              "churned": [False, False]})
+    orders = pd.DataFrame({"order_id": [f"o{i}" for i in range(24)], "customer_id": ["short"] * 6 + ["long"] * 18,
+                           "channel": "web", "product": "p", "revenue": 10.0,
+                           "order_date": [DAY - pd.DateOffset(months=m) + pd.Timedelta(days=1) for m in
+                                          list(range(1, 7)) + list(range(1, 19))]})
+    _, features, _ = feature_table({"customers": customers, "orders": orders}, "churn")
+    assert "orders" not in features
+    assert features["orders_per_month"].tolist() == pytest.approx([1.0, 1.0], rel=0.03)
 
 
 @pytest.mark.parametrize("change, message", [

@@ -25,7 +25,7 @@ def test_every_customer_gets_one_out_of_fold_score_and_the_auc_is_theirs(churn):
 
 def test_drivers_name_the_causes_first(churn):
     top = churn.drivers["feature"].head(2).tolist()
-    assert "days_since_order" in top and ({"complaints", "tickets"} & set(top))  # every ticket is a complaint here
+    assert "days_since_order" in top and ({"complaints_per_month", "tickets_per_month"} & set(top))  # every ticket is a complaint
     noise = churn.drivers.set_index("feature").loc[["contract", "segment"], "importance"]
     assert (noise < churn.drivers["importance"].iloc[1] / 3).all()
 

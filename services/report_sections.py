@@ -38,6 +38,14 @@ def label(name: str) -> Text | str:
     return Text(t(key, "de"), t(key, "en")) if key in keys() else name
 
 
+def named(values: pd.Series, lang: str, prefix: str = "charts.label") -> pd.Series:
+    """Ids as people read them (``email`` -> "E-Mail", ``campaign_contacts`` -> "Kampagnenkontakte"):
+    ``<prefix>.<id>`` where the table has it, else the value itself (issue 14.8)."""
+    known = keys()
+    return values.astype("string").map(lambda v: t(f"{prefix}.{v}", lang) if f"{prefix}.{v}" in known else v,
+                                        na_action="ignore").astype("string")
+
+
 def _text(key: str, **values: object) -> Text:
     return Text(t(key, "de", **values), t(key, "en", **values))
 
@@ -137,7 +145,7 @@ def kpi_figures(table: pd.DataFrame, by_channel: pd.DataFrame, period: Period, l
     if len(by_channel):
         wide = by_channel.pivot(index="channel", columns="kpi", values="value")
         wide = wide[[k for k in units if k in wide.columns]].rename_axis(columns=None).reset_index()
-        wide["channel"] = wide["channel"].astype("string")
+        wide["channel"] = named(wide["channel"], lang)
         figures += _unit_figures(wide, "channel", units, names, "reporting.per.channel", 1)
     return tuple(figures)
 
@@ -148,6 +156,9 @@ def lifecycle_figures(source, period: Period, lang: str) -> tuple[Figure, ...]:
     steps = funnel(source, within)
     steps["step"] = steps["step"].map(lambda s: t(f"charts.label.{s}", lang)).astype("string")
     economics, clv = channel_economics(source, within), lifetime_value(source, until)
+    for frame in (economics, clv):
+        for column in {"channel", "acquisition_channel"} & set(frame.columns):
+            frame[column] = named(frame[column], lang)
 
     def figure(key: str, frame: pd.DataFrame, chart: ChartKind, values: tuple[str, ...]) -> Figure:
         return Figure(_text(key), frame, chart, values=values, labels={c: label(c) for c in frame.columns},
@@ -158,10 +169,11 @@ def lifecycle_figures(source, period: Period, lang: str) -> tuple[Figure, ...]:
             figure("lifecycle.clv.title", clv, ChartKind.COLUMN, ("mean", "median")))
 
 
-def quality_figure(summary: Mapping | None) -> Figure | None:
+def quality_figure(summary: Mapping | None, lang: str = "de") -> Figure | None:
     if not summary or not summary.get("entities"):
         return None
-    frame = completeness_frame(dict(summary)).astype({"entity": "string"})
+    frame = completeness_frame(dict(summary))
+    frame["entity"] = named(frame["entity"], lang, "views.entity")
     return Figure(_text("reporting.data_quality"), frame, ChartKind.BAR, values=("completeness",),
                   kinds={"completeness": Kind.PERCENT, "rows": Kind.INTEGER, "duplicate_keys": Kind.INTEGER,
                          "implausible": Kind.INTEGER},

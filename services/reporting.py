@@ -101,7 +101,7 @@ def content_for_client(engine: Engine, settings: Settings, client_id: int, perio
             stamp["scorecard_version"] = f"client v{scorecard_version}"
     raw = tuple(load_frames(settings.dataset_dir, info).items()) if include_raw and info is not None else ()
     return ReportContent(client=client.name, period=p.label, lang=lang, created_at=created_at, stamp=stamp,
-                         maturity=maturity, data_quality=quality_figure(info.quality if info else None),
+                         maturity=maturity, data_quality=quality_figure(info.quality if info else None, lang),
                          raw=raw, alerts=alerts if info is not None else None, **sections)
 
 
@@ -148,7 +148,7 @@ def content_from_files(data_path: str | Path | None = None, model_path: str | Pa
         label_ = Period.parse(period).label
     name = client or (Path(data_path).stem if data_path is not None else Path(answers_path).stem)
     return ReportContent(client=name, period=label_, lang=lang, created_at=created_at, stamp=stamp, maturity=maturity,
-                         data_quality=quality_figure(quality), raw=raw, **sections)
+                         data_quality=quality_figure(quality, lang), raw=raw, **sections)
 
 
 def board(content: ReportContent) -> ReportContent:

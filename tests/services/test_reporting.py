@@ -171,8 +171,9 @@ def test_kpi_tables_match_the_engine(built, demo):
     by_channel = compute(dataset_paths(settings.dataset_dir, info), ["revenue"], by=("channel",),
                          filters=Filters(start=date(2025, 10, 1), end=date(2026, 1, 1)))
     shown = _cells(book["KPI Summen je Kanal"], 2, "Umsatz")
-    assert {k: c.value for k, c in shown.items() if c.value is not None} == pytest.approx(
-        dict(zip(by_channel["channel"], by_channel["value"])))
+    channel_names = {"field_service": "Außendienst", "phone": "Telefon", "store": "Filiale", "web": "Web"}
+    assert {k: c.value for k, c in shown.items() if c.value is not None} == pytest.approx(  # names, not ids (14.8)
+        {channel_names[c]: v for c, v in zip(by_channel["channel"], by_channel["value"])})
 
 
 def test_lifecycle_and_quality_sheets(built, demo):
@@ -183,8 +184,9 @@ def test_lifecycle_and_quality_sheets(built, demo):
     assert len(ws._charts) == 3
     quality = book["Datenqualität"]
     rows = _cells(quality, 2, "Vollständigkeit")
-    assert rows["customers"].value == pytest.approx(demo[3].quality["entities"]["customers"]["completeness"])
-    assert rows["customers"].number_format == "0.0%"
+    assert rows["Kunden"].value == pytest.approx(demo[3].quality["entities"]["customers"]["completeness"])
+    assert rows["Kunden"].number_format == "0.0%" and "campaign_contacts" not in rows  # names, not ids (14.8)
+    assert "Kampagnenkontakte" in rows
 
 
 @pytest.mark.parametrize("period, message", [("2030-Q1", "no data for period 2030-Q1"), ("2025-Q5", "not a period")])

@@ -105,8 +105,9 @@ def numbers(values: pd.Series, decimal: str, thousands: str | None) -> np.ndarra
         expr, params = "REPLACE(v, ?, '')", [thousands]
     if decimal == ",":
         expr = f"REPLACE({expr}, ',', '.')"
-    expr = (f"CASE WHEN strpos(v, '_') = 0 AND trim(v, ' \t\n\r\f\v') = v "
-            f"THEN NULLIF(TRY_CAST({expr} AS DOUBLE), 'NaN'::DOUBLE) END")
+    # NaN and 1_000 are numbers to DuckDB, not to the pandas parser: those go to it. Blanks around
+    # the number are skipped by both (the pandas way trims first)
+    expr = f"CASE WHEN strpos(v, '_') = 0 THEN NULLIF(TRY_CAST({expr} AS DOUBLE), 'NaN'::DOUBLE) END"
     return _run(values, expr, params).to_numpy(zero_copy_only=False).astype("float64")
 
 

@@ -91,7 +91,7 @@ def _history(ctx, rnd: Round, lang: str) -> None:
     shown = pd.DataFrame({t("assessment.page.col.round", lang): hist["round"],
                           t("assessment.page.col.held_on", lang): hist["held_on"].map(lambda d: day(d, lang)),
                           t("assessment.page.index", lang): hist["maturity_index"].map(lambda v: number(v, lang, 2)),
-                          t("assessment.page.staged", lang): hist["staged_level"].astype("string")})
+                          t("assessment.page.staged", lang): hist["staged_level"].map(lambda v: number(v, lang, 0))})
     for g in model.top_groups:
         shown[g.name.get(lang)] = hist[g.id].map(lambda v: number(v, lang, 1))
     st.dataframe(shown.set_index(shown.columns[0]).T, width="stretch")

@@ -111,3 +111,13 @@ def test_a_german_page_shows_a_refused_round_in_german(empty_env):
     shown = "\n".join(e.value for e in at.error)
     assert "Eine Runde braucht einen Namen." in shown and "„Workshop März 2025“" in shown
     assert "needs a name" not in shown and "e.g." not in shown
+
+
+def test_the_history_table_shows_levels_as_whole_numbers(demo_env):
+    """Issue 14.9: 'Reifegradstufe 1' in the comparison with earlier rounds, never '1.0' or 'None'."""
+    engine, client, rounds = _demo()
+    at = open_page("assessment_page.py", lang="de")
+    at.selectbox(key="round").set_value(rounds["Workshop 2025"].id).run()
+    history = next(d.value for d in at.dataframe if "Reifegradstufe" in d.value.index)
+    levels = history.loc["Reifegradstufe"].tolist()
+    assert len(levels) == 2 and all(v.isdigit() or v == "–" for v in levels), levels

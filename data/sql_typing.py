@@ -1,8 +1,8 @@
 """Parsing many distinct texts in DuckDB (issue 15): one ``TRY_STRPTIME`` / ``TRY_CAST`` per column.
 
-``data.typing`` types each distinct value of a column once. When a column has many distinct
-values (timestamps, amounts: up to one per row) it hands them to DuckDB here in one query, with
-the format decided once for the column - the decimal comma and thousands separator from the first
+``data.typing`` types each distinct value of a column once. A column of mostly distinct values
+(timestamps, amounts: ``mostly_distinct``) it hands to DuckDB row by row, and 20,000 distinct
+values or more found that way too, in one query, with the format decided once for the column - the decimal comma and thousands separator from the first
 values in row order, the date format(s) from a sample (``choose_formats``) - instead of trying
 every format on every value. What DuckDB leaves empty goes back to the pandas parsers, so the
 typed values and the failures are those of the pandas path.

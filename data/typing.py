@@ -2,8 +2,10 @@
 
 Numbers with decimal comma or point (the format detected per column), ISO and German dates,
 yes/no words from the entity's ``outcome_words``. Each distinct value is parsed once (exports
-repeat few values). Used by ``data.mapping``; a value that cannot be typed becomes ``NA`` and the
-mapper reports it.
+repeat few values); a number or date column of mostly distinct values (or 20,000 distinct values
+and more) is parsed in DuckDB in the format decided once for the column (``data.sql_typing``),
+what DuckDB leaves open here. Used by ``data.mapping``; a value that cannot be typed becomes ``NA``
+and the mapper reports it.
 """
 from __future__ import annotations
 

@@ -29,8 +29,8 @@ ACTIONS = (
     "client.create", "assessment.view", "assessment.run", "assessment.vote", "import.run", "scorecard.view",
     "scorecard.edit", "report.export", "audit.view", "user.manage", "settings.edit", "alert.acknowledge",
 )
-PAGES = ("overview", "scorecard", "kpis", "lifecycle", "assessment", "workshop", "vote", "import", "reports",
-         "settings")
+PAGES = ("overview", "scorecard", "kpis", "lifecycle", "analytics", "assessment", "workshop", "vote", "import",
+         "reports", "settings")
 
 
 @dataclass(frozen=True)

@@ -53,8 +53,9 @@ def show(target: str) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader(t("analytics.drivers", lang))
-        st.markdown("\n".join(f"- {t('analytics.driver', lang, feature=feature(d.feature), drop=number(d.importance * 100, lang, 1))}"
-                              for d in result.drivers.head(5).itertuples()))
+        lines = [t("analytics.driver", lang, feature=feature(d.feature), drop=number(d.importance * 100, lang, 1))
+                 for d in result.drivers.head(5).itertuples()]
+        st.markdown("\n".join(f"- {line}" for line in lines))
         st.caption(t("analytics.drivers_note", lang))
     with right:
         st.subheader(t("analytics.calibration", lang))
@@ -72,6 +73,7 @@ def show(target: str) -> None:
                        "text/csv", key=f"an_dl_{target}")
 
 
-for tab, target in zip(st.tabs([t(f"analytics.target.{x}", lang) for x in ("churn", "response")]), ("churn", "response")):
+TARGETS = ("churn", "response")
+for tab, target in zip(st.tabs([t(f"analytics.target.{x}", lang) for x in TARGETS]), TARGETS):
     with tab:
         show(target)

@@ -1,0 +1,31 @@
+"""Churn risk and campaign response of the client's current data: the analytics page.
+
+Each answer (``analytics.propensity.predict``: out-of-fold scores, quality, drivers, risk by
+segment) is kept per (database, client, dataset version, target): a new import is a new key, a
+rerun or a second user does not fit the models again.
+"""
+from __future__ import annotations
+
+from analytics.propensity import TARGETS, Propensity, predict
+from core.cells import csv_text
+from storage.datasets import DatasetInfo
+from usecases import datasets
+from usecases.caching import cache
+from usecases.session import Session, require
+
+_PROPENSITY = cache("propensity", maxsize=16)
+TOP = 500  # customers in the download of the highest risk
+
+
+def propensity(session: Session, info: DatasetInfo, target: str) -> Propensity:
+    """Scores and honest quality for ``target`` (churn or response) on the client's current data."""
+    require(session, "scorecard.view")
+    if target not in TARGETS:
+        raise ValueError(f"unknown target {target!r}")
+    key = (session.settings.database_url, session.client_id, info.version, "propensity", target)
+    return _PROPENSITY.get(key, lambda: predict(datasets.source(session, info), target))
+
+
+def top_csv(result: Propensity, n: int = TOP) -> bytes:
+    """The ``n`` customers with the highest score as CSV (texts neutralised for spreadsheets)."""
+    return csv_text(result.top(n).drop(columns="label")).encode("utf-8")

@@ -28,7 +28,7 @@ PAGES = {
         ("ui/pages/scorecard_page.py", "nav.scorecard", ":material/speed:", "scorecard"),
         ("ui/pages/kpi_page.py", "nav.kpis", ":material/query_stats:", "kpis"),
         ("ui/pages/lifecycle_page.py", "nav.lifecycle", ":material/autorenew:", "lifecycle"),
-        ("ui/pages/analytics_page.py", "analytics.nav", ":material/psychology:", "analytics"),
+        ("ui/pages/analytics_page.py", "nav.analytics", ":material/psychology:", "analytics"),
     ],
     "assessment": [
         ("ui/pages/assessment_page.py", "nav.assessment", ":material/stairs:", "assessment"),

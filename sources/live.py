@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -41,6 +42,7 @@ TIMEOUT_ENV = "COCKPIT_LIVE_TIMEOUT_S"
 LOG_ENV = "COCKPIT_SQL_LOG"
 _CACHE: OrderedDict[tuple[str, str, str], pd.DataFrame] = OrderedDict()  # (source, snapshot, sql) -> answer
 CACHE_SIZE = 256
+_CACHE_LOCK = threading.Lock()
 WRITES = (exp.Insert, exp.Update, exp.Delete, exp.Merge, exp.Create, exp.Drop, exp.Alter, exp.Command)
 
 
@@ -176,9 +178,10 @@ class LiveSource(Source):
     def fetch(self, sql_text: str, where: str) -> pd.DataFrame:
         """One statement already in the database's dialect; the answer as a frame (logged)."""
         key = (self.shown, self.snapshot_key, sql_text)
-        if self.snapshot_key and key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key].copy()
+        with _CACHE_LOCK:  # the app's threads share the pooled sources and this cache
+            if self.snapshot_key and key in _CACHE:
+                _CACHE.move_to_end(key)
+                return _CACHE[key].copy()
         started = time.perf_counter()
         try:
             names, rows = self.backend.execute(sql_text)
@@ -192,9 +195,10 @@ class LiveSource(Source):
         _log(self.shown, sql_text, len(rows), len(names), time.perf_counter() - started)
         frame = _frame(names, rows)
         if self.snapshot_key:
-            _CACHE[key] = frame.copy()
-            while len(_CACHE) > CACHE_SIZE:
-                _CACHE.popitem(last=False)
+            with _CACHE_LOCK:
+                _CACHE[key] = frame.copy()
+                while len(_CACHE) > CACHE_SIZE:
+                    _CACHE.popitem(last=False)
         return frame
 
     def run(self, sql: str, params: Mapping[str, object] | None = None, where: str = "") -> pd.DataFrame:

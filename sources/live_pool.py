@@ -51,7 +51,8 @@ class LiveVersion:
 
 
 _POOL: dict[Hashable, LiveVersion] = {}
-_LOCK = threading.Lock()
+_LOCK = threading.Lock()  # guards the pool and the per-version locks
+_LOCKS: dict[Hashable, threading.Lock] = {}
 
 
 def marker_setting() -> float:
@@ -78,9 +79,12 @@ def keep(key: Hashable, source: LiveSource, check: LiveCheck) -> None:
 
 def live_version(key: Hashable, manifest_yaml: str, manifest_path: str | Path) -> LiveVersion:
     """The open source of the version ``key`` (database, client, version; opened and checked on
-    first use), its marker fresh within ``marker_setting()`` seconds."""
+    first use), its marker fresh within ``marker_setting()`` seconds. One opening and one marker
+    read at a time per version (the probe is a handful of counts); other versions do not wait."""
     every = marker_setting()
-    with _LOCK:  # one opening and one marker read at a time (the probe is a handful of counts)
+    with _LOCK:
+        lock = _LOCKS.setdefault(key, threading.Lock())
+    with lock:
         entry = _POOL.get(key)
         if entry is None:
             path = Path(manifest_path)
@@ -103,3 +107,4 @@ def close_all() -> None:
         for entry in _POOL.values():
             entry.source.close()
         _POOL.clear()
+        _LOCKS.clear()

@@ -10,9 +10,11 @@ import os
 import subprocess
 import sys
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import psycopg
 import pytest
 
@@ -158,3 +160,17 @@ def test_restoring_a_live_version_registers_its_manifest_again(engine, live_env,
     assert again.version == 3 and again.live and again.manifest == live.manifest
     assert again.row_counts == live.row_counts and again.label == "Wiederhergestellt: v1 (v1)"
     assert isinstance(datasets.source(session, datasets.current_dataset(session)), LiveSource)
+
+
+def test_threads_of_the_app_share_one_live_source(engine, live_env):
+    """Streamlit answers each browser session in a thread of its own: they share the pooled source
+    (one database session, one statement at a time) and get what one thread alone gets."""
+    session, info = _register(engine, "Parallel GmbH", live_env)
+    questions = [(("revenue",), ("channel",)), (("win_rate",), ()), (("nps", "csat"), ()), (("churn_rate",), ("segment",))]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda q: analysis.kpi_table(session, info, q[0], q[1], "month"), questions))
+    _KPIS.clear()
+    alone = [analysis.kpi_table(session, info, ids, by, "month") for ids, by in questions]
+    for a, b in zip(together, alone):
+        pd.testing.assert_frame_equal(a, b)
+        assert len(a) > 10

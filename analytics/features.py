@@ -203,6 +203,31 @@ def feature_table(source: SourceLike, target: str) -> tuple[pd.DataFrame, pd.Dat
     """(customers with their segment fields, features, labels) for ``target``."""
     customers, as_of, present = read_customers(source)
     customers, label, refs = label_table(customers, as_of, target, source, present)
+    customers, features = build(source, customers, refs, present, target)
+    return customers, features, label.to_numpy()
+
+
+def current_table(source: SourceLike, columns: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Churn with dates (a time split): the customers not churned today, their features at the data's
+    last day in the columns (and categories) of ``columns``, to be scored by a model of the split;
+    None without churn dates (the out-of-fold scores are then already today's)."""
+    customers, as_of, present = read_customers(source)
+    churned = customers["churned"].astype("boolean").fillna(False) if "churned" in customers else None
+    dated = customers.get("churned_at", pd.Series(pd.NaT, index=customers.index))
+    if churned is None or not pd.to_datetime(dated)[churned].notna().any():
+        return None
+    stay = customers[~churned].reset_index(drop=True)
+    refs = pd.Series(as_of, index=stay.index).astype("datetime64[us]")
+    stay, features = build(source, stay, refs, present, "churn")
+    aligned = features.reindex(columns=columns.columns)
+    for name in columns.select_dtypes("category").columns:
+        aligned[name] = pd.Categorical(aligned[name].astype("string"), categories=columns[name].cat.categories)
+    return stay, aligned.astype({c: "float64" for c in columns.columns if columns[c].dtype == "float64"})
+
+
+def build(source: SourceLike, customers: pd.DataFrame, refs: pd.Series, present: set[str],
+          target: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(customers, features) at each customer's reference date ``refs``."""
     customers = customers.reset_index(drop=True)
     refs = refs.reset_index(drop=True)
     exclude = ("lifecycle_stage",) if target == "churn" else ()  # a stage "lost" is the churn itself
@@ -215,4 +240,4 @@ def feature_table(source: SourceLike, target: str) -> tuple[pd.DataFrame, pd.Dat
     if features.shape[1] == 0:
         raise InputError("no feature to learn from", [Problem("customers", "no attribute, kept column or behaviour")],
                          hint="map segment/region or keep: columns, or add orders, tickets, contacts")
-    return customers, features, label.to_numpy()
+    return customers, features

@@ -17,7 +17,7 @@ from sklearn.inspection import permutation_importance
 from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
-from analytics.features import CATEGORIES, SourceLike, feature_table
+from analytics.features import CATEGORIES, SourceLike, current_table, feature_table
 from core.errors import InputError, Problem
 
 TARGETS = ("churn", "response")
@@ -35,10 +35,13 @@ class Propensity:
     reliability: pd.DataFrame   # bin, customers, mean_score, observed_rate, positives
     drivers: pd.DataFrame       # feature, importance (AUC lost when shuffled), std
     risk: dict[str, pd.DataFrame] = field(default_factory=dict)  # field -> customers, positives, rates
+    current: pd.DataFrame | None = None  # churn with a time split: today's customers, scored by a model of all rows
 
     def top(self, n: int = 100) -> pd.DataFrame:
-        """The ``n`` customers with the highest score (the list to act on)."""
-        return self.scores.sort_values(["score", "customer_id"], ascending=[False, True]).head(n).reset_index(drop=True)
+        """The ``n`` customers with the highest score (the list to act on): today's customers when
+        the churn model learnt at a cut-off, else the out-of-fold scores."""
+        table = self.scores if self.current is None else self.current
+        return table.sort_values(["score", "customer_id"], ascending=[False, True]).head(n).reset_index(drop=True)
 
 
 def model(seed: int = 0) -> HistGradientBoostingClassifier:
@@ -59,17 +62,29 @@ def predict(source: SourceLike, target: str, folds: int = FOLDS, seed: int = 0) 
                          [Problem(f"{target} label", f"{positives} yes, {len(label) - positives} no")],
                          hint=f"at least {folds} of each are needed")
     scores, drivers = out_of_fold(features, label, folds, seed)
-    table = pd.DataFrame({"customer_id": customers["customer_id"].astype("string"), "score": scores,
-                          "label": label.astype("int64")})
-    for name in CATEGORIES:
-        if name in customers:
-            table[name] = customers[name].astype("string")
+    table = segment_fields(customers, pd.DataFrame({"customer_id": customers["customer_id"].astype("string"),
+                                                    "score": scores, "label": label.astype("int64")}))
     quality = {"target": target, "auc": float(roc_auc_score(label, scores)),
                "brier": float(brier_score_loss(label, scores)), "base_rate": float(label.mean()),
                "brier_base": float(label.mean() * (1 - label.mean())), "customers": int(len(label)),
                "positives": positives, "folds": folds, "features": int(features.shape[1]), "method": METHOD}
     risk = {name: risk_by(table, name) for name in CATEGORIES if name in table and table[name].notna().any()}
-    return Propensity(target, table, quality, reliability(label, scores), drivers, risk)
+    now = current_table(source, features) if target == "churn" else None
+    current = None
+    if now is not None:
+        stay, columns = now
+        current = segment_fields(stay, pd.DataFrame({
+            "customer_id": stay["customer_id"].astype("string"),
+            "score": fit(features, label, seed).predict_proba(columns)[:, 1], "label": 0}))
+    return Propensity(target, table, quality, reliability(label, scores), drivers, risk, current)
+
+
+def segment_fields(customers: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with the customers' segment fields (as text) beside the scores."""
+    for name in CATEGORIES:
+        if name in customers:
+            table[name] = customers[name].astype("string")
+    return table
 
 
 def out_of_fold(features: pd.DataFrame, label: np.ndarray, folds: int = FOLDS,

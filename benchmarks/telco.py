@@ -1,7 +1,8 @@
 """A telco-shaped churn export (the columns of IBM's public "Telco Customer Churn" sample), generated.
 
 The real public CSV is mapped by ``telco_manifest.yaml`` (``python -m benchmarks.telco FOLDER``
-copies it next to the CSV in FOLDER); for tests this generator writes a table of the same shape with relations of the kind reported for it:
+copies it next to the CSV in FOLDER); for tests this generator writes a table of the same
+shape with relations of the kind reported for it:
 month-to-month contracts, short tenure, fibre internet, electronic-check payment and high monthly
 charges raise churn; partners, dependents and long contracts lower it; gender does nothing; plus
 a customer-level random effect so the table is noisy (about 26 % churners, like the original).

@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from analytics.features import feature_table
+from analytics.features import current_table, feature_table
 from core.errors import InputError
 
 DAY = pd.Timestamp("2025-06-01")
@@ -101,3 +101,15 @@ def test_missing_inputs_are_named(change, message):
 def test_response_without_contacts_is_a_clear_error():
     with pytest.raises(InputError, match="campaign contacts"):
         feature_table(frames(), "response")
+
+
+def test_with_churn_dates_todays_customers_are_scored_in_the_training_columns():
+    _, features, _ = feature_table(frames(), "churn")
+    stay, columns = current_table(frames(), features)
+    assert stay["customer_id"].tolist() == ["b", "c"]  # a churned: not a customer to act on today
+    assert list(columns.columns) == list(features.columns)
+    assert list(columns["segment"].cat.categories) == list(features["segment"].cat.categories)
+    assert columns["tenure_days"].tolist() == [(LAST - pd.Timestamp(d)).days for d in ("2024-06-01", "2024-03-01")]
+    data = frames()
+    data["customers"]["churned_at"] = pd.NaT  # without dates the out-of-fold scores are today's
+    assert current_table(data, features) is None

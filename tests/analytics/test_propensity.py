@@ -66,3 +66,15 @@ def test_too_few_churners_to_cross_validate_is_a_clear_error():
     data["customers"]["churned"] = [True] * 3 + [False] * 57
     with pytest.raises(InputError, match="too few"):
         predict(data, "churn")
+
+
+def test_with_churn_dates_the_list_to_act_on_is_todays_customers():
+    data = churn_frames()
+    customers = data["customers"]
+    last = data["orders"]["order_date"].max()
+    customers["churned_at"] = customers["churned_at"].mask(customers["churned"], last - pd.Timedelta(days=30))
+    result = predict(data, "churn")
+    staying = set(customers.loc[~customers["churned"], "customer_id"])
+    assert result.current is not None and set(result.current["customer_id"]) == staying
+    assert set(result.top(50)["customer_id"]) <= staying and result.current["score"].between(0, 1).all()
+    assert len(result.scores) == len(customers)  # quality still from the out-of-fold scores at the cut-off

@@ -18,9 +18,10 @@ info = require_dataset(ctx)
 
 
 def feature(name: str) -> str:
-    key = f"analytics.feature.{name}"
-    text = t(key, lang)
-    return name if text == key else text
+    for key in (f"analytics.feature.{name}", f"analytics.group.{name}"):
+        if (text := t(key, lang)) != key:
+            return text
+    return name
 
 
 def rates(frame: pd.DataFrame, first: str, score: str) -> pd.DataFrame:
@@ -66,9 +67,13 @@ def show(target: str) -> None:
         tab.dataframe(rates(result.risk[name], t(f"analytics.group.{name}", lang), t("analytics.col.mean_score", lang)),
                       hide_index=True, width="stretch")
     st.subheader(t("analytics.top", lang))
+    if result.current is not None:
+        st.caption(t("analytics.top_today", lang))
     top = result.top(uc.TOP)
-    st.dataframe(top.head(20).drop(columns="label").assign(score=[percent(v, lang) for v in top["score"].head(20)])
-                 .rename(columns={"score": t("analytics.col.score", lang)}), hide_index=True, width="stretch")
+    shown = top.head(20).drop(columns="label").assign(score=[percent(v, lang) for v in top["score"].head(20)])
+    st.dataframe(shown.rename(columns={c: t("analytics.col.customer", lang) if c == "customer_id" else feature(c)
+                                       for c in shown.columns} | {"score": t("analytics.col.score", lang)}),
+                 hide_index=True, width="stretch")
     st.download_button(t("analytics.download", lang, n=len(top)), uc.top_csv(result), f"{target}_top.csv",
                        "text/csv", key=f"an_dl_{target}")
 

@@ -41,3 +41,21 @@ def line(frame: pd.DataFrame, lang: str = "de", x: str = "period", y: str = "val
     fig.update_layout(xaxis=xaxis,
                       yaxis=axis(lang, percent=percent, title=y_title))
     return fig
+
+
+def add_forecast(fig: go.Figure, rows: pd.DataFrame, lang: str, name: str, band_name: str,
+                 last: tuple[str, float] | None = None) -> go.Figure:
+    """A forecast as a dashed continuation of the line with its interval as a shaded band
+    (``rows``: period, value, lower, upper); ``last`` (period, value) joins it to the last actual value."""
+    if last is not None:
+        joint = pd.DataFrame({"period": [last[0]], "value": [last[1]], "lower": [last[1]], "upper": [last[1]]})
+        rows = pd.concat([joint, rows[["period", "value", "lower", "upper"]]], ignore_index=True)
+    xs, _, _ = _x_values(rows["period"].astype("string"))
+    values = rows["value"].astype("float64").tolist()
+    lower, upper = rows["lower"].astype("float64").tolist(), rows["upper"].astype("float64").tolist()
+    fig.add_trace(go.Scatter(x=xs, y=upper, mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=xs, y=lower, mode="lines", line={"width": 0}, fill="tonexty",
+                             fillcolor="rgba(31, 78, 121, 0.15)", name=band_name, hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=xs, y=values, mode="lines+markers", name=name,
+                             line={"color": colour(0), "width": 2, "dash": "dash"}, marker={"size": 5}))
+    return fig

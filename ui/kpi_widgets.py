@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from charts.bar import bar
-from charts.line import line
+from charts.line import add_forecast, line
 from charts.table import COUNT, DECIMAL, MONEY, RATIO, table
 from charts.theme import label
 from core.formatting import by_unit, number
@@ -60,14 +60,31 @@ def explanation(kpi, row: dict, lang: str) -> None:
         st.dataframe(parts, hide_index=True, width="stretch")
 
 
-def trend_chart(kpi, trend: pd.DataFrame, lang: str) -> None:
+def trend_chart(kpi, trend: pd.DataFrame, lang: str, forecast=None) -> None:
+    """The KPI over the periods; with a ``usecases.analysis.KpiForecast``, its next periods dashed with
+    the 80 % band, and beneath it the method and how it did against seasonal-naive in the backtest."""
     unit = kpi.unit.value
     chart, numbers = st.columns([3, 2])
-    chart.plotly_chart(percent_ticks(line(trend, lang, series=None, percent=unit == "ratio",
-                                          y_title=kpi.name.get(lang)), unit), width="stretch", key="kpi_trend")
+    fig = line(trend, lang, series=None, percent=unit == "ratio", y_title=kpi.name.get(lang))
+    if forecast is not None:
+        anchor = trend[trend["period"].astype(str) == forecast.last]["value"]
+        add_forecast(fig, forecast.rows, lang, t("views.kpi.forecast", lang), t("views.kpi.forecast_band", lang),
+                     last=(forecast.last, float(anchor.iloc[0])) if len(anchor) else None)
+    chart.plotly_chart(percent_ticks(fig, unit), width="stretch", key="kpi_trend")
+    if forecast is not None:
+        chart.caption(forecast_text(forecast.fit, lang))
     numbers.dataframe(table(trend[["period", "value", "numerator", "denominator"]] if kpi.is_ratio
                             else trend[["period", "value"]], lang, units={"value": TABLE_UNITS.get(unit, DECIMAL)}),
                       hide_index=True, width="stretch", height=320)
+
+
+def forecast_text(fit, lang: str) -> str:
+    """Which method forecasts and why, with its backtest error beside seasonal-naive's (MASE)."""
+    mase = lambda b: number(b.mase, lang, 2) if b is not None else "–"  # noqa: E731
+    if fit.method == "ets":
+        return t("views.kpi.forecast_ets", lang, mase=mase(fit.model), naive=mase(fit.naive), origins=fit.model.origins)
+    key = "views.kpi.forecast_naive_short" if fit.reason == "too_short" else "views.kpi.forecast_naive"
+    return t(key, lang, mase=mase(fit.model), naive=mase(fit.naive))
 
 
 def breakdown_chart(kpi, split: pd.DataFrame, by: str, lang: str) -> None:

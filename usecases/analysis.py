@@ -6,8 +6,11 @@ goes back to an earlier filter, a rerun or a second user asks the engine once.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
+from analytics.forecast import Forecast, forecast_table
 from core.query import Filters
 from kpis.engine import compute
 from lifecycle.views import compute_view
@@ -19,6 +22,18 @@ from usecases.session import Session, require
 
 _KPIS = cache("kpi_table")
 _VIEWS = cache("lifecycle_view")
+_FORECASTS = cache("kpi_forecast")
+HORIZON = {"month": 6, "quarter": 4}  # periods ahead on the KPI page: half a year, a year
+
+
+@dataclass(frozen=True)
+class KpiForecast:
+    """The next periods of a KPI after the last complete one, with an 80 % interval, and how the
+    method did in the rolling-origin backtest (``analytics.forecast``)."""
+
+    rows: pd.DataFrame  # period, value, lower, upper, method
+    fit: Forecast
+    last: str           # the last period the forecast was fitted on
 
 
 def kpi_table(session: Session, info: DatasetInfo, kpi_ids: tuple[str, ...], by: tuple[str, ...] = (),
@@ -38,6 +53,24 @@ def lifecycle_view(session: Session, info: DatasetInfo, view: str, filters: Filt
     key = (session.settings.database_url, session.client_id, info.version, view, filters, granularity, by)
     return _VIEWS.get(key, lambda: compute_view(datasets.source(session, info), view, filters, period=granularity,
                                                 by=by))
+
+
+def kpi_forecast(session: Session, info: DatasetInfo, kpi_id: str, trend: pd.DataFrame, granularity: str,
+                 ratio: bool, filters: Filters = Filters()) -> KpiForecast | None:
+    """The forecast of one KPI's ``trend`` (``kpi_table`` rows of the filters), fitted up to the last
+    complete period; None per year, or with fewer than two periods of history."""
+    require(session, "scorecard.view")
+    last = last_complete_period(session, info, trend, granularity)
+    if granularity not in HORIZON or last is None or (trend["period"].astype(str) <= last).sum() < 2:
+        return None
+    key = (session.settings.database_url, session.client_id, info.version, kpi_id, granularity, filters, last)
+
+    def fit() -> KpiForecast:
+        rows, result = forecast_table(trend[["period", "value"]], granularity, HORIZON[granularity], last=last,
+                                      ratio=ratio)
+        return KpiForecast(rows, result, last)
+
+    return _FORECASTS.get(key, fit)
 
 
 def last_complete_period(session: Session, info: DatasetInfo, table: pd.DataFrame, granularity: str) -> str | None:

@@ -63,3 +63,27 @@ def test_without_data_the_page_leads_to_the_import(empty_env):
     at = open_page("kpi_page.py", lang="en")
     assert any("No data imported yet" in i.value for i in at.info)
     assert not at.get("plotly_chart")
+
+
+def test_the_trend_continues_as_a_forecast_that_says_how_it_did_in_the_backtest(demo_env):
+    """Issue 11.2: the next 4 quarters after the last complete one, dashed with an 80 % band, equal to
+    analytics.forecast on the same series; the caption names the method and both backtest errors."""
+    from analytics.forecast import forecast_table
+    from core.formatting import number
+    from kpis.engine import compute
+    from services.analytics import current_dataset, source
+
+    at = open_page("kpi_page.py", lang="de", kpi="revenue")
+    trend = figures(at)[0]["data"]
+    dashed = next(tr for tr in trend if tr.get("line", {}).get("dash") == "dash")
+    settings, engine, client = demo()
+    table = compute(source(settings, current_dataset(engine, client.id)), ["revenue"], period="quarter")
+    rows, fit = forecast_table(table[table["value"].notna()], "quarter", 4, last="2025-Q4")
+    assert dashed["x"][0] == "2025-Q4" and list(dashed["x"][1:]) == rows["period"].tolist()  # joined to the actual
+    assert dashed["y"][1:] == tuple(rows["value"]) or list(dashed["y"][1:]) == rows["value"].tolist()
+    band = [tr for tr in trend if tr.get("fill") == "tonexty"]
+    assert len(band) == 1 and all(lo <= v <= hi for lo, v, hi in zip(band[0]["y"][1:], rows["value"], rows["upper"]))
+    caption = next(c.value for c in at.caption if c.value.startswith("Prognose gestrichelt"))
+    assert fit.reason != "too_short" and fit.naive is not None  # 12 quarters: one backtest origin a year back
+    assert "MASE" in caption and number(fit.naive.mase, "de", 2) in caption
+    assert ("ETS" in caption) == (fit.method == "ets")

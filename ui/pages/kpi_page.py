@@ -52,7 +52,8 @@ period = st.columns(3)[0].selectbox(t("common.period", lang), labels,
 w.explanation(kpi, trend[trend["period"] == period].iloc[0].to_dict(), lang)
 
 st.subheader(t("views.kpi.trend", lang))
-w.trend_chart(kpi, trend, lang)
+w.trend_chart(kpi, trend, lang, analysis.kpi_forecast(session, info, kpi_id, trend, state.granularity.value,
+                                                      kpi.unit.value == "ratio", filters))
 st.caption(describe(state, lang))
 
 st.subheader(t("views.kpi.breakdown", lang))

@@ -12,9 +12,12 @@ from charts.line import line
 from charts.matrix import matrix
 from charts.table import COUNT, RATIO, table
 from charts.theme import label
+from core.errors import InputError
+from core.formatting import currency, number, percent
 from core.i18n import t
 from lifecycle.cohorts import cohort_matrix
 from lifecycle.reality import compare
+from ui.widgets import show_error
 from usecases.scorecard import domain_names
 
 
@@ -103,3 +106,42 @@ def reality_tab(card_view, lang: str) -> None:
                      title=t("lifecycle.reality.title", lang)).update_yaxes(range=[0, 5]),
                  table(reality[["domain", "score", "verdict", "green", "amber", "red", "grey", "red_kpis"]], lang),
                  "lc_reality", lang, wide=True)
+
+
+PLAN_GROUPS = ("segment", "region", "acquisition_channel", "value_band")
+
+
+def plan_tab(plan_of, lang: str) -> None:
+    """The channel plan: per group the recommended channel and what it would have earned, then the
+    expected value of one contact per channel with its 95 % interval and break-even cost."""
+    st.caption(t("analytics.plan.intro", lang))
+    by = st.selectbox(t("analytics.plan.by", lang), PLAN_GROUPS, key="lc_plan_by",
+                      format_func=lambda g: t(f"analytics.group.{g}", lang))
+    try:
+        result = plan_of(by)
+    except InputError as exc:
+        show_error(exc, lang)
+        return
+    group = t(f"analytics.group.{by}", lang)
+    s = result.summary
+    st.dataframe(pd.DataFrame({
+        group: s[by].map(lambda v: label(v, lang)), t("analytics.plan.best", lang): s["recommended_channel"].map(
+            lambda v: label(v, lang) if isinstance(v, str) else "–"),
+        t("analytics.col.contacts", lang): [number(v, lang) for v in s["contacts"]],
+        t("analytics.plan.actual", lang): [currency(v, lang, 0) for v in s["actual_value"]],
+        t("analytics.plan.planned", lang): [currency(v, lang, 0) for v in s["plan_value"]],
+        t("analytics.plan.status", lang): s["status"].map(lambda v: t(f"analytics.plan.{v}", lang))}),
+        hide_index=True, width="stretch")
+    p = result.plan
+    st.dataframe(pd.DataFrame({
+        group: p[by].map(lambda v: label(v, lang)), t("analytics.plan.channel", lang): p["channel"].map(
+            lambda v: label(v, lang)),
+        t("analytics.col.contacts", lang): [number(v, lang) for v in p["contacts"]],
+        t("analytics.plan.value", lang): [currency(v, lang) for v in p["expected_value_per_contact"]],
+        t("analytics.plan.interval", lang): [f"{currency(lo, lang)} – {currency(hi, lang)}"
+                                             for lo, hi in zip(p["lower"], p["upper"])],
+        t("analytics.plan.conversion", lang): [percent(v, lang, 2) for v in p["conversions_per_contact"]],
+        t("analytics.plan.break_even", lang): [currency(v, lang) for v in p["break_even_cost"]],
+        t("analytics.plan.recommended", lang): p["recommended"].map({True: "✓", False: ""})}),
+        hide_index=True, width="stretch")
+    st.caption(t("analytics.plan.limits", lang))

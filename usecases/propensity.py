@@ -2,10 +2,12 @@
 
 Each answer (``analytics.propensity.predict``: out-of-fold scores, quality, drivers, risk by
 segment) is kept per (database, client, dataset version, target): a new import is a new key, a
-rerun or a second user does not fit the models again.
+rerun or a second user does not fit the models again. The channel plan
+(``analytics.channels.plan``, the lifecycle page) is kept the same way per grouping.
 """
 from __future__ import annotations
 
+from analytics.channels import ChannelPlan, plan
 from analytics.propensity import TARGETS, Propensity, predict
 from core.cells import csv_text
 from storage.datasets import DatasetInfo
@@ -14,6 +16,7 @@ from usecases.caching import cache
 from usecases.session import Session, require
 
 _PROPENSITY = cache("propensity", maxsize=16)
+_PLANS = cache("channel_plan", maxsize=32)
 TOP = 500  # customers in the download of the highest risk
 
 
@@ -29,3 +32,10 @@ def propensity(session: Session, info: DatasetInfo, target: str) -> Propensity:
 def top_csv(result: Propensity, n: int = TOP) -> bytes:
     """The ``n`` customers with the highest score as CSV (texts neutralised for spreadsheets)."""
     return csv_text(result.top(n).drop(columns="label")).encode("utf-8")
+
+
+def channel_plan(session: Session, info: DatasetInfo, by: str = "segment") -> ChannelPlan:
+    """Expected value of one contact per group (``by``) and channel, with the recommended channel."""
+    require(session, "scorecard.view")
+    key = (session.settings.database_url, session.client_id, info.version, "channel_plan", by)
+    return _PLANS.get(key, lambda: plan(datasets.source(session, info), by=(by,)))

@@ -37,3 +37,14 @@ def test_the_download_is_the_top_risk_as_neutral_csv(demo_env):
     frame = pd.read_csv(io.BytesIO(uc.top_csv(result)), dtype={"customer_id": str})
     assert len(frame) == min(500, len(result.scores)) and "label" not in frame
     assert frame["score"].is_monotonic_decreasing
+
+
+def test_the_lifecycle_page_has_the_channel_plan_with_a_recommended_channel(demo_env):
+    at = open_page("lifecycle_page.py", lang="de")
+    tables = [d.value for d in at.dataframe]
+    summary = next(v for v in tables if "empfohlener Kanal" in v.columns)
+    assert len(summary) == 3 and "Großkunden" in summary["Segment"].tolist()  # segments in words
+    plan = next(v for v in tables if "erwarteter Wert je Kontakt" in v.columns)
+    assert (plan["empfohlen"] == "✓").sum() == len(summary)  # one recommended channel per segment
+    at.selectbox(key="lc_plan_by").select("value_band").run()
+    assert "Wertklasse" in next(d.value for d in at.dataframe if "empfohlener Kanal" in d.value.columns).columns

@@ -8,6 +8,7 @@ from ui.filters import describe, filter_bar
 from ui.state import context
 from ui.widgets import empty_state, require_dataset
 from usecases import analysis, datasets
+from usecases import propensity as predictions
 from usecases.scorecard import view_scorecard
 
 ctx = context()
@@ -24,7 +25,8 @@ def view(name: str, **extra):
     return analysis.lifecycle_view(session, info, name, filters, gran, **extra)
 
 
-tabs = st.tabs([t(f"lifecycle.view.{v}", lang) for v in ("funnel", "stages", "cohorts", "channels", "clv", "reality")])
+tabs = st.tabs([t(f"lifecycle.view.{v}", lang) for v in ("funnel", "stages", "cohorts", "channels", "clv", "reality")]
+               + [t("analytics.plan.tab", lang)])
 with tabs[0]:
     w.funnel_tab(view, lang)
 with tabs[1]:
@@ -41,3 +43,5 @@ with tabs[5]:
         empty_state(t("views.overview.no_assessment", lang), "ui/pages/assessment_page.py", t("nav.assessment", lang))
     else:
         w.reality_tab(card_view, lang)
+with tabs[6]:
+    w.plan_tab(lambda by: predictions.channel_plan(session, info, by), lang)

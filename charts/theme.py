@@ -59,7 +59,7 @@ def axis(lang: str, dates: bool = False, percent: bool = False, title: str | Non
     """An axis in the house style; date axes get German (or ISO) tick formats, rates a % format."""
     # grouped digits, never SI suffixes: "1.400.000", not "1.4M" (d3 has no "Mio.")
     out: dict = {"gridcolor": GRID_COLOUR, "zerolinecolor": GRID_COLOUR, "linecolor": GRID_COLOUR,
-                 "exponentformat": "none", "separatethousands": True}
+                 "exponentformat": "none", "separatethousands": True, "automargin": True}
     if title:
         out["title"] = {"text": title}
     if dates:

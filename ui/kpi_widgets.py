@@ -82,7 +82,9 @@ def forecast_text(fit, lang: str) -> str:
     """Which method forecasts and why, with its backtest error beside seasonal-naive's (MASE)."""
     mase = lambda b: number(b.mase, lang, 2) if b is not None else "–"  # noqa: E731
     if fit.method == "ets":
-        return t("views.kpi.forecast_ets", lang, mase=mase(fit.model), naive=mase(fit.naive), origins=fit.model.origins)
+        n = fit.model.origins
+        origins = t("views.kpi.origins_one", lang) if n == 1 else t("views.kpi.origins_many", lang, n=n)
+        return t("views.kpi.forecast_ets", lang, mase=mase(fit.model), naive=mase(fit.naive), origins=origins)
     key = "views.kpi.forecast_naive_short" if fit.reason == "too_short" else "views.kpi.forecast_naive"
     return t(key, lang, mase=mase(fit.model), naive=mase(fit.naive))
 

@@ -14,7 +14,6 @@ import streamlit as st
 from core.errors import CockpitError
 from core.i18n import t
 from data.schema import ENTITY_NAMES, load_schema
-from storage.datasets import DatasetInfo
 from ui.import_widgets import field_label
 from ui.widgets import show_error
 from usecases import datasets
@@ -23,7 +22,7 @@ from usecases.session import Session, allowed
 NONE = "__none__"
 
 
-def as_of(session: Session, info: DatasetInfo | None, lang: str) -> None:
+def as_of(session: Session, info: "datasets.DatasetInfo | None", lang: str) -> None:
     """"Stand: <snapshot time> (Live-Quelle <table>)" when ``info`` is a live version; nothing for files."""
     text = datasets.as_of(session, info, lang)
     if text:

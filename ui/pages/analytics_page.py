@@ -3,6 +3,7 @@ calibration table, the drivers in words, risk by group and the customers at high
 import pandas as pd
 import streamlit as st
 
+from charts.theme import label
 from core.errors import InputError
 from core.formatting import number, percent
 from core.i18n import t
@@ -25,7 +26,7 @@ def feature(name: str) -> str:
 
 
 def rates(frame: pd.DataFrame, first: str, score: str) -> pd.DataFrame:
-    return pd.DataFrame({first: frame.iloc[:, 0].astype(str),
+    return pd.DataFrame({first: frame.iloc[:, 0].map(lambda v: label(v, lang)),
                          t("analytics.col.customers", lang): [number(v, lang) for v in frame["customers"]],
                          score: [percent(v, lang) for v in frame["mean_score"]],
                          t("analytics.col.observed", lang): [percent(v, lang) for v in frame["observed_rate"]]})
@@ -71,6 +72,7 @@ def show(target: str) -> None:
         st.caption(t("analytics.top_today", lang))
     top = result.top(uc.TOP)
     shown = top.head(20).drop(columns="label").assign(score=[percent(v, lang) for v in top["score"].head(20)])
+    shown = shown.assign(**{c: shown[c].map(lambda v: label(v, lang)) for c in shown.columns[2:]})
     st.dataframe(shown.rename(columns={c: t("analytics.col.customer", lang) if c == "customer_id" else feature(c)
                                        for c in shown.columns} | {"score": t("analytics.col.score", lang)}),
                  hide_index=True, width="stretch")

@@ -12,7 +12,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     cmd = subparsers.add_parser("predict", help="churn or response propensity per customer (out of fold)")
     cmd.add_argument("target", choices=("churn", "response"))
     cmd.add_argument("--data", required=True, help="manifest YAML or directory of canonical files")
-    cmd.add_argument("--out", required=True, help="CSV file for the scores (customer_id, score, segment fields)")
+    cmd.add_argument("--out", required=True, help="CSV file for the scores (customer_id, score, segment fields); "
+                     "for churn with churn dates those of today's customers (see docs/analytics.md)")
     cmd.add_argument("--format", choices=FORMATS, default="json", help="how the quality metrics are printed")
     cmd.set_defaults(func=run)
 
@@ -28,8 +29,10 @@ def run(args: argparse.Namespace) -> int:
     if data is None:
         return 2
     result = predict(data.frames, args.target)
-    Path(args.out).write_text(csv_text(result.scores.drop(columns="label")), encoding="utf-8")
-    quality = {**result.quality, "drivers": result.drivers.head(10).to_dict("records")}
+    scores = result.scores if result.current is None else result.current
+    Path(args.out).write_text(csv_text(scores.drop(columns="label")), encoding="utf-8")
+    written = "out_of_fold" if result.current is None else "today_by_cut_off_model"
+    quality = {**result.quality, "scores_written": written, "drivers": result.drivers.head(10).to_dict("records")}
     if args.format == "json":
         print(json.dumps(quality, ensure_ascii=False, indent=1))
     else:

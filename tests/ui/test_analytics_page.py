@@ -48,3 +48,9 @@ def test_the_lifecycle_page_has_the_channel_plan_with_a_recommended_channel(demo
     assert (plan["empfohlen"] == "✓").sum() == len(summary)  # one recommended channel per segment
     at.selectbox(key="lc_plan_by").select("value_band").run()
     assert "Wertklasse" in next(d.value for d in at.dataframe if "empfohlener Kanal" in d.value.columns).columns
+
+
+def test_english_labels(demo_env):
+    at = open_page("analytics_page.py", lang="en")
+    assert at.title[0].value == "Churn risk and campaign response"
+    assert [b.label for b in at.button] == ["Compute the model", "Compute the model"]  # churn, response

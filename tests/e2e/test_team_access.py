@@ -106,7 +106,7 @@ def test_manager_of_a_sees_only_a_in_the_selector_and_only_the_roles_pages(team,
     _sign_in(page, "max")
     page.get_by_text("Angemeldet als max").wait_for()
     assert set(_nav_links(page)) == {"Übersicht", "Balanced Scorecard", "Kennzahlen", "Kundenlebenszyklus",
-                                      "Berichte"}
+                                      "Prognosen", "Berichte"}  # config/permissions.yaml: manager pages
     page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").click()
     options = page.locator("[role='option']").all_inner_texts()
     assert [o.strip() for o in options] == ["Alpha Handel GmbH"]

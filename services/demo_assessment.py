@@ -57,8 +57,11 @@ def _seed_round(engine: Engine, client_id: int, model, name: str, held_on: date,
     for row in votes.itertuples(index=False):  # writes, one per vote, as a live workshop would store them
         repo.cast_vote(engine, client_id, rnd.id, row.question_id, people[row.participant],
                        None if row.not_applicable else float(row.value), not_applicable=row.not_applicable)
+    carried = repo.targets(engine, client_id, rnd.id)  # the previous round's, set again as the demo's own
     for domain, goal in TARGETS.items():
-        workshop.set_target(engine, client_id, rnd.id, model, domain, goal, actor="demo")
+        seen = carried.get(domain)
+        workshop.set_target(engine, client_id, rnd.id, model, domain, goal, actor="demo",
+                            expected_version=seen.version if seen else None)
     return rnd
 
 

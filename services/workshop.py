@@ -57,13 +57,19 @@ def model_by_id(model_id: str) -> MaturityModel:
 def start_round(engine: Engine, client_id: int, model_id: str, name: str, participants=(),
                 aggregation: str = "median", actor: str = "", held_on=None, anonymous: bool = False) -> Round:
     """A new open round at the model's first question, with the named participants registered
-    (unclaimed: each takes up their name with the code or their personal link)."""
+    (unclaimed: each takes up their name with the code or their personal link) and the targets of the
+    client's previous round of the same model carried over (issue 14.2; each can be changed)."""
     model = model_by_id(model_id)
     names = list(dict.fromkeys(n.strip() for n in participants if n and n.strip()))
     rnd = repo.create_round(engine, client_id, name, model, aggregation=aggregation, actor=actor,
                             held_on=held_on, anonymous=anonymous)
     for person in names:
         repo.add_participant(engine, client_id, rnd.id, person)
+    previous = earlier_rounds(engine, client_id, rnd.id)
+    domains = {g.id for g in model.top_groups}
+    for domain, goal in (repo.targets(engine, client_id, previous[0].id).items() if previous else ()):
+        if domain in domains:
+            repo.set_target(engine, client_id, rnd.id, domain, goal.target, actor=actor)
     repo.set_current_question(engine, client_id, rnd.id, model.question_ids[0], actor=actor)
     return repo.get_round(engine, client_id, rnd.id)
 

@@ -33,3 +33,18 @@ def test_no_open_round_once_the_newest_is_closed(engine, client):
     repo.set_status(engine, client.id, opened.round_id, "closed")
     assert sv.open_round(engine, client.id) is None
     assert sv.latest_maturity(engine, client.id).round_name == "Workshop 2025"
+
+
+def test_a_new_round_starts_with_the_previous_rounds_targets(engine, client):
+    """Issue 14.2: targets carry over from the previous round of the same model (and stay editable)."""
+    seed_demo_rounds(engine, client.id, seed=7)
+    before = {k: v.target for k, v in repo.targets(engine, client.id, repo.list_rounds(engine, client.id)[0].id).items()}
+    assert len(before) == 9
+    rnd = workshop.start_round(engine, client.id, "crm_default", "Workshop 2026")
+    carried = repo.targets(engine, client.id, rnd.id)
+    assert {k: v.target for k, v in carried.items()} == before
+    model = workshop.model_by_id("crm_default")
+    workshop.set_target(engine, client.id, rnd.id, model, "sales", 5.0, expected_version=carried["sales"].version)
+    assert repo.targets(engine, client.id, rnd.id)["sales"].target == 5.0
+    other = workshop.start_round(engine, client.id, "digital_service_check", "Fremdmodell")
+    assert repo.targets(engine, client.id, other.id) == {}  # another model: nothing to carry

@@ -96,8 +96,8 @@ def test_the_presenter_view_fits_1280x720_and_1440x900(server, browser, tmp_path
 
 
 def test_an_anonymous_round_shows_no_names_on_the_projector(server, browser):
+    ctx, page = _open(browser, server, 1280, 720)  # first: the first page seeds the demo client (any test order)
     engine, client, rnd, _model = _demo_round(server)
-    ctx, page = _open(browser, server, 1280, 720)
     page.locator(".pr-names").wait_for()
     expect(page.locator(".pr-names")).to_contain_text("Anna Becker")
     set_anonymous(engine, client.id, rnd.id, True)

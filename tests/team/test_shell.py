@@ -86,9 +86,9 @@ def test_signed_out_cannot_switch_to_another_page(team_env, page):
 
 
 @pytest.mark.parametrize("user, pages, clients", [
-    ("admin", 10, ["Alpha Handel GmbH", "Beta Bau AG"]),
-    ("anna", 9, ["Alpha Handel GmbH"]),
-    ("max", 5, ["Alpha Handel GmbH"]),
+    ("admin", 11, ["Alpha Handel GmbH", "Beta Bau AG"]),  # config/permissions.yaml: pages per role
+    ("anna", 10, ["Alpha Handel GmbH"]),
+    ("max", 6, ["Alpha Handel GmbH"]),
 ])
 def test_sign_in_shows_the_roles_pages_and_clients(team_env, user, pages, clients):
     at = _sign_in(_app(), user)

@@ -12,7 +12,9 @@ from core.i18n import t
 from services.scorecard_editing import editor_frame, manual_table
 from ui.scorecard_widgets import STATUS_ICONS, status_text, value_text
 from ui.widgets import show_error
+from usecases import assessment
 from usecases import scorecard as uc
+from usecases.session import allowed
 
 
 def _stamp(value, lang: str) -> str:
@@ -33,12 +35,14 @@ def snapshots(ctx, view, lang: str) -> None:
     if not infos:
         st.info(t("views.snapshot.none", lang), icon="ℹ️")
         return
+    rounds = {r.id: r.name for r in assessment.rounds(ctx.session)} if allowed(ctx.session, "assessment.view") else {}
     listing = pd.DataFrame({
         "id": [s.id for s in infos], t("views.snapshot.label", lang): [s.label for s in infos],
         t("common.period", lang): [s.period for s in infos],
         t("views.snapshot.created", lang): [_stamp(s.created_at, lang) for s in infos],
         t("views.overview.version", lang): ["–" if s.dataset_version is None else f"v{s.dataset_version}" for s in infos],
-        t("views.snapshot.round", lang): ["–" if s.round_id is None else str(s.round_id) for s in infos]})
+        t("views.snapshot.round", lang): ["–" if s.round_id is None else rounds.get(s.round_id, f"#{s.round_id}")
+                                          for s in infos]})
     st.dataframe(listing, hide_index=True, width="stretch", key="snapshot_list")
     if len(infos) < 2:
         return

@@ -86,6 +86,8 @@ def test_freezing_a_snapshot_stores_it_with_dataset_and_round(demo_env):
     newest = get_snapshot(engine, client.id, infos[0].id)
     assert newest.info.label == "Beirat Q4" and newest.info.dataset_version == 1
     assert newest.info.round_id is not None and newest.payload["assessment"]["maturity_index"] > 0
+    listing = next(d.value for d in at.dataframe if "Assessment-Runde" in d.value.columns)
+    assert listing["Assessment-Runde"].iloc[0] == "Workshop 2024"  # the round's name, not its id (issue 14.8)
 
 
 def test_without_data_the_page_leads_to_the_import(empty_env):

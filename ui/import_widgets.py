@@ -13,6 +13,7 @@ import streamlit as st
 from core.formatting import by_unit, percent
 from core.i18n import t
 from data.manifest import EntityMapping, Unpivot
+from data.reasons import reasons_in
 from data.schema import FieldType, load_schema
 from kpis.catalogue import load_catalogue
 from usecases import imports as svc
@@ -188,6 +189,7 @@ def report(result, lang: str) -> None:
         return
     table = result.report.to_frame()
     table["entity"] = table["entity"].map(lambda e: names.get(e, e))
+    table["reason"] = reasons_in(table["reason"], lang)
     st.markdown(f"**{t('import_page.report', lang)}**")
     st.dataframe(table[["entity", "row", "column", "value", "reason"]]
                  .rename(columns=lambda c: t(f"import_page.col.{c}", lang)), hide_index=True, width="stretch",

@@ -234,3 +234,16 @@ def test_counts_of_a_large_export_are_grouped_the_german_way(demo_env):
     at.selectbox(key="imp.entity").set_value("orders").run()
     _upload(at, CSV.split(b"\n", 1)[0] + b"\n" + body)
     assert any(c.value.startswith("12.000 Zeilen, 7 Spalten") for c in at.caption)
+
+
+def test_the_failure_table_reads_german(demo_env):
+    """Issue 14.7: the reasons of the failure table on a German page (the CSV report keeps English)."""
+    at = open_page("import_page.py", lang="de")
+    at.selectbox(key="imp.entity").set_value("orders").run()
+    prefix = _upload(at, BAD)
+    at.selectbox(key=f"{prefix}.col.channel").set_value("Vertriebsweg")
+    at.selectbox(key=f"{prefix}.col.product").set_value("Artikelbez").run()
+    _button(at, "imp.validate").click().run()
+    reasons = set(next(d.value for d in at.dataframe if "Grund" in d.value.columns)["Grund"])
+    assert "negative Menge" in reasons and "kein gültiges Datum" in reasons, reasons
+    assert not any("not a valid" in r or "negative quantity" in r for r in reasons)

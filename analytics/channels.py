@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analytics.features import CATEGORIES, SourceLike, filled
+from analytics.features import CATEGORIES, SourceLike, filled, local_only
 from core.errors import InputError, Problem
 from sources.source import as_source
 
@@ -130,10 +130,7 @@ def summarise(out: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 def _aggregate(source: SourceLike, by: tuple[str, ...]) -> pd.DataFrame:
     src = as_source(source)
     with src.open(typed=True) as q:
-        if getattr(q, "con", None) is None:  # a live database: the plan joins a per-customer table here
-            raise InputError("the channel plan runs on imported data, not yet on a live source",
-                             [Problem("source", "live database")], key="channels.live",
-                             hint="import the data as files for the channel plan", hint_key="channels.live_hint")
+        local_only(q, "channel plan")
         present = filled(q)
         missing = [e for e in ("customers", "campaign_contacts") if e not in present]
         if missing:

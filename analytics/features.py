@@ -56,10 +56,20 @@ DATES = {"orders": "order_date", "service_tickets": "opened_at", "campaign_conta
          "surveys": "answered_at", "customers": "created_at"}
 
 
+def local_only(q, what: str) -> None:
+    """Refuse a live database: per-customer analytics (``what``: propensity, channel plan) read every
+    customer and join tables in DuckDB, and a live source sends aggregates only, never its rows."""
+    if getattr(q, "con", None) is None:
+        raise InputError(f"the {what} runs on imported data, not yet on a live source",
+                         [Problem("source", "live database")], key=f"analytics.live.{what.replace(' ', '_')}",
+                         hint="import the data as files for it", hint_key="analytics.live_hint")
+
+
 def read_customers(source: SourceLike) -> tuple[pd.DataFrame, pd.Timestamp, set[str]]:
     """The customers (canonical and kept columns), the data's last day, and the entities present."""
     src = as_source(source)
     with src.open(typed=False) as q:
+        local_only(q, "propensity")
         present = filled(q)
         if "customers" not in present:
             raise InputError("propensity needs a customers table", [Problem("customers", "no such table")],

@@ -77,3 +77,11 @@ def test_a_page_shows_on_the_live_client_what_it_shows_for_the_files(two_clients
     if page in ("overview_page.py", "scorecard_page.py"):
         assert stand == [f"Stand: 2025-12-30 17:43 (Live-Quelle {two_clients.schema}.kunden)"]
         assert not [c.value for c in files.caption if c.value.startswith("Stand: ")]
+
+
+def test_the_predictions_page_says_it_needs_imported_data_on_a_live_client(two_clients):
+    """A per-customer model would read every customer: a live source sends aggregates only."""
+    at = open_page("analytics_page.py", client="live")
+    next(b for b in at.button if b.key == "an_go_churn").click().run()
+    assert not at.exception
+    assert any("Die Prognosen je Kunde rechnen auf importierten Daten" in e.value for e in at.error)

@@ -102,6 +102,8 @@ def test_a_session_id_without_the_cookie_does_not_sign_in(team, page):
     assert ids, "the page never received its session id"
     victim = ids[-1]
     attached, answer = _replay(team.url, victim)
+    if not attached:  # the server sent nothing within the deadline (a loaded CI machine): one more connection
+        attached, answer = _replay(team.url, victim)
     assert attached == victim  # Streamlit really re-attached the replayed session (not a fresh one)
     assert SIGNED_IN.encode() not in answer  # not the signed-in page ...
     assert SIGN_IN.encode() in answer  # ... but the sign-in: the run did happen

@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import AppServer, local_page, screenshot_dir, wait_for_app
@@ -154,14 +155,26 @@ def test_a_registered_name_joins_with_the_code_once_and_its_link_reaches_the_fac
     assert len(_people(server, rnd)) == 4  # nobody was added
 
     fac.get_by_text("Persönliche Links (nur für Sie").click()
-    with fac.expect_download() as download:
-        fac.get_by_role("button", name="Blatt zum Ausdrucken (HTML)").click()
-    sheet = Path(download.value.path()).read_text(encoding="utf-8")
+    sheet = Path(_download(fac, "Blatt zum Ausdrucken (HTML)")).read_text(encoding="utf-8")
     assert f"p={claimed.token}" in sheet and f"p={printed}" not in sheet
     assert "angemeldet um" in sheet and "noch nicht angemeldet" in sheet  # Anna, and the three others
     assert sheet.count("<img") == 4  # one QR code per person
     for page in (phone, other, fac):
         page.context.close()
+
+
+def _download(page, button: str) -> str:
+    """Click a download button until the file comes: the facilitator's view refreshes every 2 s, and a
+    click that lands while a refresh replaces the button is dropped (the sheet is built on click)."""
+    for attempt in range(3):
+        try:
+            with page.expect_download(timeout=20_000) as download:
+                page.get_by_role("button", name=button).click()
+            return download.value.path()
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _people(server: AppServer, rnd):

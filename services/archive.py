@@ -32,14 +32,16 @@ from core.errors import InputError, Problem
 from storage import audit
 from storage.clients import Client, get_client, slugify
 from storage.db import reading, transaction
-from storage.schema import (assessment_rounds, audit_log, clients, datasets, manual_values, mapping_profiles,
-                            participants, ratings, scorecard_settings, snapshots, targets, votes)
+from storage.schema import (alert_acknowledgements, assessment_rounds, audit_log, clients, datasets, manual_values,
+                            mapping_profiles, participants, ratings, scorecard_settings, snapshots, targets, votes)
 
 FORMAT = "crm-cockpit-client-archive"
 FORMAT_VERSION = 1
 #: export/import order: a table comes after the tables it refers to
 TABLES: tuple[Table, ...] = (assessment_rounds, participants, votes, ratings, targets, datasets, mapping_profiles,
-                             scorecard_settings, manual_values, snapshots, audit_log)
+                             scorecard_settings, manual_values, snapshots, alert_acknowledgements, audit_log)
+#: tables added after the format's first archives were written: an archive without them has none of their rows
+LATER = frozenset({"alert_acknowledgements"})
 MEMBER = re.compile(r"^(manifest\.json|tables/[a-z_]+\.json|datasets/v[0-9]{1,6}/((rejected|aggregates)/)?[a-z0-9_]{1,100}\.parquet)$")
 MAX_MEMBERS = 5000
 MAX_TOTAL_BYTES = 8 * 1024 ** 3
@@ -135,14 +137,21 @@ def read_archive(path: str | Path) -> tuple[dict, dict[str, list[dict]]]:
             raise InputError(f"{path.name}: manifest.json is missing or broken ({exc}).") from None
         if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
             raise InputError(f"{path.name}: not a {FORMAT} version {FORMAT_VERSION}.")
-        for member, digest in manifest.get("files", {}).items():
-            if not MEMBER.match(member) or hashlib.sha256(zf.read(member)).hexdigest() != digest:
-                problems.append(Problem(f"{path.name}: {member}", "checksum does not match (damaged file)"))
         names = set(zf.namelist())
+        for member, digest in manifest.get("files", {}).items():
+            if member not in names:
+                problems.append(Problem(f"{path.name}: {member}", "missing"))
+            elif not MEMBER.match(member) or hashlib.sha256(zf.read(member)).hexdigest() != digest:
+                problems.append(Problem(f"{path.name}: {member}", "checksum does not match (damaged file)"))
         problems += [Problem(path.name, f"{n} is not in the manifest") for n in names - set(manifest["files"]) - {"manifest.json"}]
         if problems:
             raise InputError("The archive is damaged.", problems, hint="export the client again")
-        rows = {t.name: json.loads(zf.read(f"tables/{t.name}.json")) for t in TABLES}
+        absent = [t.name for t in TABLES if f"tables/{t.name}.json" not in names and t.name not in LATER]
+        if absent:
+            raise InputError("The archive is damaged.", [Problem(f"{path.name}: tables/{n}.json", "missing")
+                                                         for n in absent], hint="export the client again")
+        rows = {t.name: json.loads(zf.read(f"tables/{t.name}.json")) if f"tables/{t.name}.json" in names else []
+                for t in TABLES}
     return manifest, rows
 
 

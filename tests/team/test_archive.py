@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, select, text
 
 from core.errors import InputError
 from services import archive
+from storage.alerts import acknowledge, acknowledgements
 from storage.clients import get_client
 from storage.db import connect, forget, transaction
 from tests.conftest import PG_URL, _pg_url
@@ -45,6 +46,8 @@ def source(tmp_path_factory):
     with transaction(engine) as conn:
         conn.execute(mapping_profiles.insert().values(client_id=client.id, name="CRM export", content="entities: {}\n",
                                                       updated_at=now(), updated_by="anna", version=1))
+    acknowledge(engine, client.id, "crm_default", "campaign_response_rate|2025-12|trend_break|channel=email",
+                note="Kampagne verschoben", dataset_version=1, actor="anna")
     yield engine, root / "datasets", client
     forget(url)
 
@@ -88,7 +91,9 @@ def _content(engine, client_id) -> dict:
             "votes": sum(len(votes_frame(engine, client_id, r.id)) for r in rounds),
             "settings": [(s.scorecard_id, s.content, s.version) for s in list_settings(engine, client_id)],
             "manual": manual_frame(engine, client_id)[["kpi", "period", "value", "note"]].to_dict("records"),
-            "snapshots": [(s.scorecard_id, s.period, s.label) for s in list_snapshots(engine, client_id)]}
+            "snapshots": [(s.scorecard_id, s.period, s.label) for s in list_snapshots(engine, client_id)],
+            "acknowledged": {k: (a.note, a.by, a.dataset_version)  # an alert someone has seen stays seen
+                             for k, a in acknowledgements(engine, client_id, "crm_default").items()}}
 
 
 def test_round_trip_sqlite_postgresql_sqlite(source, pg_target, tmp_path):
@@ -203,3 +208,27 @@ def test_cli_export_and_import(source, tmp_path, monkeypatch, capsys):
     assert cli.main(["client", "import", str(out), "--as", "Alpha CLI"]) == 0
     assert "imported client 'alpha-cli'" in capsys.readouterr().out
     assert get_client(engine, "alpha-cli") is not None
+
+
+def test_an_acknowledged_alert_stays_acknowledged_and_an_older_archive_without_them_imports(source, tmp_path):
+    """Acknowledgements travel with the client; an archive written before they did (no such member)
+    imports with none, while a missing member of an original table is still damage."""
+    engine, store, client = source
+    path = archive.export_client(engine, store, client.slug, tmp_path / "a.zip").path
+    copy = archive.import_client(engine, store, path, new_name="Alpha Quittiert")
+    assert _content(engine, copy.id)["acknowledged"] == {
+        "campaign_response_rate|2025-12|trend_break|channel=email": ("Kampagne verschoben", "anna", 1)}
+    member = "tables/alert_acknowledgements.json"
+
+    def before_acknowledgements(name, data):  # as the archives written before them: no member, not listed
+        if name == "manifest.json":
+            head = json.loads(data)
+            return json.dumps({**head, "files": {k: v for k, v in head["files"].items() if k != member}}).encode()
+        return None if name == member else data
+
+    older = _rewrite(path, tmp_path / "older.zip", before_acknowledgements)
+    old = archive.import_client(engine, store, older, new_name="Alpha Alt")
+    assert _content(engine, old.id)["acknowledged"] == {} and _content(engine, old.id)["votes"] > 0
+    broken = _rewrite(path, tmp_path / "broken.zip", lambda name, data: None if name == "tables/votes.json" else data)
+    with pytest.raises(InputError, match="damaged"):
+        archive.import_client(engine, store, broken, new_name="Alpha Kaputt")

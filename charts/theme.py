@@ -8,7 +8,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from core.formatting import d3_locale
-from core.i18n import keys, t
+from core.i18n import name_for
 
 # muted blues and teals first, warm accents last: readable on a projector and in print
 PALETTE = ("#1f4e79", "#2e86ab", "#5aa9a1", "#8fb8de", "#6c757d", "#b08d57", "#7f6a93", "#c97b63")
@@ -32,8 +32,7 @@ def status_colour(status: str) -> str:
 
 def label(name: object, lang: str) -> str:
     """The display text for a column or value: ``charts.label.<name>`` if it exists, else the name."""
-    key = f"charts.label.{name}"
-    return t(key, lang) if key in keys() else str(name)
+    return name_for("charts.label", name, lang)
 
 
 def base_layout(lang: str, title: str | None = None, height: int | None = None) -> dict:

@@ -52,6 +52,13 @@ def keys() -> frozenset[str]:
     return frozenset(_table())
 
 
+def name_for(prefix: str, name: object, lang: str) -> str:
+    """An id as people read it: ``<prefix>.<name>`` of the table (``charts.label.email`` -> "E-Mail"),
+    else the id itself - a value the table does not name yet is shown, never hidden."""
+    key = f"{prefix}.{name}"
+    return t(key, lang) if key in _table() else str(name)
+
+
 @dataclass(frozen=True)
 class Term:
     """A placeholder value that is itself a key of the table (a role, an action), translated into

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analytics.monitoring import Alert, evaluate, watched
-from core.i18n import keys, t
+from core.i18n import name_for, t
 from core.query import Period
 from definitions import shipped
 from services.scorecard_view import default_period, kpi_labels
@@ -81,5 +81,4 @@ def _item(alert: Alert, labels: dict, lang: str, ack: Acknowledgement | None) ->
 
 def _value(name: str, lang: str) -> str:
     """A dimension or a channel/segment code in words (``charts.label.<code>``), else the code itself."""
-    key = f"charts.label.{name}"
-    return t(key, lang) if key in keys() else name
+    return name_for("charts.label", name, lang)

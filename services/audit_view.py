@@ -11,15 +11,10 @@ import pandas as pd
 
 from auth.guard import Principal
 from core.formatting import number
-from core.i18n import keys, t
+from core.i18n import name_for, t
 
 COLUMNS = ("at", "actor", "action", "entity", "entity_key", "before", "after")
 LOCAL_ACTOR = Principal.local().username  # the single user of a local installation
-
-
-def _word(prefix: str, value: str, lang: str) -> str:
-    key = f"{prefix}.{value}"
-    return t(key, lang) if key in keys() else value
 
 
 def _value(value: object, lang: str) -> str:
@@ -30,7 +25,7 @@ def _value(value: object, lang: str) -> str:
     if isinstance(value, (int, float)):
         return number(value, lang, 0 if float(value).is_integer() else 2)
     if isinstance(value, Mapping):
-        return ", ".join(f"{_word('audit.field', str(k), lang)} {_value(v, lang)}" for k, v in value.items())
+        return ", ".join(f"{name_for('audit.field', str(k), lang)} {_value(v, lang)}" for k, v in value.items())
     if isinstance(value, (list, tuple)):
         return ", ".join(_value(v, lang) for v in value)
     return str(value)
@@ -41,7 +36,7 @@ def change_text(change: object, lang: str) -> str:
     if change is None or (isinstance(change, float) and pd.isna(change)):
         return ""
     if isinstance(change, Mapping):
-        return "; ".join(f"{_word('audit.field', str(k), lang)}: {_value(v, lang)}" for k, v in change.items())
+        return "; ".join(f"{name_for('audit.field', str(k), lang)}: {_value(v, lang)}" for k, v in change.items())
     return _value(change, lang)
 
 
@@ -58,8 +53,8 @@ def actor_text(actor: str, lang: str) -> str:
 def readable(entries: list[dict], lang: str) -> pd.DataFrame:
     """One row per entry, newest first, every cell text, column names translated."""
     rows = [{"at": when(e.get("at"), lang), "actor": actor_text(e.get("actor") or "", lang),
-             "action": _word("audit.action", e.get("action") or "", lang),
-             "entity": _word("audit.entity", e.get("entity") or "", lang), "entity_key": e.get("entity_key") or "",
+             "action": name_for("audit.action", e.get("action") or "", lang),
+             "entity": name_for("audit.entity", e.get("entity") or "", lang), "entity_key": e.get("entity_key") or "",
              "before": change_text(e.get("before"), lang), "after": change_text(e.get("after"), lang)}
             for e in entries]
     frame = pd.DataFrame(rows, columns=list(COLUMNS))

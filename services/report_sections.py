@@ -7,7 +7,7 @@ from typing import Mapping
 import pandas as pd
 
 from core.errors import InputError
-from core.i18n import Text, keys, t
+from core.i18n import Text, keys, name_for, t
 from core.query import Filters, Period
 from data.quality import completeness_frame
 from kpis.catalogue import load_catalogue
@@ -41,9 +41,7 @@ def label(name: str) -> Text | str:
 def named(values: pd.Series, lang: str, prefix: str = "charts.label") -> pd.Series:
     """Ids as people read them (``email`` -> "E-Mail", ``campaign_contacts`` -> "Kampagnenkontakte"):
     ``<prefix>.<id>`` where the table has it, else the value itself (issue 14.8)."""
-    known = keys()
-    return values.astype("string").map(lambda v: t(f"{prefix}.{v}", lang) if f"{prefix}.{v}" in known else v,
-                                        na_action="ignore").astype("string")
+    return values.astype("string").map(lambda v: name_for(prefix, v, lang), na_action="ignore").astype("string")
 
 
 def _text(key: str, **values: object) -> Text:

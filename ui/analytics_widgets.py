@@ -7,16 +7,15 @@ import streamlit as st
 from charts.theme import label
 from core.errors import InputError
 from core.formatting import number, percent
-from core.i18n import t
+from core.i18n import keys, name_for, t
 from ui.widgets import show_error
 from usecases import propensity as uc
 
 
 def feature(name: str, lang: str) -> str:
-    for key in (f"analytics.feature.{name}", f"analytics.group.{name}"):
-        if (text := t(key, lang)) != key:
-            return text
-    return name
+    """A model feature or group in words (``analytics.feature.*``, else ``analytics.group.*``)."""
+    return name_for("analytics.feature", name, lang) if f"analytics.feature.{name}" in keys() else \
+        name_for("analytics.group", name, lang)
 
 
 def rates(frame: pd.DataFrame, first: str, score: str, lang: str) -> pd.DataFrame:

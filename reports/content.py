@@ -16,6 +16,10 @@ Expected frame columns (extra columns are ignored, missing optional ones are lef
 | scorecard | rows | perspective, objective, kpi, unit, actual, target, achievement, status, trend |
 | scorecard | perspectives | perspective, score, status |
 | alerts | rows | kind, kpi, slice, period, unit, value, expected, lower, upper, sentence, acknowledged, note |
+| forecasts | rows | kpi, period, unit, value, lower, upper, method, mase, naive_mase, target, status |
+| channel_plan | summary | group, recommended, contacts, actual_value, plan_value, uplift, status |
+| channel_plan | plan | group, channel, contacts, responses, conversions, conversions_per_contact, value_revenue, value_orders, value_per_conversion, cost_per_contact, cost_source, expected_value_per_contact, lower, upper, break_even_cost, recommended |
+| channel_plan | sources | figure, formula |
 """
 from __future__ import annotations
 
@@ -85,6 +89,27 @@ class AlertSection:
 
 
 @dataclass(frozen=True, eq=False)
+class ForecastSection:
+    """Forecast vs target of the scorecard KPIs: the next periods after ``fitted`` (the last period
+    the forecasts were fitted on), each with its 80 % interval, method, backtest MASE, target and light."""
+
+    rows: pd.DataFrame  # kpi, period, unit, value, lower, upper, method, mase, naive_mase, target, status
+    fitted: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class ChannelPlanSection:
+    """The channel plan per ``group`` (its name in the report's language); ``unavailable`` says why
+    there is none (a live source), and then the frames are None."""
+
+    summary: pd.DataFrame | None = None  # per group: recommended channel, actual vs plan value
+    plan: pd.DataFrame | None = None     # per group and channel: the figures and their inputs
+    sources: pd.DataFrame | None = None  # figure, formula: where each figure comes from
+    group: str = ""
+    unavailable: str = ""
+
+
+@dataclass(frozen=True, eq=False)
 class Figure:
     """A titled table, optionally charted: KPI tables by period/dimension, lifecycle figures.
 
@@ -132,6 +157,8 @@ class ReportContent:
     maturity: MaturitySection | None = None
     scorecard: ScorecardSection | None = None
     alerts: AlertSection | None = None
+    forecasts: ForecastSection | None = None
+    channel_plan: ChannelPlanSection | None = None
     kpis: tuple[Figure, ...] = ()
     lifecycle: tuple[Figure, ...] = ()
     data_quality: pd.DataFrame | Figure | None = None

@@ -1,7 +1,8 @@
 """The board PDF: ``build_pdf(content, target)``, A4 landscape, with reportlab alone (no browser).
 
 Cover with key figures, maturity radar (drawn as polygons: reportlab has no spider chart in
-every version) beside the domain table, scorecard with coloured status cells, alerts, KPI and
+every version) beside the domain table, scorecard with coloured status cells, alerts, forecasts and
+the channel plan (``reports.pdf_outlook``), KPI and
 lifecycle bar/line charts, roadmap; page numbers "page n of N". The text font is Bitstream
 Vera, shipped inside reportlab and embedded in the PDF (umlauts, ß and € included).
 """
@@ -27,6 +28,7 @@ from core import formatting
 from core.i18n import t
 from reports.columns import STATUS_COLOURS, ChartKind, Column, Kind, resolve, status_label
 from reports.content import Figure, ReportContent
+from reports.pdf_outlook import forecast_story, plan_story
 from reports.pdfcharts import MAX_SERIES, bar_chart, radar
 from reports.workbook import ALERT_COLUMNS, DOMAIN_COLUMNS, PERSPECTIVE_COLUMNS, ROADMAP_COLUMNS, SCORECARD_COLUMNS
 
@@ -195,6 +197,10 @@ def build_pdf(content: ReportContent, target: Any) -> None:
                 table(per, resolve(per, PERSPECTIVE_COLUMNS), lang, styles, available=CONTENT_WIDTH / 2)])]
     if content.alerts is not None:
         story += _alert_section(content, styles)
+    if content.forecasts is not None:
+        story += forecast_story(content, styles, table)
+    if content.channel_plan is not None:
+        story += plan_story(content, styles, table)
     figures = [f for f in (*content.kpis, *content.lifecycle) if f.chart is not None and f.value_fields()]
     if figures:
         story += [PageBreak(), Paragraph(escape(t("report.pdf.lifecycle", lang)), styles["h1"])]

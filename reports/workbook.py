@@ -1,7 +1,7 @@
 """The Excel report: ``build_workbook(content, target)`` writes every section ``content`` holds.
 
 Sheets (in the report language): cover, maturity (domain table + radar), questions, roadmap,
-scorecard (traffic lights), alerts, one sheet per KPI table with its chart, lifecycle figures, data
+scorecard (traffic lights), alerts, forecasts, channel plan (``reports.outlook``), one sheet per KPI table with its chart, lifecycle figures, data
 quality, raw data. Same content and ``created_at`` -> the same bytes.
 """
 from __future__ import annotations
@@ -13,6 +13,7 @@ from core.i18n import t
 from reports.columns import ChartKind, Column, Kind, number_format, resolve
 from reports.content import Figure, ReportContent
 from reports.excel import WorkbookBuilder
+from reports.outlook import forecast_sheet, plan_sheet
 
 K = Kind
 DOMAIN_COLUMNS = (
@@ -75,6 +76,10 @@ def build_workbook(content: ReportContent, target: Any, *, constant_memory: bool
         _scorecard(book, content)
     if content.alerts is not None:
         _alerts(book, content)
+    if content.forecasts is not None:
+        forecast_sheet(book, content)
+    if content.channel_plan is not None:
+        plan_sheet(book, content)
     for figure in content.kpis:
         _figure(book, "KPI " + figure.title_in(lang), figure)
     for figure in content.lifecycle:

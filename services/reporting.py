@@ -20,6 +20,7 @@ from typing import Mapping
 import pandas as pd
 from sqlalchemy import Engine
 
+from analytics.channels import plan as channel_plan
 from assessment.loader import load_model
 from assessment.scoring import score
 from assessment.sheets import read_answers
@@ -33,6 +34,8 @@ from reports.columns import ChartKind, Kind
 from reports.content import Figure, ReportContent
 from scorecards.loader import find_scorecard
 from services import alert_feed, analytics
+from services.forecast_targets import fit_card, versus_target
+from services.report_outlook import PLAN_BY, channel_plan_section, forecast_section
 from services import scorecard_view as sv
 from services import workshop
 from services.report_sections import (alert_section, check_period, kpi_figures, lifecycle_figures,
@@ -73,10 +76,12 @@ def _channel_kpis():
 def content_for_client(engine: Engine, settings: Settings, client_id: int, period: str, lang: str,
                        info: DatasetInfo | None, scorecard=None, round_id: int | None = None,
                        include_raw: bool = False, created_at: datetime | None = None,
-                       scorecard_version: int | None = None, alerts=None) -> ReportContent:
+                       scorecard_version: int | None = None, alerts=None, forecasts=None,
+                       channel_plan=None) -> ReportContent:
     """The report of a client for ``period``: the dataset version ``info``, the round ``round_id``
     (default: the latest), ``scorecard`` = ``(card, result)`` already evaluated (or None) and the
-    ``alerts`` section (``report_sections.alert_section``, or None)."""
+    ``alerts``, ``forecasts`` and ``channel_plan`` sections (``report_sections.alert_section``,
+    ``report_outlook``; or None)."""
     client = get_client(engine, int(client_id))
     if client is None:
         raise InputError(f"Client {client_id} does not exist.")
@@ -102,7 +107,9 @@ def content_for_client(engine: Engine, settings: Settings, client_id: int, perio
     raw = tuple(load_frames(settings.dataset_dir, info).items()) if include_raw and info is not None else ()
     return ReportContent(client=client.name, period=p.label, lang=lang, created_at=created_at, stamp=stamp,
                          maturity=maturity, data_quality=quality_figure(info.quality if info else None, lang),
-                         raw=raw, alerts=alerts if info is not None else None, **sections)
+                         raw=raw, alerts=alerts if info is not None else None,
+                         forecasts=forecasts if info is not None else None,
+                         channel_plan=channel_plan if info is not None else None, **sections)
 
 
 def content_from_files(data_path: str | Path | None = None, model_path: str | Path | None = None,
@@ -140,6 +147,7 @@ def content_from_files(data_path: str | Path | None = None, model_path: str | Pa
         sections = data_sections(dataset.frames, p, lang, (card, result), external)
         checked, found = alert_feed.check(dataset.frames, card, None, p.label)
         sections["alerts"] = alert_section(alert_feed.items(found, card, lang), checked)
+        sections.update(outlook_from_files(dataset.frames, card, actuals, result.period, lang))
         stamp.update(dataset=Path(data_path).name, rejected_rows=sum(dataset.rejected_counts.values()),
                      **sections.pop("stamp"))
         quality, label_ = dataset.quality, p.label
@@ -149,6 +157,23 @@ def content_from_files(data_path: str | Path | None = None, model_path: str | Pa
     name = client or (Path(data_path).stem if data_path is not None else Path(answers_path).stem)
     return ReportContent(client=name, period=label_, lang=lang, created_at=created_at, stamp=stamp, maturity=maturity,
                          data_quality=quality_figure(quality, lang), raw=raw, **sections)
+
+
+def outlook_from_files(frames, card, actuals: pd.DataFrame, last: str, lang: str) -> dict:
+    """The forecasts (fitted up to the report's card period ``last``) and the channel plan of a
+    dataset read from files; a dataset without campaign contacts gets the plan's reason instead."""
+    ratios = {k for k, v in sv.kpi_labels(card).items() if v.unit == "ratio"}
+    table = versus_target(card, fit_card(card, actuals, last, ratios))
+    try:
+        plan = channel_plan_section(channel_plan(frames, by=(PLAN_BY,)), lang)
+    except InputError as exc:
+        plan = channel_plan_section(None, lang, unavailable_text(exc, lang))
+    return {"forecasts": forecast_section(table, card, lang), "channel_plan": plan}
+
+
+def unavailable_text(exc: InputError, lang: str) -> str:
+    """Why a section is missing, in the report's language: the error and its hint."""
+    return " ".join(x for x in (exc.text(lang), exc.hint_text(lang)) if x)
 
 
 def board(content: ReportContent) -> ReportContent:

@@ -14,16 +14,16 @@ from analytics.forecast import Forecast, forecast_table
 from core.query import Filters
 from kpis.engine import compute
 from lifecycle.views import compute_view
-from services.scorecard_view import default_period
+from services.forecast_targets import HORIZON, Fitted, forecastable, versus_target
+from services.scorecard_view import default_period, kpi_labels
 from storage.datasets import DatasetInfo
-from usecases import datasets
+from usecases import datasets, scorecard
 from usecases.caching import cache
 from usecases.session import Session, require
 
 _KPIS = cache("kpi_table")
 _VIEWS = cache("lifecycle_view")
 _FORECASTS = cache("kpi_forecast")
-HORIZON = {"month": 6, "quarter": 4}  # periods ahead on the KPI page: half a year, a year
 
 
 @dataclass(frozen=True)
@@ -56,11 +56,11 @@ def lifecycle_view(session: Session, info: DatasetInfo, view: str, filters: Filt
 
 
 def kpi_forecast(session: Session, info: DatasetInfo, kpi_id: str, trend: pd.DataFrame, granularity: str,
-                 ratio: bool, filters: Filters = Filters()) -> KpiForecast | None:
-    """The forecast of one KPI's ``trend`` (``kpi_table`` rows of the filters), fitted up to the last
-    complete period; None per year, or with fewer than two periods of history."""
+                 ratio: bool, filters: Filters = Filters(), last: str | None = None) -> KpiForecast | None:
+    """The forecast of one KPI's ``trend`` (``kpi_table`` rows of the filters), fitted up to ``last``
+    (default: the last complete period); None per year, or with fewer than two periods of history."""
     require(session, "scorecard.view")
-    last = last_complete_period(session, info, trend, granularity)
+    last = last or last_complete_period(session, info, trend, granularity)
     if granularity not in HORIZON or last is None or (trend["period"].astype(str) <= last).sum() < 2:
         return None
     key = (session.settings.database_url, session.client_id, info.version, kpi_id, granularity, filters, last)
@@ -76,3 +76,27 @@ def kpi_forecast(session: Session, info: DatasetInfo, kpi_id: str, trend: pd.Dat
 def last_complete_period(session: Session, info: DatasetInfo, table: pd.DataFrame, granularity: str) -> str | None:
     """The default period of a KPI table: the same rule as the scorecard's and the reports'."""
     return default_period(table, granularity, datasets.choices(session, info).last_day)
+
+
+def card_forecasts(session: Session, info: DatasetInfo, card, actuals: pd.DataFrame, last: str) -> dict[str, Fitted]:
+    """The forecasts of the card's KPIs with enough history (``services.forecast_targets``), fitted
+    up to ``last``; each one kept in ``kpi_forecast``'s cache, so a rerun, the report and the KPI
+    page per quarter fit it once per dataset version."""
+    labels = kpi_labels(card)
+    out = {}
+    for kpi_id, series in forecastable(card, actuals, last).items():
+        found = kpi_forecast(session, info, kpi_id, series, card.granularity.value,
+                             kpi_id in labels and labels[kpi_id].unit == "ratio", last=last)
+        if found is not None:
+            out[kpi_id] = (found.rows, found.fit, found.last)
+    return out
+
+
+def scorecard_forecast(session: Session, view) -> pd.DataFrame:
+    """Forecast vs target (``services.forecast_targets.versus_target``) of a ``ScorecardView``'s card
+    after its last complete period: what comes next, whichever period the page shows."""
+    require(session, "scorecard.view")
+    if view.dataset is None or view.default_period is None:
+        return versus_target(view.card, {})
+    table = scorecard.actuals(session, view.dataset, view.card)
+    return versus_target(view.card, card_forecasts(session, view.dataset, view.card, table, view.default_period))

@@ -3,7 +3,8 @@
 
 A report (Excel or PDF) needs ``report.export``; its scorecard is the one
 ``usecases.scorecard.view_scorecard`` evaluates, so the report shows the card the page shows, and
-its alerts the feed ``usecases.alerts.view_alerts`` gives for the report period's last month. The
+its alerts the feed ``usecases.alerts.view_alerts`` gives for the report period's last month, its
+forecasts and channel plan the cached ones of the KPI and lifecycle pages. The
 questionnaire (download, read back, diff, merge) is part of running an assessment and needs
 ``assessment.run``: a manager who may open the reports page cannot change ratings through it.
 """
@@ -22,8 +23,10 @@ from reports.content import ReportContent
 from reports.pdf import build_pdf
 from reports.workbook import build_workbook
 from services import questionnaire, reporting, workshop
+from services.forecast_targets import versus_target
+from services.report_outlook import PLAN_BY, channel_plan_section, forecast_section
 from services.report_sections import alert_section
-from usecases import alerts, datasets, scorecard
+from usecases import alerts, analysis, datasets, propensity, scorecard
 from usecases.caching import cache
 from usecases.session import Session, allowed, require, scoped
 
@@ -57,7 +60,7 @@ def report_content(session: Session, period: str, lang: str, *, round_id: int | 
     require(session, "report.export")
     p = Period.parse(period)
     info = datasets.current_dataset(session)
-    card, version, found = None, None, None
+    card, version, found, outlook = None, None, None, {}
     if info is not None:
         loaded = scorecard.load_card(session, scorecard_id)
         version = loaded.version
@@ -72,10 +75,28 @@ def report_content(session: Session, period: str, lang: str, *, round_id: int | 
                 found = alert_section(feed.items, feed.period)
             except InputError:  # a month outside the data: the report's own check says so
                 found = None
+            outlook = _outlook(session, info, card, lang)
     with scoped(session):
         return reporting.content_for_client(session.engine, session.settings, session.client_id, p.label, lang,
                                             info, card, round_id=round_id, include_raw=include_raw,
-                                            created_at=created_at, scorecard_version=version, alerts=found)
+                                            created_at=created_at, scorecard_version=version, alerts=found,
+                                            **outlook)
+
+
+def _outlook(session: Session, info, card, lang: str) -> dict:
+    """The forecasts of the card's KPIs, fitted up to the report's card period (cached with the KPI
+    page's, ``usecases.analysis.card_forecasts``), and the channel plan per segment (cached with the
+    lifecycle page's); on a live source the plan's section says it needs imported data."""
+    out = {}
+    if card is not None:
+        fitted = analysis.card_forecasts(session, info, card[0], scorecard.actuals(session, info, card[0]),
+                                         card[1].period)
+        out["forecasts"] = forecast_section(versus_target(card[0], fitted), card[0], lang)
+    try:
+        out["channel_plan"] = channel_plan_section(propensity.channel_plan(session, info, PLAN_BY), lang)
+    except InputError as exc:
+        out["channel_plan"] = channel_plan_section(None, lang, reporting.unavailable_text(exc, lang))
+    return out
 
 
 def build_report(session: Session, kind: str, period: str, lang: str, *, include_raw: bool = False,

@@ -77,11 +77,13 @@ def _opt(x) -> float | None:
 
 
 def series(source, card: Scorecard, rules: Rules, period: str = "month") -> pd.DataFrame:
-    """Long table kpi, dim, member, period, value: overall and per slice a KPI supports."""
+    """Long table kpi, dim, member, period, value: overall and per slice a KPI supports and its
+    rules watch (``Rules.for_kpi``)."""
     ids = [k for k in card.computed_kpi_ids if rules.kpis is None or k in rules.kpis]
     frames = [compute(source, ids, period=period).assign(dim=OVERALL, member=OVERALL)] if ids else []
-    for dim in rules.slices:
-        sliceable = [d.id for d in resolve_kpis(ids) if d.dimension(dim) is not None] if ids else []
+    dims = dict.fromkeys(d for k in ids for d in rules.for_kpi(k).slices)
+    for dim in dims:
+        sliceable = [d.id for d in resolve_kpis(ids) if d.dimension(dim) is not None and dim in rules.for_kpi(d.id).slices]
         if sliceable:
             part = compute(source, sliceable, by=[dim], period=period)
             frames.append(part.rename(columns={dim: "member"}).assign(dim=dim))
@@ -92,6 +94,19 @@ def series(source, card: Scorecard, rules: Rules, period: str = "month") -> pd.D
     # a dimension the data does not carry (every member empty) is the overall series again, not a slice
     absent = (out["dim"] != OVERALL) & out.groupby(["kpi", "dim"])["member"].transform(lambda m: (m == "(none)").all())
     return out[~absent].dropna(subset=["value"]).sort_values(["kpi", "dim", "member", "period"], ignore_index=True)
+
+
+def settled(values: pd.DataFrame, rules: Rules, newest: str) -> pd.DataFrame:
+    """``values`` without the periods a KPI's ``settle`` keeps from being judged: those ending after
+    the end of the period ``settle`` periods before ``newest`` (the data's newest period). A
+    win-back, say, is counted once the later order exists: its newest months still grow."""
+    if values.empty:
+        return values
+    step = Period.parse(newest)
+    ends = {label: Period.parse(label).end for label in values["period"].astype(str).unique()}
+    cut = {k: step.shift(-rules.for_kpi(k).settle).end for k in values["kpi"].unique()}
+    keep = values["period"].astype(str).map(ends) <= values["kpi"].map(cut)
+    return values[keep.to_numpy(dtype=bool)]
 
 
 def _higher(card: Scorecard) -> dict[str, bool]:
@@ -153,8 +168,11 @@ def evaluate(values: pd.DataFrame, card_values: pd.DataFrame, card: Scorecard, r
                          values={"period": period}, hint_key="period.no_data_hint")
     if values.empty:
         return []
-    latest = period or values["period"].max()
-    breaks = trend_breaks(values, _higher(card), rules, latest)
+    latest, newest = period or values["period"].max(), str(values["period"].max())
+    values, card_values = settled(values, rules, newest), settled(card_values, rules, newest)
+    groups = rules.groups(values["kpi"].unique())
+    breaks = pd.concat([trend_breaks(values[values["kpi"].isin(ids)], _higher(card), r, latest)
+                        for r, ids in groups.items()] or [values.assign(kind=[])], ignore_index=True)
     red = reds(card_values, card) if len(card_values) else card_values.assign(kind=[])
     found = pd.concat([breaks[breaks["period"] == latest], red[red["period"] == card_period(latest, card)]],
                       ignore_index=True)
@@ -175,7 +193,7 @@ def turning_red(card_values: pd.DataFrame, card: Scorecard, rules: Rules, period
     out = []
     for k in card.kpis:
         table = frame[frame["kpi"] == k.kpi]
-        if len(table) < rules.min_history or str(table["period"].max()) != period:
+        if len(table) < rules.for_kpi(k.kpi).min_history or str(table["period"].max()) != period:
             continue
         now, green, amber = float(table["value"].iloc[-1]), k.thresholds.green, k.thresholds.amber
         if not ((amber <= now < green) if k.direction.higher else (green < now <= amber)):

@@ -17,6 +17,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     cmd.add_argument("--period", help="period to check, e.g. 2025-12 (default: the latest)")
     cmd.add_argument("--every", choices=("month", "quarter"), help="period length of the trend-break check "
                      "(default: config/alerts.yaml, else month)")
+    cmd.add_argument("--rules", help="alert rules YAML to use instead of config/alerts.yaml (checked the same way)")
     cmd.add_argument("--fail-on-alert", action="store_true", help="exit 1 when there is an alert")
     cmd.add_argument("--format", choices=FORMATS, default="json")
     cmd.set_defaults(func=run)
@@ -30,14 +31,16 @@ def run(args: argparse.Namespace) -> int:
     from cli.files import read_valid
     from definitions import shipped
     from scorecards.loader import find_scorecard
+    from services.alert_feed import rules_file
 
     card = find_scorecard(args.scorecard)
     if args.period:
         Period.parse(args.period)          # a located InputError for a malformed label
+    table = rules_file(args.rules) if args.rules else shipped().alert_rules   # else config/alerts.yaml
     result = read_valid(args.data)
     if result is None:
         return 2
-    rules = shipped().alert_rules.for_card(card.id)   # config/alerts.yaml
+    rules = table.for_card(card.id)
     found = [a.as_dict() for a in alerts(result.frames, card, rules, period=args.period, granularity=args.every)]
     if args.format == "json":
         print(json.dumps(found, ensure_ascii=False, indent=1))

@@ -4,14 +4,20 @@ language, the sentence from the translation table, the acknowledgement) from the
 report from files (``services.reporting.content_from_files``)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import pandas as pd
 
+from analytics.alert_rules import AlertRules, read_alert_rules
 from analytics.monitoring import Alert, evaluate, watched
+from core.errors import ConfigError, Problem
 from core.i18n import name_for, t
 from core.query import Period
+from core.yamlio import load_yaml
 from definitions import shipped
+from definitions.files import Collector
+from definitions.references import alert_rules as check_references
 from services.scorecard_view import default_period, kpi_labels
 from storage.alerts import Acknowledgement
 
@@ -46,6 +52,22 @@ def check(source, card, last_day=None, period: str | None = None) -> tuple[str |
     if checked is None:
         return None, ()
     return checked, tuple(evaluate(values, card_values, card, rules, checked))
+
+
+def rules_file(path: str | Path) -> AlertRules:
+    """Alert rules from another file than ``config/alerts.yaml`` (``cli.py monitor --rules``), checked
+    the same way: shape, then scorecards, KPIs and slices against the shipped definitions; every
+    problem named by the file's name and path (``mine.yaml: scorecards.crm_default.kpis.x.settle``)."""
+    name = Path(path).name
+    out = Collector()
+    check = out.checker(name)
+    rules = read_alert_rules(load_yaml(path), check)
+    check_references(replace(shipped(), alert_rules=rules), out)
+    problems = [Problem(name + p.where[len("alerts.yaml"):] if p.where.startswith("alerts.yaml") else p.where,
+                        p.message, p.hint) for p in out.all()]
+    if problems:
+        raise ConfigError(f"{name}: the alert rules are not valid", problems)
+    return rules
 
 
 def checked_period(values: pd.DataFrame, every: str, last_day, period: str | None) -> str | None:

@@ -26,8 +26,9 @@ def _write(config: Path, text: str) -> None:
 
 def test_the_shipped_rules_watch_every_computed_kpi_of_the_default_card():
     rules = shipped().alert_rules.for_card("crm_default")
-    assert rules == Rules(k=3.0, min_history=6, window=12, slices=("channel", "segment"), kpis=None, every="month",
-                          forecast_periods=2)
+    assert rules == Rules(k=3.0, min_history=6, window=12, slices=("channel", "segment"), kpis=None,
+                          every="month", forecast_periods=2, settle=0,
+                          overrides=(("win_back_rate", (("settle", 3),)),))
     assert shipped().alert_rules.for_card("no_such_card") == shipped().alert_rules.defaults
 
 

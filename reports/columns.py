@@ -18,6 +18,7 @@ class Kind(str, Enum):
     TEXT = "text"
     INTEGER = "integer"
     NUMBER = "number"
+    FACTOR = "factor"  # two decimals: an error ratio (MASE 0.62)
     PERCENT = "percent"
     CURRENCY = "currency"
     DAYS = "days"
@@ -33,7 +34,7 @@ class ChartKind(str, Enum):
     RADAR = "radar"
 
 
-NUMERIC_KINDS = frozenset({Kind.INTEGER, Kind.NUMBER, Kind.PERCENT, Kind.CURRENCY, Kind.DAYS, Kind.HOURS})
+NUMERIC_KINDS = frozenset({Kind.INTEGER, Kind.NUMBER, Kind.FACTOR, Kind.PERCENT, Kind.CURRENCY, Kind.DAYS, Kind.HOURS})
 STATUSES = ("green", "amber", "red", "grey")
 STATUS_COLOURS = {"green": ("#C6EFCE", "#006100"), "amber": ("#FFEB9C", "#9C5700"),
                   "red": ("#FFC7CE", "#9C0006"), "grey": ("#D9D9D9", "#404040")}
@@ -71,6 +72,7 @@ def number_format(kind: Kind, lang: str) -> str | None:
     return {
         Kind.INTEGER: "#,##0",
         Kind.NUMBER: "#,##0.0",
+        Kind.FACTOR: "0.00",
         Kind.PERCENT: "0.0%",
         Kind.CURRENCY: "#,##0.00 [$€-407]" if lang != "en" else "[$€-1809]#,##0.00",
         Kind.DAYS: f"#,##0.0 {days}",

@@ -16,7 +16,7 @@ Expected frame columns (extra columns are ignored, missing optional ones are lef
 | scorecard | rows | perspective, objective, kpi, unit, actual, target, achievement, status, trend |
 | scorecard | perspectives | perspective, score, status |
 | alerts | rows | kind, kpi, slice, period, unit, value, expected, lower, upper, sentence, acknowledged, note |
-| forecasts | rows | kpi, period, unit, value, lower, upper, method, mase, naive_mase, target, status |
+| forecasts | rows | kpi, period, step, unit, value, lower, upper, method, mase, naive_mase, target, status |
 | channel_plan | summary | group, recommended, contacts, actual_value, plan_value, uplift, status |
 | channel_plan | plan | group, channel, contacts, responses, conversions, conversions_per_contact, value_revenue, value_orders, value_per_conversion, cost_per_contact, cost_source, expected_value_per_contact, lower, upper, break_even_cost, recommended |
 | channel_plan | sources | figure, formula |
@@ -93,7 +93,7 @@ class ForecastSection:
     """Forecast vs target of the scorecard KPIs: the next periods after ``fitted`` (the last period
     the forecasts were fitted on), each with its 80 % interval, method, backtest MASE, target and light."""
 
-    rows: pd.DataFrame  # kpi, period, unit, value, lower, upper, method, mase, naive_mase, target, status
+    rows: pd.DataFrame  # kpi, period, step (1 = the next period), unit, value, lower, upper, method, mase, naive_mase, target, status
     fitted: str = ""
 
 

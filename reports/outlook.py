@@ -17,8 +17,8 @@ FORECAST_COLUMNS = (
     Column("value", "report.col.forecast", K.NUMBER, 14, unit_field="unit"),
     Column("lower", "report.col.lower", K.NUMBER, 14, unit_field="unit"),
     Column("upper", "report.col.upper", K.NUMBER, 14, unit_field="unit"),
-    Column("method", "report.col.method", K.TEXT, 22), Column("mase", "report.col.mase", K.NUMBER, 12),
-    Column("naive_mase", "report.col.naive_mase", K.NUMBER, 16),
+    Column("method", "report.col.method", K.TEXT, 22), Column("mase", "report.col.mase", K.FACTOR, 12),
+    Column("naive_mase", "report.col.naive_mase", K.FACTOR, 16),
     Column("target", "report.col.target", K.NUMBER, 14, unit_field="unit"),
     Column("status", "report.col.forecast_status", K.STATUS, 14),
 )

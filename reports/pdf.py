@@ -75,6 +75,8 @@ def cell_text(value: Any, kind: Kind, lang: str, unit: str | None = None) -> str
         return str(value)
     if kind == Kind.DATE:
         return formatting.day(pd.Timestamp(value), lang)
+    if kind == Kind.FACTOR:
+        return formatting.number(float(value), lang, 2)
     unit = {Kind.INTEGER: "count", Kind.PERCENT: "ratio", Kind.CURRENCY: "currency", Kind.DAYS: "days",
             Kind.HOURS: "hours"}.get(kind, "score")
     try:

@@ -17,19 +17,21 @@ from reports.content import ReportContent
 from reports.outlook import (FORECAST_COLUMNS, PLAN_COLUMNS, PLAN_SUMMARY_COLUMNS, SOURCE_COLUMNS, forecast_title,
                              grouped)
 
+PDF_FORECAST_STEPS = 2  # the board sees the next two periods of every KPI; the workbook has them all
 PDF_PLAN_FIELDS = ("group", "channel", "contacts", "conversions_per_contact", "value_per_conversion",
                    "cost_per_contact", "expected_value_per_contact", "lower", "upper", "break_even_cost", "recommended")
 
 
 def forecast_story(content: ReportContent, styles: dict, table: Callable) -> list:
-    """Heading, the forecast vs target table and how the method was chosen (or the line that no KPI
-    has enough history)."""
+    """Heading, the forecast vs target table (the next ``PDF_FORECAST_STEPS`` periods) and how the
+    method was chosen (or the line that no KPI has enough history)."""
     lang, rows = content.lang, content.forecasts.rows
     head = Paragraph(escape(t("report.sheet.forecasts", lang)), styles["h1"])
     if not len(rows):
         return [PageBreak(), head, Paragraph(escape(forecast_title(content)), styles["body"])]
     return [PageBreak(), head, Paragraph(escape(forecast_title(content)), styles["body"]), Spacer(1, 0.2 * cm),
-            table(rows, FORECAST_COLUMNS, lang, styles), Spacer(1, 0.2 * cm),
+            table(rows[rows["step"] <= PDF_FORECAST_STEPS] if "step" in rows else rows, FORECAST_COLUMNS, lang, styles),
+            Spacer(1, 0.2 * cm),
             Paragraph(escape(t("report.forecast.note", lang)), styles["small"])]
 
 

@@ -18,7 +18,7 @@ from scorecards.rules import traffic_lights
 
 HORIZON = {"month": 6, "quarter": 4}  # periods ahead (KPI page, scorecard, report): half a year, a year
 MIN_HISTORY = 4  # card periods of history up to the last one before a KPI is forecast (a year of quarters)
-COLUMNS = ["kpi", "step", "period", "value", "lower", "upper", "method", "mase", "naive_mase", "target", "green",
+COLUMNS = ["kpi", "step", "period", "value", "lower", "upper", "method", "reason", "mase", "naive_mase", "target", "green",
            "amber", "status", "last"]
 
 Fitted = tuple[pd.DataFrame, Forecast, str]  # rows (period, value, lower, upper, method), the fit, the last period
@@ -59,7 +59,7 @@ def versus_target(card: Scorecard, fitted: Mapping[str, Fitted]) -> pd.DataFrame
             continue
         rows, fit, last = fitted[k.kpi]
         chosen = fit.model if fit.method == "ets" else fit.naive
-        parts.append(rows.assign(kpi=k.kpi, step=np.arange(1, len(rows) + 1),
+        parts.append(rows.assign(kpi=k.kpi, step=np.arange(1, len(rows) + 1), reason=fit.reason,
                                  mase=chosen.mase if chosen is not None else np.nan,
                                  naive_mase=fit.naive.mase if fit.naive is not None else np.nan,
                                  target=k.target, green=k.thresholds.green, amber=k.thresholds.amber,

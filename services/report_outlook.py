@@ -23,9 +23,10 @@ def forecast_section(table: pd.DataFrame, card, lang: str) -> ForecastSection:
     kpi = table["kpi"].astype(str)
     rows = pd.DataFrame({
         "kpi": kpi.map(lambda k: labels[k].name.get(lang) if k in labels else k),
-        "period": table["period"].astype(str), "unit": kpi.map(lambda k: labels[k].unit if k in labels else "score"),
+        "period": table["period"].astype(str), "step": table["step"].astype("int64"), "unit": kpi.map(lambda k: labels[k].unit if k in labels else "score"),
         **{c: table[c].astype("float64") for c in ("value", "lower", "upper")},
-        "method": table["method"].map(lambda m: t(f"report.forecast.method.{m}", lang)),
+        "method": [t(f"report.forecast.method.{m}" + ("_short" if r == "too_short" else ""), lang)
+                   for m, r in zip(table["method"], table["reason"])],
         "mase": table["mase"].astype("float64"), "naive_mase": table["naive_mase"].astype("float64"),
         "target": table["target"].astype("float64"), "status": table["status"].astype(str)})
     fitted = str(table["last"].iloc[0]) if len(table) else ""

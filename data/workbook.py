@@ -1,11 +1,13 @@
-"""Reading .xlsx workbooks with python-calamine, after checking the zip container.
+"""Reading .xlsx workbooks (fastexcel into Arrow, else python-calamine), after checking the zip container.
 
 Before any parsing the container is inspected: entry count and compression ratio (zip bombs),
 macro parts (``vbaProject.bin``), and the sum of the parts' unpacked sizes against
 ``COCKPIT_MAX_XLSX_UNPACKED_MB`` (default 300: reading takes about 4-5x the unpacked size in
-memory, so the app stays under 2 GB). Cells are
-turned into text the way a user sees them (``12.0`` -> ``12``, dates -> ISO), so that the mapper
-types every source the same way. The frame's index is Excel's row number.
+memory, so the app stays under 2 GB). The sheet is then read by ``data.workbook_fast``
+(fastexcel, typed columns into Arrow, translated to text column by column) or, when that path
+cannot promise identical texts (mixed columns, a header that is not text, ...), cell by cell
+through python-calamine. Either way cells are turned into text the way a user sees them
+(``12.0`` -> ``12``, dates -> ISO), so that the mapper types every source the same way. The frame's index is Excel's row number.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import pandas as pd
 from core.errors import DataImportError
 from core.settings import load_settings
 from data.readbase import MAX_COLUMNS, SNIFF_LINES, ReadOptions, clean_headers, fail
+from data.workbook_fast import read_fast
 
 XLSX_MAX_RATIO = 120
 XLSX_MAX_ENTRIES = 10_000
@@ -103,9 +106,18 @@ def check_xml_prologs(path: Path, infos: list[zipfile.ZipInfo]) -> None:
 
 
 def read_xlsx(path: Path, options: ReadOptions) -> pd.DataFrame:
+    """The sheet as text columns indexed by Excel row: through fastexcel and Arrow when
+    ``data.workbook_fast`` can promise the same texts, else cell by cell through python-calamine."""
+    check_xlsx_container(path)
+    fast = read_fast(path, options)
+    return fast if fast is not None else read_xlsx_cells(path, options)
+
+
+def read_xlsx_cells(path: Path, options: ReadOptions) -> pd.DataFrame:
+    """The old path, for every sheet the fast one declines (and the reference it is tested against);
+    the container is checked by the caller."""
     from python_calamine import CalamineWorkbook
 
-    check_xlsx_container(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
         names = list(book.sheet_names)

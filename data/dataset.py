@@ -16,6 +16,7 @@ from data.mapping import apply_mapping
 from data.quality import quality_summary
 from data.reading import DEFAULT_MAX_BYTES, read_table
 from data.schema import ENTITY_NAMES, load_schema
+from data.typed_csv import read_entity
 from data.validation import ValidationReport, merge_reports, validate
 
 
@@ -53,10 +54,13 @@ class ImportResult:
                               problems, hint="fix the rows named above, or import with --accept-partial")
 
 
-def read_dataset(path: str | Path | Manifest, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ImportResult:
+def read_dataset(path: str | Path | Manifest, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                 typed_read: bool = True) -> ImportResult:
     """Read, map and validate every entity of a manifest .yaml, a folder, or a ``Manifest``.
 
-    Unreadable files raise ``DataImportError``; bad rows go into ``result.report``."""
+    Unreadable files raise ``DataImportError``; bad rows go into ``result.report``. A CSV file is
+    first read typed while parsed (``data.typed_csv``, unless ``typed_read`` is False); a file
+    with any problem is read as text, which locates them."""
     manifest = path if isinstance(path, Manifest) else resolve_manifest(path)
     schema = load_schema()
     frames: dict[str, pd.DataFrame] = {}
@@ -68,9 +72,13 @@ def read_dataset(path: str | Path | Manifest, *, max_bytes: int = DEFAULT_MAX_BY
         if mapping is None:
             continue
         file = manifest.path_for(name)
-        raw = read_table(file, mapping.read_options(max_bytes))
-        mapped, parse_problems = apply_mapping(raw, mapping, schema[name], mapping.file)
-        valid, bad, report = validate(schema[name], raw, mapped, parse_problems, mapping.file)
+        quick = read_entity(file, mapping, schema[name], mapping.read_options(max_bytes)) if typed_read else None
+        if quick is not None:  # a clean CSV file, typed while parsed
+            mapped, valid, bad, report = quick
+        else:
+            raw = read_table(file, mapping.read_options(max_bytes))
+            mapped, parse_problems = apply_mapping(raw, mapping, schema[name], mapping.file)
+            valid, bad, report = validate(schema[name], raw, mapped, parse_problems, mapping.file)
         frames[name], rejected[name], mapped_all[name] = valid, bad, mapped
         reports.append(report)
     report = merge_reports(reports)

@@ -83,28 +83,38 @@ def _invalid(ftype) -> str:
 
 # --- apply -------------------------------------------------------------------------------
 
-def apply_mapping(raw: pd.DataFrame, mapping: EntityMapping, entity: EntitySchema,
-                  source_name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(canonical frame, problems). The frame has every field of the entity (dtypes per the
-    schema) plus the kept columns, indexed by source line; problems list unparsable values
-    and missing required columns (columns ``PROBLEM_COLUMNS``)."""
-    problems: list[pd.DataFrame] = []
+def resolve_columns(headers: list[str], mapping: EntityMapping, entity: EntitySchema) -> dict[str, str]:
+    """field -> source column: the manifest's ``columns``, and for a field it leaves open (no
+    constant, not unpivoted) a column with the field's canonical name."""
     columns = dict(mapping.columns)
-    headers = list(raw.columns)
     unpivot_fields = {mapping.unpivot.into, mapping.unpivot.value} if mapping.unpivot else set()
     by_norm = {normalise(h): h for h in reversed(headers)}  # the first of equal names wins
-    for f in entity.fields:  # fields the manifest leaves open: take a column with the canonical name
+    for f in entity.fields:
         if f.name in columns or f.name in mapping.constants or f.name in unpivot_fields:
             continue
         header = by_norm.get(normalise(f.name))
         if header is not None and header not in columns.values():
             columns[f.name] = header
+    return columns
+
+
+def apply_mapping(raw: pd.DataFrame, mapping: EntityMapping, entity: EntitySchema,
+                  source_name: str, pretyped: dict[str, pd.Series] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(canonical frame, problems). The frame has every field of the entity (dtypes per the
+    schema) plus the kept columns, indexed by source line; problems list unparsable values
+    and missing required columns (columns ``PROBLEM_COLUMNS``). ``pretyped``: source columns typed
+    while parsing (``data.typed_csv``), each already the field's final values, valid throughout."""
+    problems: list[pd.DataFrame] = []
+    pretyped = pretyped or {}
+    headers = list(raw.columns) + [c for c in pretyped if c not in raw.columns]
+    columns = resolve_columns(headers, mapping, entity)
     base = raw
     unpivoted: dict[str, pd.Series] = {}
     if mapping.unpivot is not None:
         base, unpivoted = _unpivot(raw, mapping, source_name, problems, entity.name)
     out: dict[str, pd.Series] = {}
-    missing = {fld: src for fld, src in columns.items() if src not in base.columns and fld not in unpivoted}
+    missing = {fld: src for fld, src in columns.items()
+               if src not in base.columns and src not in pretyped and fld not in unpivoted}
     for fld, src in missing.items():
         problems.append(problem_frame(entity.name, source_name, [None], src, [None],
                                       f"column {src!r} not found in the file (columns: {', '.join(headers[:30])})",
@@ -116,6 +126,9 @@ def apply_mapping(raw: pd.DataFrame, mapping: EntityMapping, entity: EntitySchem
             value = mapping.constants[f.name]
             text = pd.Series("true" if value is True else "false" if value is False else str(value),
                              index=base.index, dtype="string")
+        elif f.name in columns and columns[f.name] in pretyped:
+            out[f.name] = fill_default(pretyped[columns[f.name]], f, mapping, entity.outcome_words)
+            continue
         elif f.name in columns and columns[f.name] in base.columns:
             if f.type in CODED and _translations(mapping, f.name) is None:  # type each distinct value once
                 typed, bad, values = type_coded(base[columns[f.name]], f.type, mapping, entity.outcome_words)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -98,9 +99,19 @@ def detect_layout(lines: list[str], delimiter: str | None = None) -> tuple[str, 
 
 
 
-def _read_csv(path: Path, options: ReadOptions, encoding: str | None = None) -> pd.DataFrame:
-    """The encoding is decided on the whole file (``decide_encoding``); a file that is neither
-    UTF-8 nor cp1252 throughout is refused at its first offending byte, never re-decoded."""
+@dataclass(frozen=True)
+class CsvLayout:
+    """How a CSV file is laid out: what ``_read_csv`` detects from its first lines."""
+
+    encoding: str
+    delimiter: str
+    header_idx: int  # 0-based line of the header (title lines above it are skipped)
+    header: list[str]
+    quoted: bool  # a quote in the first lines: values may hold newlines
+
+
+def csv_layout(path: Path, options: ReadOptions, encoding: str | None = None) -> CsvLayout:
+    """Encoding, delimiter and header of a CSV file (``DataImportError`` when it has none)."""
     encoding = options.encoding or encoding or decide_encoding(path)
     default_delim = "\t" if path.suffix.lower() == ".tsv" and not options.delimiter else options.delimiter
     try:
@@ -113,8 +124,15 @@ def _read_csv(path: Path, options: ReadOptions, encoding: str | None = None) -> 
     header = clean_headers(_split(lines[header_idx], delimiter))
     if len(header) > MAX_COLUMNS:
         raise fail(path, f"{len(header)} columns, more than {MAX_COLUMNS}", hint="export only the needed columns")
-    quoted = any('"' in ln for ln in lines)
-    frame = _read_csv_arrow(path, encoding, delimiter, header_idx, header, quoted)
+    return CsvLayout(encoding, delimiter, header_idx, header, any('"' in ln for ln in lines))
+
+
+def _read_csv(path: Path, options: ReadOptions, encoding: str | None = None) -> pd.DataFrame:
+    """The encoding is decided on the whole file (``decide_encoding``); a file that is neither
+    UTF-8 nor cp1252 throughout is refused at its first offending byte, never re-decoded."""
+    layout = csv_layout(path, options, encoding)
+    encoding, header_idx = layout.encoding, layout.header_idx
+    frame = _read_csv_arrow(path, layout)
     if frame is None and encoding.replace("_", "-").lower() in ("utf-8", "utf8", "utf-8-sig"):
         bad = first_bad_utf8(path)  # pyarrow checks every cell: find where the file stops being UTF-8
         if bad is not None:
@@ -122,7 +140,7 @@ def _read_csv(path: Path, options: ReadOptions, encoding: str | None = None) -> 
                 return _read_csv(path, options, "cp1252")  # plain ASCII up to a cp1252 byte: cp1252 throughout
             raise _not_utf8(path, bad, explicit=options.encoding is not None)
     if frame is None:
-        frame = _read_csv_pandas(path, encoding, delimiter, header_idx, header)
+        frame = _read_csv_pandas(path, encoding, layout.delimiter, header_idx, layout.header)
     frame.index = pd.RangeIndex(header_idx + 2, header_idx + 2 + len(frame), name="row")
     refuse_nul(path, frame, header_idx + 1)
     return frame
@@ -176,9 +194,32 @@ def refuse_nul(path: Path, frame: pd.DataFrame, header_line: int = 1, limit: int
                           "or export the file again")
 
 
-def _read_csv_arrow(path: Path, encoding: str, delimiter: str, header_idx: int, header: list[str], quoted: bool):
+def arrow_csv(path: Path, layout: CsvLayout, column_types: dict, on_invalid=None, **convert):
+    """The pyarrow read of ``path`` as ``layout`` says, columns typed as ``column_types`` (every
+    cell as text in ``_read_csv``; ``data.typed_csv`` types some while parsing). Raises pyarrow's errors."""
     import pyarrow as pa
     from pyarrow import csv as pacsv
+
+    return pacsv.read_csv(
+        path,
+        read_options=pacsv.ReadOptions(encoding=layout.encoding.replace("utf-8-sig", "utf8"),
+                                       skip_rows=layout.header_idx + 1, column_names=layout.header,
+                                       block_size=_block_size(path)),
+        parse_options=pacsv.ParseOptions(delimiter=layout.delimiter, newlines_in_values=layout.quoted,
+                                         invalid_row_handler=on_invalid),
+        convert_options=pacsv.ConvertOptions(column_types=column_types, null_values=[""], strings_can_be_null=True,
+                                             quoted_strings_can_be_null=True, **convert))
+
+
+def arrow_frame(table) -> pd.DataFrame:
+    """A pyarrow table of text columns as a frame of ``string`` columns (Arrow buffers kept)."""
+    import pyarrow as pa
+
+    return table.to_pandas(types_mapper={pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype()}.get)
+
+
+def _read_csv_arrow(path: Path, layout: CsvLayout):
+    import pyarrow as pa
 
     bad: list[object] = []
 
@@ -187,25 +228,16 @@ def _read_csv_arrow(path: Path, encoding: str, delimiter: str, header_idx: int, 
         return "error"
 
     try:
-        table = pacsv.read_csv(
-            path,
-            read_options=pacsv.ReadOptions(encoding=encoding.replace("utf-8-sig", "utf8"), skip_rows=header_idx + 1,
-                                           column_names=header, block_size=_block_size(path)),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=quoted,
-                                             invalid_row_handler=on_invalid),
-            convert_options=pacsv.ConvertOptions(column_types={h: pa.large_string() for h in header},
-                                                 null_values=[""], strings_can_be_null=True,
-                                                 quoted_strings_can_be_null=True),
-        )
+        table = arrow_csv(path, layout, {h: pa.large_string() for h in layout.header}, on_invalid)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
         if bad:  # a row with the wrong field count
             row = bad[0]
-            line = _find_line(path, encoding, row.text, header_idx)
+            line = _find_line(path, layout.encoding, row.text, layout.header_idx)
             raise fail(path, f"expected {row.expected_columns} fields, found {row.actual_columns}", line,
                        hint="check the delimiter and quotes in that line") from None
         return None  # e.g. a byte the encoding lacks: let pandas try and name the problem
     # cells are trimmed by the mapper; whitespace-only cells count as empty there
-    return table.to_pandas(types_mapper={pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype()}.get)
+    return arrow_frame(table)
 
 
 def _block_size(path: Path) -> int:
@@ -233,3 +265,12 @@ def _read_csv_pandas(path: Path, encoding: str, delimiter: str, header_idx: int,
                    hint="check the encoding, delimiter and quotes") from None
 
 
+
+
+def head_rows(path: Path, layout: CsvLayout, size: int = 64 * 1024) -> list[list[str]]:
+    """The data rows in the first ``size`` bytes (the last, maybe cut, line left out): a sample."""
+    with path.open("r", encoding=layout.encoding, errors="replace", newline="") as fh:
+        text = fh.read(size)
+    rows = list(csv.reader(text.splitlines()[:-1] if len(text) >= size else text.splitlines(),
+                           delimiter=layout.delimiter))
+    return rows[layout.header_idx + 1:]

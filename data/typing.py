@@ -219,6 +219,15 @@ def type_coded(column: pd.Series, ftype: FieldType, mapping: EntityMapping,
     if by_row and ftype is not FieldType.BOOLEAN and sql_typing.mostly_distinct(column):
         return _type_rows(column, ftype, mapping, words, us)
     codes, uniques = _factorize(column)
+    typed, bad, texts = type_codes(codes, uniques, ftype, mapping, words, us)
+    return pd.Series(typed, index=column.index), bad, texts
+
+
+def type_codes(codes: np.ndarray, uniques: pd.Series, ftype: FieldType, mapping: EntityMapping,
+               words: OutcomeWords | None = None, us: bool | None = None) -> tuple[object, np.ndarray, pd.Series]:
+    """``type_coded`` of a column given as its distinct texts ``uniques`` and ``codes`` (per row, -1
+    for empty: a factorized column, or a dictionary-encoded one read by ``data.typed_csv``): (typed
+    values per row as an array, mask of rows whose text is not a valid value, their trimmed texts)."""
     text = clean_text(uniques)
     if ftype is FieldType.BOOLEAN:
         typed = parse_booleans(text, words)
@@ -230,7 +239,7 @@ def type_coded(column: pd.Series, ftype: FieldType, mapping: EntityMapping,
             typed = whole_numbers(typed)
     bad = np.append((text.notna() & typed.isna()).to_numpy(dtype=bool), False)[codes]
     rows = pd.api.extensions.take(typed.array, codes, allow_fill=True)
-    return pd.Series(rows, index=column.index), bad, text.iloc[codes[bad]].reset_index(drop=True)
+    return rows, bad, text.iloc[codes[bad]].reset_index(drop=True)
 
 
 def _type_rows(column: pd.Series, ftype: FieldType, mapping: EntityMapping, words: OutcomeWords | None,

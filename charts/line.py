@@ -59,3 +59,12 @@ def add_forecast(fig: go.Figure, rows: pd.DataFrame, lang: str, name: str, band_
     fig.add_trace(go.Scatter(x=xs, y=values, mode="lines+markers", name=name,
                              line={"color": colour(0), "width": 2, "dash": "dash"}, marker={"size": 5}))
     return fig
+
+
+def add_target(fig: go.Figure, value: float | None, name: str) -> go.Figure:
+    """The target as a dotted horizontal line, named at its right end."""
+    if value is None:
+        return fig
+    fig.add_hline(y=float(value), line={"color": "#7F7F7F", "width": 1, "dash": "dot"}, annotation_text=name,
+                  annotation_position="top right", annotation_font={"color": "#595959", "size": 11})
+    return fig

@@ -1,20 +1,78 @@
-"""The scorecard page's working tabs: snapshots (freeze, list, compare), manual values per period,
-and the consultant's editor for targets, thresholds and weights. Every write goes through a use
-case (``usecases.scorecard``), which checks the permission itself."""
+"""The scorecard page's tabs: the KPI tables per perspective with the drill-down trend and its
+forecast, snapshots (freeze, list, compare), manual values per period, and the consultant's editor
+for targets, thresholds and weights. Every write goes through a use case (``usecases.scorecard``),
+which checks the permission itself."""
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
+from charts.line import add_forecast, add_target, line
 from core.errors import CockpitError, ConflictError
-from core.formatting import percent
+from core.formatting import number, percent
 from core.i18n import t
+from services.forecast_targets import MIN_HISTORY
 from services.scorecard_editing import editor_frame, manual_table
-from ui.scorecard_widgets import STATUS_ICONS, status_text, value_text
-from ui.widgets import show_error
+from ui.kpi_widgets import percent_ticks
+from ui.scorecard_widgets import STATUS_ICONS, badge_md, forecast_cells, kpi_table, status_text, value_text
+from ui.widgets import page_link, show_error
 from usecases import assessment
 from usecases import scorecard as uc
 from usecases.session import allowed
+
+
+def kpis(view, lang: str, markers: dict[str, str], ahead: pd.DataFrame) -> None:
+    """Per perspective its objectives and KPI table (with the next period's forecast against the
+    target and the alerts), then one KPI's trend with its forecast and a link to its page."""
+    result, names = view.result, view.labels
+    cells = forecast_cells(ahead, names, lang)
+    for p in result.perspectives:
+        st.markdown(f"#### {p.name.get(lang)} {badge_md(p.status.value, lang, percent(p.score, lang, 0))}")
+        members = [o for o in result.objectives if o.perspective == p.id]
+        st.markdown(" · ".join(f"{o.name.get(lang)} {badge_md(o.status.value, lang, percent(o.score, lang, 0))}"
+                               for o in members))
+        kpi_table([k for k in result.kpis if k.perspective == p.id], names, lang, key=f"tbl_{p.id}",
+                  objectives={o.id: o.name.get(lang) for o in members}, alerts=markers, forecasts=cells)
+    st.divider()
+    left, right = st.columns([2, 1], vertical_alignment="bottom")
+    drill = left.selectbox(t("views.scorecard.drill", lang), view.drill_ids,
+                           format_func=lambda k: names[k].name.get(lang), key="sc_drill")
+    with right:
+        page_link("ui/pages/kpi_page.py", label=t("views.scorecard.open_kpi", lang), icon=":material/query_stats:",
+                  query_params={"kpi": drill})
+    trend(view, drill, ahead, lang)
+
+
+def trend(view, kpi_id: str, ahead: pd.DataFrame, lang: str) -> None:
+    """The KPI's last periods up to the chosen one, its forecast dashed with the 80 % band after the
+    last complete period (when the chosen period is that one), the target dotted; beneath it the
+    method and its backtest error beside seasonal-naive's."""
+    k, label = view.result.kpi(kpi_id), view.labels[kpi_id]
+    name = label.name.get(lang)
+    history = pd.DataFrame(list(k.history), columns=["period", "value"]).dropna()
+    fig = line(history, lang, series=None, percent=label.unit == "ratio", y_title=name,
+               title=t("scorecard.forecast.trend_title", lang, kpi=name))
+    rows = ahead[ahead["kpi"] == kpi_id]
+    anchor = history[history["period"] == rows["last"].iloc[0]]["value"] if len(rows) else pd.Series(dtype=float)
+    if len(anchor):
+        add_forecast(fig, rows, lang, t("scorecard.forecast.line", lang), t("scorecard.forecast.band", lang),
+                     last=(str(rows["last"].iloc[0]), float(anchor.iloc[0])))
+    add_target(fig, k.target, t("scorecard.forecast.target", lang))
+    st.plotly_chart(percent_ticks(fig, label.unit), width="stretch", key="sc_trend")
+    st.caption(_forecast_caption(rows, view, lang, shown=bool(len(anchor))))
+
+
+def _forecast_caption(rows: pd.DataFrame, view, lang: str, shown: bool) -> str:
+    if not len(rows):
+        return t("scorecard.forecast.none", lang, n=MIN_HISTORY)
+    if not shown:
+        return t("scorecard.forecast.older", lang, last=view.default_period)
+    first = rows.iloc[0]
+    mase = lambda v: "–" if pd.isna(v) else number(v, lang, 2)  # noqa: E731
+    if first["method"] == "ets":
+        return t("scorecard.forecast.ets", lang, mase=mase(first["mase"]), naive=mase(first["naive_mase"]))
+    key = "scorecard.forecast.naive_short" if first["reason"] == "too_short" else "scorecard.forecast.naive"
+    return t(key, lang, naive=mase(first["naive_mase"]))
 
 
 def _stamp(value, lang: str) -> str:

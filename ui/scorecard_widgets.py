@@ -9,6 +9,7 @@ from charts.theme import STATUS_COLOURS
 from core.formatting import by_unit, currency, number, percent
 from core.i18n import t
 from scorecards.result import KpiResult
+from services.forecast_targets import next_period
 
 BADGE_COLOURS = {"green": "green", "amber": "orange", "red": "red", "grey": "gray"}
 STATUS_ICONS = {"green": "🟢", "amber": "🟡", "red": "🔴", "grey": "⚪"}
@@ -24,6 +25,18 @@ def alert_markers(feed) -> dict[str, str]:
         done = " ✔" if i.acknowledged is not None else ""
         out.setdefault(i.kpi, []).append(f"{ALERT_ICONS.get(i.kind, '⚠️')} {i.kind_name} ({i.slice_name}){done}")
     return {k: "; ".join(v) for k, v in out.items()}
+
+
+def forecast_cells(ahead: pd.DataFrame, names: dict, lang: str) -> dict[str, str]:
+    """Per KPI the scorecard table's forecast of the next period against the target, with its light
+    ("🟡 2026-Q1: 7,9 % · Soll 8,0 % · gelb"); ``ahead``: ``usecases.analysis.scorecard_forecast``."""
+    out = {}
+    for kpi_id, r in next_period(ahead).iterrows():  # one row per KPI: formatting at the edge
+        unit = names[kpi_id].unit if kpi_id in names else "score"
+        out[kpi_id] = t("scorecard.forecast.cell", lang, icon=STATUS_ICONS.get(r["status"], ""),
+                        period=r["period"], value=value_text(r["value"], unit, lang),
+                        target=value_text(r["target"], unit, lang), status=status_text(r["status"], lang))
+    return out
 
 
 def status_text(status: str, lang: str) -> str:
@@ -86,9 +99,10 @@ def kpi_tile(kpi: KpiResult, name: str, unit: str, lang: str) -> None:
 
 
 def kpi_table(kpis: list[KpiResult], names: dict, lang: str, key: str, objectives: dict | None = None,
-              alerts: dict[str, str] | None = None) -> None:
+              alerts: dict[str, str] | None = None, forecasts: dict[str, str] | None = None) -> None:
     """One row per KPI: objective (on its first row), light (coloured cell), actual, target,
-    achievement bar, trend, the last periods as a line, and its alerts (``alert_markers``)."""
+    achievement bar, trend, the last periods as a line, the next period's forecast against the
+    target (``forecast_cells``) and its alerts (``alert_markers``)."""
     seen: set[str] = set()
     rows = []
     for k in kpis:
@@ -103,10 +117,11 @@ def kpi_table(kpis: list[KpiResult], names: dict, lang: str, key: str, objective
             "achievement": None if k.achievement is None else round(k.achievement * 100, 1),
             "trend": trend_text(k, lang),
             "history": [float(v) for _, v in k.history if v is not None],  # gaps left out: the line stays drawn
+            "forecast": (forecasts or {}).get(k.kpi, ""),
             "alert": (alerts or {}).get(k.kpi, ""),
         })
     frame = pd.DataFrame(rows, columns=["objective", "kpi", "status", "actual", "target", "achievement", "trend",
-                                        "history", "alert"])
+                                        "history", "forecast", "alert"])
     fills = {status_text(s, lang): f"background-color: {c}33" for s, c in STATUS_COLOURS.items()}
     styled = frame.style.map(lambda v: fills.get(v, ""), subset=["status"])
     st.dataframe(styled, hide_index=True, width="stretch", key=key, column_config={
@@ -119,6 +134,8 @@ def kpi_table(kpis: list[KpiResult], names: dict, lang: str, key: str, objective
                                                        format="%.0f %%", width=100),
         "trend": st.column_config.TextColumn(t("scorecard.trend", lang), width=95),
         "history": st.column_config.LineChartColumn(t("views.scorecard.history", lang), width=120),
+        "forecast": st.column_config.TextColumn(t("scorecard.forecast.column", lang), width=230,
+                                                help=t("scorecard.forecast.help", lang)) if forecasts else None,
         "alert": st.column_config.TextColumn(t("alerts.marker", lang), width=220, help=t("alerts.marker_help", lang))
         if alerts else None,
     })

@@ -10,10 +10,11 @@ from scorecards.strategy_map import strategy_map
 from ui import live_widgets, scorecard_tabs
 from ui.filters import from_url, to_url
 from ui.report_widgets import export_here
-from ui.scorecard_widgets import alert_markers, badge, badge_md, kpi_table
+from ui.scorecard_widgets import alert_markers, badge
 from ui.state import context
-from ui.widgets import empty_state, page_link, require_dataset
+from ui.widgets import empty_state, require_dataset
 from usecases.alerts import view_alerts
+from usecases.analysis import scorecard_forecast
 from usecases.scorecard import view_scorecard
 
 ctx = context()
@@ -45,27 +46,15 @@ for col, p in zip(cols[1:], result.perspectives):
         st.metric(p.name.get(lang), percent(p.score, lang, 0))
         badge(p.status.value, lang)
 
-with st.spinner(t("alerts.feed.computing", lang)):  # after the scores: the first view may fit forecasts
+with st.spinner(t("scorecard.forecast.computing", lang)):  # after the scores: the first view fits forecasts
     markers = alert_markers(view_alerts(ctx.session, lang, period=result.period))
+    ahead = scorecard_forecast(ctx.session, view)  # fitted once per dataset version (cached)
 export_here(ctx, result.period)
 titles = [t("views.scorecard.tab_kpis", lang), t("scorecard.strategy_map", lang), t("scorecard.snapshots", lang),
           t("views.scorecard.tab_manual", lang)] + ([t("views.scorecard.tab_editor", lang)] if view.may_edit else [])
 tabs = st.tabs(titles)
 with tabs[0]:
-    for p in result.perspectives:
-        st.markdown(f"#### {p.name.get(lang)} {badge_md(p.status.value, lang, percent(p.score, lang, 0))}")
-        members = [o for o in result.objectives if o.perspective == p.id]
-        st.markdown(" · ".join(f"{o.name.get(lang)} {badge_md(o.status.value, lang, percent(o.score, lang, 0))}"
-                               for o in members))
-        kpi_table([k for k in result.kpis if k.perspective == p.id], names, lang, key=f"tbl_{p.id}",
-                  objectives={o.id: o.name.get(lang) for o in members}, alerts=markers)
-    st.divider()
-    left, right = st.columns([2, 1], vertical_alignment="bottom")
-    drill = left.selectbox(t("views.scorecard.drill", lang), view.drill_ids,
-                           format_func=lambda k: names[k].name.get(lang), key="sc_drill")
-    with right:
-        page_link("ui/pages/kpi_page.py", label=t("views.scorecard.open_kpi", lang), icon=":material/query_stats:",
-                  query_params={"kpi": drill})
+    scorecard_tabs.kpis(view, lang, markers, ahead)
 with tabs[1]:
     st.plotly_chart(strategy_map_chart(strategy_map(card, result).to_dict(), lang,
                                        title=t("views.scorecard.map_title", lang, period=result.period)),

@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from core.query import Filters, period_sql
+from core.query import Filters
+from kpis import olap, sides
 from kpis.cubes import MANIFEST, additive, cube_name, exact_file, fingerprint, measure_names
 from kpis.definitions import Agg, Kind, KpiDefinition
 from kpis.results import BASE_COLUMNS, external_rows
-from sources import connection
-from sources.connection import quote
 from sources.dimensions import Dimensions
 from sources.source import Source, StoredDataset
 
@@ -116,39 +116,46 @@ def stored_answer(agg: Aggregates, kpis: tuple[KpiDefinition, ...], by: tuple[st
 
 def answer(agg: Aggregates, dims: Dimensions, kpis: Iterable[KpiDefinition], by: tuple[str, ...],
            gran: str | None, filters: Filters, keys: list[str], columns: Mapping[str, set[str]]
-           ) -> dict[str, pd.DataFrame]:
-    """Per KPI id the frame of keys and part columns (input of ``kpis.results.assemble``), for those
-    KPIs the aggregates can answer exactly; the others are left out."""
-    out: dict[str, pd.DataFrame] = {}
+           ) -> dict[str, dict[str, np.ndarray]]:
+    """Per KPI id the columns of keys and parts (as arrays; input of ``kpis.results.assemble``), for those
+    KPIs the aggregates can answer exactly; the others are left out. Additive parts are rolled up
+    from the cube (whose groups are the slices the engine returns), the others come from their side
+    table (``kpis.sides``) and are joined on."""
+    out: dict[str, dict[str, np.ndarray]] = {}
+    memo: dict = {}  # selections shared by the KPIs of one cube
     exact = agg.exact(by, gran, filters)
-    queries: dict[tuple, list[KpiDefinition]] = {}
+    aligned = _month_aligned(filters)
     for kpi in kpis:
         if exact and exact[1]["kpis"].get(kpi.id) == fingerprint(kpi):
             out[kpi.id] = _exact_rows(exact[0], kpi, keys)
             continue
-        cube = agg.manifest["cubes"].get(cube_name(kpi.entity, kpi.date_field))
-        if cube is None or not all(additive(p) for p in kpi.parts) or not _month_aligned(filters):
+        name = cube_name(kpi.entity, kpi.date_field)
+        cube = agg.manifest["cubes"].get(name)
+        if cube is None or not aligned:
             continue
         cols, declared = columns[kpi.entity], dict(kpi.dimensions)
         sliced = tuple((b, c) for b in by if (c := dims.declared(kpi.entity, b, declared, cols)))
         flt = tuple((c, values) for n, values in filters.dimensions
                     if (c := dims.declared(kpi.entity, n, declared, cols)))
         used = [c for _, c in sliced] + [c for c, _ in flt]
-        needed = [m for p in kpi.parts for m in measure_names(p)]
+        needed = [m for p in kpi.parts if additive(p) for m in measure_names(p)]
         if any(c not in cube["dims"] for c in used) or any(m not in cube["measures"] for m in needed):
             continue
-        queries.setdefault((cube_name(kpi.entity, kpi.date_field), sliced, flt), []).append(kpi)
-    if not queries:
-        return out
-    con = connection.cursor()
-    try:
-        for (name, sliced, flt), members in queries.items():
-            frame = _rollup(con, agg.folder / f"{name}.parquet", members, sliced, flt, gran, filters)
-            for kpi in members:
-                cols = {f"{kpi.id}:{p.name}": p.name for p in kpi.parts}
-                out[kpi.id] = frame[[k for k in keys if k in frame.columns] + list(cols)].rename(columns=cols)
-    finally:
-        con.close()
+        cols, n = _rollup(agg.folder / f"{name}.parquet", cube["dims"], kpi, sliced, flt, gran, filters, memo)
+        joined = [k for k in keys if k in cols]
+        for part in (p for p in kpi.parts if not additive(p)):
+            found = sides.locate(agg.manifest.get("sides", {}), kpi.entity, kpi.date_field, part)
+            side = found and sides.answer(agg.folder, *found, part, sliced, flt, gran, filters)
+            if side is None:
+                break
+            li, ri = olap.align(cols, n, side, len(side[part.name]), joined, outer=part.active is not None)
+            n = len(li)
+            cols = {c: olap.take(v, li) for c, v in cols.items()}
+            for k in joined:  # rows only the side has take its keys
+                cols[k] = np.where(li >= 0, cols[k], olap.take(side[k], ri))
+            cols[part.name] = olap.take(side[part.name], ri)
+        else:
+            out[kpi.id] = cols
     return out
 
 
@@ -157,37 +164,26 @@ def _month_aligned(filters: Filters) -> bool:
                for d in (filters.start, filters.end))
 
 
-def _rollup(con, path: Path, kpis: list[KpiDefinition], dims: tuple, flt: tuple, gran: str | None,
-            filters: Filters) -> pd.DataFrame:
-    params: dict = {}
-    keys = [f"{quote(c)} AS {quote(b)}" for b, c in dims]
-    group = [quote(b) for b, _ in dims]
-    if gran:
-        start = "date_trunc('%s', _month)" % gran  # a month rolls up into its quarter and year
-        keys.append(f"{period_sql(start, gran)} AS period")
-        group.append("period")
-    rollup = {Agg.MEAN: "CASE WHEN sum({1}) > 0 THEN sum({0}) / sum({1}) END",  # a mean: sum / count
-              Agg.SUM: "CAST(coalesce(sum({0}), 0) AS DOUBLE)", Agg.COUNT: "CAST(sum({0}) AS DOUBLE)"}
-    cols = [f"{rollup[p.agg].format(*measure_names(p))} AS {quote(f'{k.id}:{p.name}')}" for k in kpis for p in k.parts]
-    conds = []
-    for i, (c, values) in enumerate(flt):
-        params.update({f"f{i}_{j}": v for j, v in enumerate(values)})
-        conds.append(f"CAST({quote(c)} AS VARCHAR) IN ({', '.join(f'$f{i}_{j}' for j in range(len(values)))})")
-    if gran or filters.start is not None or filters.end is not None:
-        conds.append("_month IS NOT NULL")
-    for name, day, op in (("start", filters.start, ">="), ("end", filters.end, "<")):
-        if day is not None:
-            params[name] = pd.Timestamp(day).to_pydatetime()
-            conds.append(f"_month {op} ${name}")
-    con.register("_cube", load_table(path))
-    sql = (f"SELECT {', '.join(keys + cols)} FROM _cube"
-           + (f" WHERE {' AND '.join(conds)}" if conds else "")
-           + (f" GROUP BY {', '.join(group)}" if group else ""))
-    return con.execute(sql, params).df()
+def _rollup(path: Path, cube_dims: list[str], kpi: KpiDefinition, sliced: tuple, flt: tuple, gran: str | None,
+            filters: Filters, memo: dict) -> tuple[dict[str, np.ndarray], int]:
+    """The KPI's additive parts summed over the cube rows of the filters, per slice and period."""
+    table = olap.coded(path, cube_dims)
+    dated = gran is not None or filters.start is not None or filters.end is not None
+    keep, groups = olap.selection(table, flt, sliced, gran, filters.start, filters.end, dated, memo)
+    cols = {a: groups.keys[a] for a in [b for b, _ in sliced] + (["period"] if gran else [])}
+    for part in (p for p in kpi.parts if additive(p)):
+        names = measure_names(part)
+        total = olap.sums(groups, table.zeroed(names[0])[keep])
+        if part.agg is Agg.MEAN:  # a mean: sum / count
+            count = olap.sums(groups, table.zeroed(names[1])[keep])
+            total = np.where(count > 0, total / np.where(count > 0, count, 1.0), np.nan)
+        cols[part.name] = total
+    return cols, groups.count
 
 
-def _exact_rows(path: Path, kpi: KpiDefinition, keys: list[str]) -> pd.DataFrame:
+def _exact_rows(path: Path, kpi: KpiDefinition, keys: list[str]) -> dict[str, np.ndarray]:
     table = load_table(path)
     frame = table[table["kpi"] == kpi.id]
-    wanted = [k for k in keys if k in frame.columns] + [p.name for p in kpi.parts]
-    return frame.reindex(columns=wanted).reset_index(drop=True)  # no rows: the part columns may be absent
+    key_cols = {k: frame[k].to_numpy(dtype=object, na_value=None) for k in keys if k in frame.columns}
+    return key_cols | {p.name: frame[p.name].to_numpy(dtype="float64", na_value=np.nan)
+                       for p in kpi.parts if p.name in frame.columns}  # no rows: part columns may be absent

@@ -9,9 +9,10 @@ overall or by channel, per month/quarter/year or in total) also holds the KPIs t
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 from data.schema import CUSTOMER_DIMENSIONS
-from kpis.definitions import Agg, KpiDefinition, Part
+from kpis.definitions import Agg, Exists, KpiDefinition, Part
 from kpis.sql import condition
 from sources.connection import quote
 from sources.source import AGGREGATES_FOLDER
@@ -24,19 +25,31 @@ _MEASURE_AGGS = (Agg.COUNT, Agg.SUM, Agg.MEAN)
 
 
 def additive(part: Part) -> bool:
-    """True when the part is a sum of per-row contributions (so a cube can hold it)."""
-    return part.agg in _MEASURE_AGGS and not (part.per or part.exists or part.active)
+    """True when the part is a sum of per-row contributions (so a cube can hold it). A part that
+    asks whether the row's key has a later row elsewhere (``exists``, win-back) is one: the answer
+    is fixed per row for a dataset version, so the cube is built with it joined."""
+    return part.agg in _MEASURE_AGGS and not (part.per or part.active)
 
 
+@lru_cache(maxsize=1024)
 def measure_names(part: Part) -> tuple[str, ...]:
     """The cube columns of an additive part: ``n_<hash>`` (count) and/or ``s_<hash>`` (sum)."""
-    key = hashlib.sha1(repr((part.field, part.duration, part.where)).encode()).hexdigest()[:12]
+    what = (part.field, part.duration, part.where) + ((part.exists,) if part.exists else ())
+    key = hashlib.sha1(repr(what).encode()).hexdigest()[:12]
     return {Agg.COUNT: (f"n_{key}",), Agg.SUM: (f"s_{key}",), Agg.MEAN: (f"s_{key}", f"n_{key}")}[part.agg]
+
+
+def exists_column(e: Exists) -> str:
+    """The joined column holding the latest ``e.field`` of the row's key in ``e.entity``."""
+    return "_x_" + hashlib.sha1(repr(e).encode()).hexdigest()[:12]
 
 
 def measures_sql(part: Part, params: dict) -> dict[str, str]:
     """Cube column -> its SQL aggregate over the entity's rows (literals bound into ``params``)."""
-    cond = " AND ".join(condition(c, params) for c in part.where)
+    conds = [condition(c, params) for c in part.where]
+    if part.exists:
+        conds.append(f"{quote(exists_column(part.exists))} > t.{quote(part.exists.than)}")
+    cond = " AND ".join(conds)
     flt = f" FILTER (WHERE {cond})" if cond else ""
     x = quote(part.field) if part.field else "*"
     if part.duration:
@@ -59,19 +72,32 @@ def exact_file(by: tuple[str, ...], gran: str | None) -> str:
     return f"exact__{'-'.join(by) or 'all'}__{gran or 'total'}.parquet"
 
 
-def cube_sql(entity: str, date_field: str | None, dims: list[str], measures: dict[str, str], join: bool) -> str:
-    """Rows of ``entity`` grouped by month and ``dims``; customer dimensions joined as ``_c_<name>``
-    (so the measures' unqualified column names always mean the entity's own columns)."""
-    def col(name: str) -> str:
-        return quote(f"_c_{name}") if join and name in CUSTOMER_DIMENSIONS else f"t.{quote(name)}"
+def dim_sql(name: str, join: bool) -> str:
+    """A dimension's column in the rows of ``rows_sql``: joined customer dimensions are ``_c_<name>``."""
+    return quote(f"_c_{name}") if join and name in CUSTOMER_DIMENSIONS else f"t.{quote(name)}"
 
-    month = f"date_trunc('month', t.{quote(date_field)})" if date_field else "NULL::TIMESTAMP"
-    keys = [f"{month} AS _month"] + [f"{col(d)} AS {quote(d)}" for d in dims]
-    cols = keys + [f"{expr} AS {name}" for name, expr in measures.items()]
+
+def rows_sql(entity: str, join: bool, exists: tuple[Exists, ...] = ()) -> str:
+    """``FROM`` the entity's rows as ``t`` with the customer dimensions joined as ``_c_<name>`` (so
+    a measure's unqualified column names always mean the entity's own columns), and for each
+    ``exists`` the key's latest date in its entity as ``exists_column``."""
     joins = ""
     if join:
         cdims = ", ".join(f"min({quote(d)}) AS {quote('_c_' + d)}" for d in CUSTOMER_DIMENSIONS)
         joins = (f" LEFT JOIN (SELECT customer_id AS _c_key, {cdims} FROM customers GROUP BY customer_id) c"
                  " ON t.customer_id = c._c_key")
+    for e in dict.fromkeys(exists):
+        x, k = quote(exists_column(e)), quote(exists_column(e) + "_k")
+        joins += (f" LEFT JOIN (SELECT {quote(e.key)} AS {k}, max({quote(e.field)}) AS {x} FROM {quote(e.entity)}"
+                  f" GROUP BY 1) ON t.{quote(e.key)} = {k}")
+    return f"FROM {quote(entity)} t{joins}"
+
+
+def cube_sql(entity: str, date_field: str | None, dims: list[str], measures: dict[str, str], join: bool,
+             exists: tuple[Exists, ...] = ()) -> str:
+    """Rows of ``entity`` (``rows_sql``) grouped by month and ``dims``, a column per measure."""
+    month = f"date_trunc('month', t.{quote(date_field)})" if date_field else "NULL::TIMESTAMP"
+    keys = [f"{month} AS _month"] + [f"{dim_sql(d, join)} AS {quote(d)}" for d in dims]
+    cols = keys + [f"{expr} AS {name}" for name, expr in measures.items()]
     group = ", ".join(str(i + 1) for i in range(len(keys)))
-    return f"SELECT {', '.join(cols)} FROM {quote(entity)} t{joins} GROUP BY {group}"
+    return f"SELECT {', '.join(cols)} {rows_sql(entity, join, exists)} GROUP BY {group}"

@@ -23,6 +23,7 @@ from kpis.catalogue import Catalogue, load_catalogue
 from kpis.definitions import Agg, Kind, KpiDefinition, Part
 from kpis.results import arrange, assemble, external_rows
 from kpis.sql import Scan, compile_scan
+from kpis.tables import kpi_table
 from sources.dimensions import Dimensions
 from sources.source import Query, Source, as_source
 
@@ -86,6 +87,8 @@ def _compute(source: SourceLike, kpi_ids, by, period, filters, external, catalog
         if whole is not None:
             return whole
         answered = answer(stored, dims, computed, by, gran, filters, keys, stored.columns())
+        if answered and len(answered) == len(kpis):  # all from the aggregates: one table, no frame per KPI
+            return kpi_table(kpis, answered, keys)
     raw = [k for k in computed if k.id not in answered]
     results = {}
     if raw or not answered:
@@ -97,7 +100,7 @@ def _compute(source: SourceLike, kpi_ids, by, period, filters, external, catalog
         if kpi.kind is Kind.EXTERNAL:
             frames.append(external_rows(kpi, keys, external))
         elif kpi.id in answered:
-            frames.append(assemble(kpi, answered[kpi.id], keys))
+            frames.append(assemble(kpi, pd.DataFrame(answered[kpi.id]), keys))
         else:
             frames.append(assemble(kpi, _join_parts(kpi, results, by, gran), keys))
     return arrange(frames, [k.id for k in kpis], keys)

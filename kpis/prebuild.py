@@ -21,6 +21,7 @@ from kpis.catalogue import Catalogue, load_catalogue
 from kpis.cubes import EXACT_SHAPES, MANIFEST, additive, cube_name, cube_sql, exact_file, fingerprint, measures_sql
 from kpis.definitions import Kind, KpiDefinition
 from kpis.engine import compute_from_raw
+from kpis.sidebuild import build_sides
 from sources.source import StoredDataset
 from sources.store import stored_dataset
 from storage.datasets import DatasetInfo
@@ -60,8 +61,8 @@ def build_aggregates(files: Mapping[str, Path], out: Path, catalogue: Catalogue 
     with source.open() as query:
         manifest["columns"] = {n: sorted(c) for n, c in query.columns.items()}
         groups: dict[tuple[str, str | None], list[KpiDefinition]] = {}
-        for kpi in kpis:
-            if kpi.entity in files and any(additive(p) for p in kpi.parts):
+        for kpi in kpis:  # every KPI: a cube's groups are the slices the engine's scans return
+            if kpi.entity in files:
                 groups.setdefault((kpi.entity, kpi.date_field), []).append(kpi)
         for (entity, date_field), members in groups.items():
             name = cube_name(entity, date_field)
@@ -70,12 +71,18 @@ def build_aggregates(files: Mapping[str, Path], out: Path, catalogue: Catalogue 
                 d in CUSTOMER_DIMENSIONS for d in dims)
             params: dict = {}
             measures: dict[str, str] = {}
-            for part in (p for k in members for p in k.parts if additive(p)):
+            cubed = [p for k in members for p in k.parts if additive(p)
+                     and (not p.exists or p.exists.entity in query.columns)]
+            for part in cubed:
                 measures.update(measures_sql(part, params))
-            table = query.con.sql(cube_sql(entity, date_field, dims, measures, join), params=params).to_arrow_table()
+            exists = tuple(p.exists for p in cubed if p.exists)
+            sql = cube_sql(entity, date_field, dims, measures, join, exists)
+            table = query.con.sql(sql, params=params).to_arrow_table()
             pq.write_table(table, out / f"{name}.parquet", compression="zstd")
             manifest["cubes"][name] = {"entity": entity, "date_field": date_field, "dims": dims,
                                        "measures": sorted(measures), "rows": table.num_rows}
+        manifest["sides"] = build_sides(query, kpis, lambda name, table: pq.write_table(
+            table, out / f"{name}.parquet", compression="zstd"))
     exact = [k for k in kpis if k.entity in files]  # a KPI without a ``by`` field: unsliced, as in compute
     for by, gran in EXACT_SHAPES:
         try:

@@ -26,10 +26,17 @@ class ReadOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
 
 
-def fail(path: Path | str, message: str, line: int | None = None, hint: str = "") -> DataImportError:
+def fail(path: Path | str, message: str, line: int | None = None, hint: str = "", *, key: str = "",
+         values: dict | None = None, hint_key: str = "") -> DataImportError:
+    """The located refusal of a whole file. ``key``/``hint_key``: the translations of ``message`` and
+    ``hint`` (``config/i18n/import.yaml``), filled from ``values`` plus ``file`` and ``line``; the
+    headline then reads "the file cannot be read" in the user's language, the problem says why."""
     name = Path(path).name
     where = f"{name}: line {line}" if line else name
-    return DataImportError(f"{where}: {message}", [Problem(where, message)], hint=hint)
+    filled = {"file": name, "line": line or "", **(values or {})}
+    problem = Problem(where, message, key=key, values=tuple(filled.items()), hint_key=hint_key)
+    return DataImportError(f"{where}: {message}", [problem], hint=hint, key="import.read.failed" if key else "",
+                           values=filled, hint_key=hint_key)
 
 
 def clean_headers(names: list[object]) -> list[str]:

@@ -31,24 +31,30 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> pd.Dat
     """The table in ``path`` as text columns, indexed by source line (header line + 1 onwards)."""
     path = Path(path)
     if not path.is_file():
-        raise fail(path, "file not found", hint="check the file name and folder")
+        raise fail(path, "file not found", hint="check the file name and folder", key="import.read.not_found",
+                   hint_key="import.read.not_found_hint")
     suffix = path.suffix.lower()
     if suffix in (".xlsm", ".xltm"):
-        raise fail(path, "macro-enabled workbooks (.xlsm) are refused", hint="save the sheet as .xlsx or .csv")
+        raise fail(path, "macro-enabled workbooks (.xlsm) are refused", hint="save the sheet as .xlsx or .csv",
+                   key="import.read.macro", hint_key="import.read.save_plain")
     if suffix == ".xls":
-        raise fail(path, "old Excel format .xls is not supported", hint="save it as .xlsx or .csv")
+        raise fail(path, "old Excel format .xls is not supported", hint="save it as .xlsx or .csv", key="import.read.xls",
+                   hint_key="import.read.save_plain")
     if suffix not in SUFFIXES:
-        raise fail(path, f"unsupported file type {suffix or '(none)'}; expected one of {list(SUFFIXES)}")
+        raise fail(path, f"unsupported file type {suffix or '(none)'}; expected one of {list(SUFFIXES)}",
+                   key="import.read.suffix", values={"suffix": suffix or "-", "expected": ", ".join(SUFFIXES)})
     size = path.stat().st_size
     if size > options.max_bytes:
         raise fail(path, f"file has {size / 1e6:.1f} MB, more than the limit of {options.max_bytes / 1e6:.0f} MB",
-                   hint="split the export or raise COCKPIT_MAX_UPLOAD_MB")
+                   hint="split the export or raise COCKPIT_MAX_UPLOAD_MB", key="import.read.too_big",
+                   values={"mb": f"{size / 1e6:.1f}", "limit": f"{options.max_bytes / 1e6:.0f}"},
+                   hint_key="import.read.too_big_hint")
     if suffix == ".xlsx":
         frame = read_xlsx(path, options)
     else:
         frame = _read_csv(path, options)
     if frame.shape[1] > MAX_COLUMNS:
-        raise fail(path, f"{frame.shape[1]} columns, more than {MAX_COLUMNS}", hint="export only the needed columns")
+        raise _too_wide(path, frame.shape[1])
     return drop_blank_columns(frame)
 
 
@@ -117,13 +123,14 @@ def csv_layout(path: Path, options: ReadOptions, encoding: str | None = None) ->
     try:
         lines = _head_lines(path, encoding)
     except LookupError:
-        raise fail(path, f"unknown encoding {encoding!r}", hint="use utf-8 or cp1252") from None
+        raise fail(path, f"unknown encoding {encoding!r}", hint="use utf-8 or cp1252", key="import.read.encoding",
+                   values={"encoding": encoding}, hint_key="import.read.encoding_hint") from None
     if not lines:
-        raise fail(path, "the file is empty")
+        raise fail(path, "the file is empty", key="import.read.empty")
     delimiter, header_idx = detect_layout(lines, default_delim)
     header = clean_headers(_split(lines[header_idx], delimiter))
     if len(header) > MAX_COLUMNS:
-        raise fail(path, f"{len(header)} columns, more than {MAX_COLUMNS}", hint="export only the needed columns")
+        raise _too_wide(path, len(header))
     return CsvLayout(encoding, delimiter, header_idx, header, any('"' in ln for ln in lines))
 
 
@@ -152,7 +159,8 @@ def decide_encoding(path: Path) -> str:
     no UTF-8 text anywhere, else the file mixes encodings and is refused with both places named."""
     encoding = guess_encoding(path)
     if encoding == "utf-16":
-        raise fail(path, "the file is UTF-16 encoded", 1, hint="save it as 'CSV UTF-8' (Excel) or UTF-8 text")
+        raise fail(path, "the file is UTF-16 encoded", 1, hint="save it as 'CSV UTF-8' (Excel) or UTF-8 text",
+                   key="import.read.utf16", hint_key="import.read.utf16_hint")
     if encoding == "cp1252" and (utf8 := utf8_text_at(path)) is not None:
         bad = first_bad_utf8(path) or 0
         raise _mixed(path, bad, utf8)
@@ -163,14 +171,19 @@ def _not_utf8(path: Path, bad: int, explicit: bool) -> DataImportError:
     if not explicit and (utf8 := utf8_text_at(path)) is not None:
         return _mixed(path, bad, utf8)
     return fail(path, f"byte 0x{byte_at(path, bad):02X} at offset {bad} is not UTF-8", line_at(path, bad),
-                hint="save the file as UTF-8, or set encoding: cp1252 for this file in the manifest")
+                hint="save the file as UTF-8, or set encoding: cp1252 for this file in the manifest",
+                key="import.read.not_utf8", values={"byte": f"0x{byte_at(path, bad):02X}", "offset": bad},
+                hint_key="import.read.not_utf8_hint")
 
 
 def _mixed(path: Path, bad: int, utf8: int) -> DataImportError:
     return fail(path, f"mixed encodings: byte 0x{byte_at(path, bad):02X} at offset {bad} is not UTF-8, but line "
                 f"{line_at(path, utf8)} (offset {utf8}) is UTF-8 text; reading it all as cp1252 would garble "
                 "every UTF-8 character", line_at(path, bad),
-                hint="fix that line or save the whole file again as UTF-8 ('CSV UTF-8' in Excel)")
+                hint="fix that line or save the whole file again as UTF-8 ('CSV UTF-8' in Excel)",
+                key="import.read.mixed", values={"byte": f"0x{byte_at(path, bad):02X}", "offset": bad,
+                                                 "utf8_line": line_at(path, utf8), "utf8_offset": utf8},
+                hint_key="import.read.mixed_hint")
 
 
 def refuse_nul(path: Path, frame: pd.DataFrame, header_line: int = 1, limit: int = 20) -> None:
@@ -178,20 +191,29 @@ def refuse_nul(path: Path, frame: pd.DataFrame, header_line: int = 1, limit: int
     at = first_nul(path)
     if at is None:
         return
-    problems = [Problem(f"{path.name}: row {header_line}, column {c!r}", "NUL character (\\x00) in the header")
-                for c in frame.columns if "\x00" in str(c)]
+    name = path.name
+    problems = [Problem(f"{name}: row {header_line}, column {c!r}", "NUL character (\\x00) in the header",
+                        key="import.read.nul_header") for c in frame.columns if "\x00" in str(c)]
     found = []  # (row, column position, column) of the first cells holding a NUL
     for i, column in enumerate(frame.columns):
         cells = frame.iloc[:, i]
         hits = cells.index[cells.str.contains("\x00", regex=False, na=False).to_numpy(dtype=bool)]
         found += [(r, i, column) for r in hits[:limit]]
-    problems += [Problem(f"{path.name}: row {r}, column {c!r}", "NUL character (\\x00) in the value")
-                 for r, _, c in sorted(found)]
-    problems = problems[:limit] or [Problem(f"{path.name}: line {line_at(path, at)}",
-                                            f"NUL character (\\x00) at offset {at}")]
-    raise DataImportError(f"{path.name}: NUL characters (\\x00) in the file, first at {problems[0].where}",
+    problems += [Problem(f"{name}: row {r}, column {c!r}", "NUL character (\\x00) in the value",
+                         key="import.read.nul_value") for r, _, c in sorted(found)]
+    problems = problems[:limit] or [Problem(f"{name}: line {line_at(path, at)}", f"NUL character (\\x00) at offset {at}",
+                                            key="import.read.nul_at", values=(("offset", at),))]
+    raise DataImportError(f"{name}: NUL characters (\\x00) in the file, first at {problems[0].where}",
                           problems, hint="the export is damaged or not plain text: remove the NUL characters "
-                          "or export the file again")
+                          "or export the file again", key="import.read.nul", values={"file": name,
+                                                                                     "where": problems[0].where},
+                          hint_key="import.read.nul_hint")
+
+
+def _too_wide(path: Path, count: int):
+    return fail(path, f"{count} columns, more than {MAX_COLUMNS}", hint="export only the needed columns",
+                key="import.read.columns", values={"count": count, "limit": MAX_COLUMNS},
+                hint_key="import.read.columns_hint")
 
 
 def arrow_csv(path: Path, layout: CsvLayout, column_types: dict, on_invalid=None, **convert):
@@ -234,7 +256,9 @@ def _read_csv_arrow(path: Path, layout: CsvLayout):
             row = bad[0]
             line = _find_line(path, layout.encoding, row.text, layout.header_idx)
             raise fail(path, f"expected {row.expected_columns} fields, found {row.actual_columns}", line,
-                       hint="check the delimiter and quotes in that line") from None
+                       hint="check the delimiter and quotes in that line", key="import.read.fields",
+                       values={"expected": row.expected_columns, "found": row.actual_columns},
+                       hint_key="import.read.fields_hint") from None
         return None  # e.g. a byte the encoding lacks: let pandas try and name the problem
     # cells are trimmed by the mapper; whitespace-only cells count as empty there
     return arrow_frame(table)
@@ -261,16 +285,6 @@ def _read_csv_pandas(path: Path, encoding: str, delimiter: str, header_idx: int,
                            header=None, names=header, dtype="string", keep_default_na=False, na_values=[""],
                            engine="python")
     except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise fail(path, f"cannot be read as CSV: {str(exc).splitlines()[0][:200]}",
-                   hint="check the encoding, delimiter and quotes") from None
-
-
-
-
-def head_rows(path: Path, layout: CsvLayout, size: int = 64 * 1024) -> list[list[str]]:
-    """The data rows in the first ``size`` bytes (the last, maybe cut, line left out): a sample."""
-    with path.open("r", encoding=layout.encoding, errors="replace", newline="") as fh:
-        text = fh.read(size)
-    rows = list(csv.reader(text.splitlines()[:-1] if len(text) >= size else text.splitlines(),
-                           delimiter=layout.delimiter))
-    return rows[layout.header_idx + 1:]
+        detail = str(exc).splitlines()[0][:200]
+        raise fail(path, f"cannot be read as CSV: {detail}", hint="check the encoding, delimiter and quotes",
+                   key="import.read.parser", values={"detail": detail}, hint_key="import.read.parser_hint") from None

@@ -18,6 +18,7 @@ value as written, expected) and writes the rejected rows. Measured in
 """
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +31,7 @@ from data.encoding import first_nul
 from data.manifest import EntityMapping
 from data.mapping import _translations, apply_mapping, normalise, resolve_columns
 from data.readbase import SUFFIXES, ReadOptions
-from data.reading import arrow_csv, arrow_frame, csv_layout, drop_blank_columns, head_rows
+from data.reading import CsvLayout, arrow_csv, arrow_frame, csv_layout, drop_blank_columns
 from data.schema import EntitySchema, FieldType, outcome_words
 from data.typing import clean_text, type_codes, whole_numbers
 from data.validation import ValidationReport, validate
@@ -170,3 +171,12 @@ def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, pd.Series]:
     codes = pc.fill_null(array.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
     return codes, pd.Series(array.dictionary.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get),
                             dtype=pd.StringDtype())
+
+
+def head_rows(path: Path, layout: CsvLayout, size: int = 64 * 1024) -> list[list[str]]:
+    """The data rows in the first ``size`` bytes (the last, maybe cut, line left out): a sample."""
+    with path.open("r", encoding=layout.encoding, errors="replace", newline="") as fh:
+        text = fh.read(size)
+    rows = list(csv.reader(text.splitlines()[:-1] if len(text) >= size else text.splitlines(),
+                           delimiter=layout.delimiter))
+    return rows[layout.header_idx + 1:]

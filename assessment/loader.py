@@ -49,7 +49,8 @@ def list_models(directory: str | Path = MODELS_DIR) -> list[MaturityModel]:
         except ConfigError as exc:
             problems.extend(exc.problems)
     if problems:
-        raise ConfigError(f"{directory}: {len(problems)} problem(s) in maturity models", problems)
+        raise ConfigError(f"{directory}: {len(problems)} problem(s) in maturity models", problems,
+                          key="model.problems", values={"folder": str(directory), "count": len(problems)})
     return sorted(models, key=lambda m: m.id)
 
 

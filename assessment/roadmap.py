@@ -102,8 +102,11 @@ def gaps_and_roadmap(model: MaturityModel, groups, questions: Mapping, targets: 
     """Gaps for every domain with a target (highest priority first) and the roadmap items."""
     unknown = sorted(set(targets) - {g.id for g in model.groups})
     if unknown:
-        raise InputError("Targets name unknown domains.", [Problem(f"targets: {d}", "not a domain of the model") for d in unknown],
-                         hint="domains: " + ", ".join(g.id for g in model.groups))
+        raise InputError("Targets name unknown domains.",
+                         [Problem(f"targets: {d}", "not a domain of the model", key="target.not_model_domain")
+                          for d in unknown], hint="domains: " + ", ".join(g.id for g in model.groups),
+                         key="target.unknown_domains", values={"domains": ", ".join(g.id for g in model.groups)},
+                         hint_key="target.unknown_domains_hint")
     gaps = []
     for g in groups:
         if g.id not in targets:

@@ -56,7 +56,8 @@ def _read_raw(path: Path) -> pd.DataFrame:
             return pd.read_excel(path, dtype=str, engine="calamine", keep_default_na=False).fillna("")
         except Exception as exc:  # calamine raises its own types for broken workbooks
             raise InputError(f"{path.name}: cannot read the workbook", [Problem(path.name, str(exc)[:200])],
-                             hint="save it again as .xlsx or export CSV") from None
+                             hint="save it again as .xlsx or export CSV", key="sheet.unreadable_workbook",
+                             values={"file": path.name}, hint_key="sheet.unreadable_workbook_hint") from None
     data = path.read_bytes()
     text = ""
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
@@ -70,7 +71,8 @@ def _read_raw(path: Path) -> pd.DataFrame:
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"{path.name}: not a readable CSV file", [Problem(path.name, str(exc)[:200])]) from None
+        raise InputError(f"{path.name}: not a readable CSV file", [Problem(path.name, str(exc)[:200])],
+                         key="sheet.unreadable_csv", values={"file": path.name}) from None
     if sep == ";" and "answer" in frame:  # German Excel: decimal comma
         frame["answer"] = frame["answer"].str.replace(",", ".", regex=False)
     return frame
@@ -80,14 +82,18 @@ def read_answers(path: str | Path, model: MaturityModel) -> pd.DataFrame:
     """A filled-in sheet as the answers frame (question_id, participant, value, not_applicable, note)."""
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{path}: file not found", [Problem(str(path), "file not found")])
+        raise InputError(f"{path}: file not found", [Problem(str(path), "file not found", key="file.not_found")],
+                         key="file.missing", values={"file": path.name})
     raw = _read_raw(path)
     raw.columns = [str(c).strip().lower().lstrip("\ufeff") for c in raw.columns]
     missing = [c for c in ("question_id", "answer") if c not in raw.columns]
     if missing:
         raise InputError(f"{path.name}: required column(s) missing: {', '.join(missing)}",
-                         [Problem(f"{path.name}: row 1", f"columns found: {list(raw.columns)}")],
-                         hint="the sheet needs question_id and answer; participant and note are optional")
+                         [Problem(f"{path.name}: row 1", f"columns found: {list(raw.columns)}", key="sheet.columns_found",
+                                  values=(("columns", ", ".join(map(str, raw.columns))),))],
+                         hint="the sheet needs question_id and answer; participant and note are optional",
+                         key="sheet.columns_missing", values={"file": path.name, "columns": ", ".join(missing)},
+                         hint_key="sheet.columns_missing_hint")
     df = pd.DataFrame({
         "row": raw.index + 2,  # header is row 1
         "question_id": raw["question_id"].astype("string").str.strip(),
@@ -104,7 +110,9 @@ def read_answers(path: str | Path, model: MaturityModel) -> pd.DataFrame:
     problems = _problems(df, model, path.name)
     if problems:
         raise InputError(f"{path.name}: {len(problems)} bad row(s)", problems,
-                         hint="use the question ids of the template and one of each question's option values, or n/a")
+                         hint="use the question ids of the template and one of each question's option values, or n/a",
+                         key="sheet.bad_rows", values={"file": path.name, "count": len(problems)},
+                         hint_key="sheet.bad_rows_hint")
     return normalise_answers(df[["question_id", "participant", "value", "not_applicable", "note"]])
 
 

@@ -32,7 +32,8 @@ def set_concurrency(limit: int) -> None:
     global _slots
     if not isinstance(limit, int) or limit < 1:
         raise InputError(f"argon2 concurrency {limit!r} is not a whole number >= 1.",
-                         [Problem("COCKPIT_ARGON2_CONCURRENCY", f"found {limit!r}")], hint="e.g. 2")
+                         [Problem("COCKPIT_ARGON2_CONCURRENCY", f"found {limit!r}")], hint="e.g. 2",
+                         key="settings.argon2_concurrency", values={"value": repr(limit)})
     with _slots_lock:
         _slots = threading.BoundedSemaphore(limit)
 
@@ -55,16 +56,19 @@ def check_policy(password: str, username: str = "") -> None:
     if not isinstance(password, str) or len(password) < MIN_LENGTH:
         found = len(password) if isinstance(password, str) else 0
         problems.append(Problem("password", f"needs at least {MIN_LENGTH} characters, found {found}",
-                                "a passphrase of several words is easy to remember"))
+                                "a passphrase of several words is easy to remember", key="password.too_short",
+                                values=(("min", MIN_LENGTH), ("found", found)), hint_key="password.too_short_hint"))
     elif len(password) > MAX_LENGTH:
-        problems.append(Problem("password", f"may have at most {MAX_LENGTH} characters, found {len(password)}"))
+        problems.append(Problem("password", f"may have at most {MAX_LENGTH} characters, found {len(password)}",
+                                key="password.too_long", values=(("max", MAX_LENGTH), ("found", len(password)))))
     if isinstance(password, str) and password.strip() == "":
-        problems.append(Problem("password", "consists of blanks only"))
+        problems.append(Problem("password", "consists of blanks only", key="password.blank"))
     if username and isinstance(password, str) and password.strip().casefold() == username.strip().casefold():
-        problems.append(Problem("password", "must not be the user name"))
+        problems.append(Problem("password", "must not be the user name", key="password.is_user_name"))
     if problems:
         raise InputError("The password does not meet the policy.", problems,
-                         hint=f"use at least {MIN_LENGTH} characters, not the user name")
+                         hint=f"use at least {MIN_LENGTH} characters, not the user name", key="password.policy",
+                         values={"min": MIN_LENGTH}, hint_key="password.policy_hint")
 
 
 def hash_password(password: str, username: str = "") -> str:

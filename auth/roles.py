@@ -148,4 +148,6 @@ def parse_role(value: Role | str) -> Role:
     try:
         return Role(str(value).strip().lower())
     except ValueError:
-        raise InputError(f"Unknown role {value!r}.", hint=f"choose one of {[r.value for r in Role]}") from None
+        raise InputError(f"Unknown role {value!r}.", hint=f"choose one of {[r.value for r in Role]}",
+                         key="role.unknown", values={"role": value, "roles": ", ".join(r.value for r in Role)},
+                         hint_key="role.unknown_hint") from None

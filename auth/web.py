@@ -97,7 +97,7 @@ class _Pages:
             user = await run_in_threadpool(authenticate, self.config.engine(), username, password,
                                            address=self._address(request))
             if user.role is Role.PARTICIPANT:  # participants join a round by code; they have no sign-in
-                raise PermissionDenied(WRONG)
+                raise PermissionDenied(WRONG, key="auth.wrong_credentials")
             token = await run_in_threadpool(web_sessions.start, self.config.engine(), user.id,
                                             replaces=request.cookies.get(COOKIE))
         except PermissionDenied as exc:

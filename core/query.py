@@ -54,7 +54,8 @@ class Period:
             month = int(m.group(2))
             end = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
             return cls(date(year, month, 1), end, gran, label)
-        raise InputError(f"{label!r} is not a period", hint="use 2024, 2024-Q1 or 2024-03")
+        raise InputError(f"{label!r} is not a period", hint="use 2024, 2024-Q1 or 2024-03", key="period.not_a_period",
+                         values={"period": label}, hint_key="period.not_a_period_hint")
 
     @classmethod
     def containing(cls, day: date, granularity: Granularity) -> "Period":

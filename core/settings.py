@@ -57,7 +57,9 @@ def _count(name: str, default: int) -> int:
         return default
     if not raw.isdigit() or int(raw) < 1:
         raise ConfigError(f"{name}={raw!r} is not a whole number of at least 1.",
-                          [Problem(name, f"expected a whole number >= 1, found {raw!r}")], hint=f"e.g. {name}={default}")
+                          [Problem(name, f"expected a whole number >= 1, found {raw!r}")], hint=f"e.g. {name}={default}",
+                          key="settings.not_a_count", values={"name": name, "value": raw, "default": default},
+                          hint_key="settings.example")
     return int(raw)
 
 
@@ -73,7 +75,9 @@ def _networks(name: str) -> tuple[str, ...]:
             problems.append(Problem(f"{name}[{i}]", f"{item!r} is not an IP address or CIDR network"))
     if problems:
         raise ConfigError(f"{name} has {len(problems)} unusable entr{'ies' if len(problems) > 1 else 'y'}.",
-                          problems, hint=f"e.g. {name}=127.0.0.1,10.0.0.0/8,::1")
+                          problems, hint=f"e.g. {name}=127.0.0.1,10.0.0.0/8,::1", key="settings.bad_networks",
+                          values={"name": name, "count": len(problems), "default": "127.0.0.1,10.0.0.0/8,::1"},
+                          hint_key="settings.example")
     return tuple(out)
 
 
@@ -83,7 +87,9 @@ def _public_url(name: str) -> str:
     if raw and not (raw.startswith(("http://", "https://")) and len(raw.split("://", 1)[1]) > 0):
         raise ConfigError(f"{name}={raw!r} is not an http(s) address.",
                           [Problem(name, f"expected http://host:port or https://host, found {raw!r}")],
-                          hint=f"e.g. {name}=http://192.168.1.20:8501")
+                          hint=f"e.g. {name}=http://192.168.1.20:8501", key="settings.not_a_url",
+                          values={"name": name, "value": raw, "default": "http://192.168.1.20:8501"},
+                          hint_key="settings.example")
     return raw
 
 

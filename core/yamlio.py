@@ -73,7 +73,8 @@ def parse_yaml(text: str, source: str) -> Any:
     """Parse YAML text; raise ConfigError naming the source, line and column on any error."""
     if len(text.encode("utf-8", errors="ignore")) > MAX_YAML_BYTES:
         raise ConfigError(f"{source}: file larger than {MAX_YAML_BYTES // (1024 * 1024)} MB",
-                          [Problem(source, "file too large")])
+                          [Problem(source, "file too large", key="yaml.too_large_problem")], key="yaml.too_large",
+                          values={"file": source, "mb": MAX_YAML_BYTES // (1024 * 1024)})
     try:
         loader = yaml.SafeLoader(text)
         try:
@@ -87,9 +88,11 @@ def parse_yaml(text: str, source: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"{source}: line {mark.line + 1}, column {mark.column + 1}" if mark else source
-        raise ConfigError(f"{source}: not valid YAML", [Problem(where, str(exc.problem or exc))]) from None
+        raise ConfigError(f"{source}: not valid YAML", [Problem(where, str(exc.problem or exc))], key="yaml.invalid",
+                          values={"file": source}) from None
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{source}: not valid YAML", [Problem(source, str(exc))]) from None
+        raise ConfigError(f"{source}: not valid YAML", [Problem(source, str(exc))], key="yaml.invalid",
+                          values={"file": source}) from None
 
 
 def load_yaml(path: str | Path) -> Any:
@@ -99,13 +102,16 @@ def load_yaml(path: str | Path) -> Any:
         size = p.stat().st_size
         if size > MAX_YAML_BYTES:
             raise ConfigError(f"{p.name}: file larger than {MAX_YAML_BYTES // (1024 * 1024)} MB",
-                              [Problem(str(p), f"{size} bytes")])
+                              [Problem(str(p), f"{size} bytes")], key="yaml.too_large",
+                              values={"file": p.name, "mb": MAX_YAML_BYTES // (1024 * 1024)})
         text = p.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ConfigError(f"{p}: file not found", [Problem(str(p), "file not found")]) from None
+        raise ConfigError(f"{p}: file not found", [Problem(str(p), "file not found", key="file.not_found")],
+                          key="file.missing", values={"file": str(p)}) from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{p.name}: not UTF-8", [Problem(str(p), f"byte {exc.start}: {exc.reason}")],
-                          hint="save the file as UTF-8") from None
+                          hint="save the file as UTF-8", key="yaml.not_utf8", values={"file": p.name},
+                          hint_key="yaml.not_utf8_hint") from None
     return parse_yaml(text, p.name)
 
 

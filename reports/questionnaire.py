@@ -137,19 +137,24 @@ def check_zip(path: str | Path | BinaryIO, source: str) -> None:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
-        raise DataImportError(f"{source}: not an Excel (xlsx) file", [Problem(source, str(exc))]) from None
+        raise DataImportError(f"{source}: not an Excel (xlsx) file", [Problem(source, str(exc))],
+                              key="questionnaire.not_xlsx", values={"file": source}) from None
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
     problems = []
     if len(infos) > MAX_ENTRIES:
-        problems.append(Problem(source, f"{len(infos)} zip entries, at most {MAX_ENTRIES} allowed"))
+        problems.append(Problem(source, f"{len(infos)} zip entries, at most {MAX_ENTRIES} allowed",
+                                key="questionnaire.entries", values=(("found", len(infos)), ("max", MAX_ENTRIES))))
     if total > MAX_UNZIPPED:
-        problems.append(Problem(source, f"{total} bytes unpacked, at most {MAX_UNZIPPED} allowed"))
+        problems.append(Problem(source, f"{total} bytes unpacked, at most {MAX_UNZIPPED} allowed",
+                                key="questionnaire.unpacked", values=(("found", total), ("max", MAX_UNZIPPED))))
     if total > 1024 * 1024 and total / packed > MAX_RATIO:
-        problems.append(Problem(source, f"compression ratio {total / packed:.0f}:1, at most {MAX_RATIO}:1 allowed"))
+        problems.append(Problem(source, f"compression ratio {total / packed:.0f}:1, at most {MAX_RATIO}:1 allowed",
+                                key="questionnaire.ratio", values=(("found", f"{total / packed:.0f}"), ("max", MAX_RATIO))))
     if problems:
         raise DataImportError(f"{source}: refused as a possible zip bomb", problems,
-                              hint="export the questionnaire again from the cockpit")
+                              hint="export the questionnaire again from the cockpit", key="questionnaire.bomb",
+                              values={"file": source}, hint_key="questionnaire.export_again")
     if hasattr(path, "seek"):
         path.seek(0)
 
@@ -186,12 +191,15 @@ def read_questionnaire(path: str | Path | BinaryIO, expected_model_id: str, expe
     try:
         wb = load_workbook(path, data_only=False)
     except Exception as exc:  # openpyxl raises many types for broken files
-        raise DataImportError(f"{source}: the file cannot be read as a workbook", [Problem(source, str(exc))]) from None
+        raise DataImportError(f"{source}: the file cannot be read as a workbook", [Problem(source, str(exc))],
+                              key="questionnaire.unreadable", values={"file": source}) from None
     problems: list[Problem] = []
     if STAMP_SHEET not in wb.sheetnames:
         raise InputError(f"{source}: not a questionnaire exported by the cockpit",
-                         [Problem(source, f"sheet '{STAMP_SHEET}' is missing")],
-                         hint="export the questionnaire from the cockpit and fill that file in")
+                         [Problem(source, f"sheet '{STAMP_SHEET}' is missing", key="questionnaire.stamp_missing",
+                                  values=(("sheet", STAMP_SHEET),))],
+                         hint="export the questionnaire from the cockpit and fill that file in",
+                         key="questionnaire.foreign", values={"file": source}, hint_key="questionnaire.foreign_hint")
     stamp = wb[STAMP_SHEET]
     found = {str(stamp.cell(r, 1).value): (r, stamp.cell(r, 2).value) for r in range(1, stamp.max_row + 1)}
     for key, expected in (("model_id", expected_model_id), ("model_version", expected_model_version)):
@@ -211,16 +219,21 @@ def read_questionnaire(path: str | Path | BinaryIO, expected_model_id: str, expe
         where = lambda col: _sheet_problem(source, ws.title, row, col, headers[col])  # noqa: E731
         for cell in cells:
             if cell.data_type == "f":
-                problems.append(Problem(where(cell.column), f"formula '{cell.value}' is not allowed", "type the value"))
+                problems.append(Problem(where(cell.column), f"formula '{cell.value}' is not allowed", "type the value",
+                                        key="questionnaire.formula", values=(("formula", cell.value),),
+                                        hint_key="questionnaire.formula_hint"))
         qid, raw, note = cells[0].value, cells[ANSWER_COL - 1].value, cells[NOTE_COL - 1].value
         if is_missing(qid) or str(qid).strip() == "":
             continue
         qid = str(qid).strip()
         if qid not in spec:
-            problems.append(Problem(where(1), f"unknown question id '{qid}'", "do not edit the question ids"))
+            problems.append(Problem(where(1), f"unknown question id '{qid}'", "do not edit the question ids",
+                                    key="questionnaire.unknown_question", values=(("question", qid),),
+                                    hint_key="questionnaire.unknown_question_hint"))
             continue
         if qid in seen:
-            problems.append(Problem(where(1), f"question '{qid}' appears twice"))
+            problems.append(Problem(where(1), f"question '{qid}' appears twice", key="questionnaire.twice",
+                                    values=(("question", qid),)))
             continue
         seen.add(qid)
         value = None
@@ -230,12 +243,15 @@ def read_questionnaire(path: str | Path | BinaryIO, expected_model_id: str, expe
             if not ok:
                 allowed = ", ".join(str(v) for v, _ in options) + (f", {NA}" if allow_na else "")
                 problems.append(Problem(where(ANSWER_COL), f"answer '{raw}' is not one of the options ({allowed})",
-                                        "pick an answer from the drop-down list"))
+                                        "pick an answer from the drop-down list", key="questionnaire.not_option",
+                                        values=(("answer", raw), ("options", allowed)),
+                                        hint_key="questionnaire.not_option_hint"))
         note = None if note is None or str(note).strip() == "" else str(note)
         out.append((qid, value, note))
     if problems:
         n = len(problems)
-        raise InputError(f"{source}: {n} problem{'s' if n != 1 else ''} in the questionnaire", problems)
+        raise InputError(f"{source}: {n} problem{'s' if n != 1 else ''} in the questionnaire", problems,
+                         key="questionnaire.problems", values={"file": source, "count": n})
     frame = pd.DataFrame(out, columns=["question_id", "value", "note"], dtype=object)
     return frame.astype({"question_id": "string"})
 

@@ -59,7 +59,8 @@ def list_scorecards(directory: str | Path = SCORECARDS_DIR, known_kpis: KnownKpi
         except ConfigError as exc:
             problems.extend(exc.problems)
     if problems:
-        raise ConfigError(f"{directory}: {len(problems)} problem(s) in scorecards", problems)
+        raise ConfigError(f"{directory}: {len(problems)} problem(s) in scorecards", problems,
+                          key="scorecard.problems", values={"folder": str(directory), "count": len(problems)})
     return sorted(cards, key=lambda c: c.id)
 
 
@@ -77,7 +78,9 @@ def find_scorecard(scorecard_id: str, directory: str | Path = SCORECARDS_DIR,
         if card.id == scorecard_id:
             return card
     names = sorted(p.stem for p in Path(directory).glob("*.y*ml"))
-    raise InputError(f"no scorecard {scorecard_id!r}", hint=f"one of {names}, or a path to a YAML file")
+    raise InputError(f"no scorecard {scorecard_id!r}", hint=f"one of {names}, or a path to a YAML file",
+                     key="scorecard.unknown", values={"scorecard": scorecard_id, "names": ", ".join(names)},
+                     hint_key="scorecard.unknown_hint")
 
 
 def _build(raw: Any, source: str, location: str, known_kpis: KnownKpis) -> Scorecard:

@@ -61,7 +61,8 @@ def export_client(engine: Engine, store_root: str | Path, slug: str, out: str | 
     """Write the client ``slug`` with everything that hangs off it to the zip ``out``."""
     client = get_client(engine, slug)
     if client is None:
-        raise InputError(f"No client {slug!r}.", hint="python cli.py client list shows the short names")
+        raise InputError(f"No client {slug!r}.", hint="python cli.py client list shows the short names",
+                         key="client.unknown", values={"client": slug}, hint_key="client.list_hint")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with reading(engine) as conn:
@@ -117,39 +118,46 @@ def read_archive(path: str | Path) -> tuple[dict, dict[str, list[dict]]]:
     """Check the zip (names, sizes, checksums, format) and return (manifest, rows per table)."""
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"No archive file {str(path)!r}.")
+        raise InputError(f"No archive file {str(path)!r}.", key="archive.no_file", values={"file": path.name})
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(f"{path.name} is not a client archive (zip): {exc}") from None
+        raise InputError(f"{path.name} is not a client archive (zip): {exc}", key="archive.not_zip",
+                         values={"file": path.name}) from None
     with zf:
         infos = zf.infolist()
-        problems = [Problem(f"{path.name}: {i.filename}", "unexpected entry") for i in infos if not MEMBER.match(i.filename)]
+        problems = [Problem(f"{path.name}: {i.filename}", "unexpected entry", key="archive.unexpected_entry") for i in infos if not MEMBER.match(i.filename)]
         if len(infos) > MAX_MEMBERS or sum(i.file_size for i in infos) > MAX_TOTAL_BYTES:
-            problems.append(Problem(path.name, f"more than {MAX_MEMBERS} entries or {MAX_TOTAL_BYTES} bytes"))
-        problems += [Problem(f"{path.name}: {i.filename}", "compression ratio too high") for i in infos
+            problems.append(Problem(path.name, f"more than {MAX_MEMBERS} entries or {MAX_TOTAL_BYTES} bytes", key="archive.too_big",
+                                    values=(("entries", MAX_MEMBERS), ("bytes", MAX_TOTAL_BYTES))))
+        problems += [Problem(f"{path.name}: {i.filename}", "compression ratio too high", key="archive.ratio") for i in infos
                      if i.file_size > 1_000_000 and i.file_size > MAX_RATIO * max(i.compress_size, 1)]
         if problems:
-            raise InputError("The archive is not a client archive of this cockpit.", problems)
+            raise InputError("The archive is not a client archive of this cockpit.", problems, key="archive.foreign")
         try:
             manifest = json.loads(zf.read("manifest.json"))
         except (KeyError, ValueError) as exc:
-            raise InputError(f"{path.name}: manifest.json is missing or broken ({exc}).") from None
+            raise InputError(f"{path.name}: manifest.json is missing or broken ({exc}).", key="archive.manifest",
+                             values={"file": path.name}) from None
         if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
-            raise InputError(f"{path.name}: not a {FORMAT} version {FORMAT_VERSION}.")
+            raise InputError(f"{path.name}: not a {FORMAT} version {FORMAT_VERSION}.", key="archive.format",
+                             values={"file": path.name, "version": FORMAT_VERSION})
         names = set(zf.namelist())
         for member, digest in manifest.get("files", {}).items():
             if member not in names:
-                problems.append(Problem(f"{path.name}: {member}", "missing"))
+                problems.append(Problem(f"{path.name}: {member}", "missing", key="archive.member_missing"))
             elif not MEMBER.match(member) or hashlib.sha256(zf.read(member)).hexdigest() != digest:
-                problems.append(Problem(f"{path.name}: {member}", "checksum does not match (damaged file)"))
-        problems += [Problem(path.name, f"{n} is not in the manifest") for n in names - set(manifest["files"]) - {"manifest.json"}]
+                problems.append(Problem(f"{path.name}: {member}", "checksum does not match (damaged file)",
+                                        key="archive.checksum"))
+        problems += [Problem(path.name, f"{n} is not in the manifest", key="archive.not_listed", values=(("member", n),)) for n in names - set(manifest["files"]) - {"manifest.json"}]
         if problems:
-            raise InputError("The archive is damaged.", problems, hint="export the client again")
+            raise InputError("The archive is damaged.", problems, hint="export the client again", key="archive.damaged",
+                             hint_key="archive.damaged_hint")
         absent = [t.name for t in TABLES if f"tables/{t.name}.json" not in names and t.name not in LATER]
         if absent:
-            raise InputError("The archive is damaged.", [Problem(f"{path.name}: tables/{n}.json", "missing")
-                                                         for n in absent], hint="export the client again")
+            raise InputError("The archive is damaged.", [Problem(f"{path.name}: tables/{n}.json", "missing",
+                                                                 key="archive.member_missing") for n in absent],
+                             hint="export the client again", key="archive.damaged", hint_key="archive.damaged_hint")
         rows = {t.name: json.loads(zf.read(f"tables/{t.name}.json")) if f"tables/{t.name}.json" in names else []
                 for t in TABLES}
     return manifest, rows
@@ -166,10 +174,13 @@ def import_client(engine: Engine, store_root: str | Path, archive: str | Path, n
         revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     if revision != manifest.get("schema_revision"):
         raise InputError(f"The archive has schema revision {manifest.get('schema_revision')!r}, this installation "
-                         f"{revision!r}.", hint="upgrade both installations to the same version (cli.py db upgrade)")
+                         f"{revision!r}.", hint="upgrade both installations to the same version (cli.py db upgrade)",
+                         key="archive.revision", values={"archive": manifest.get("schema_revision"), "here": revision},
+                         hint_key="archive.revision_hint")
     if get_client(engine, slug) is not None:
         raise InputError(f"A client with the short name {slug!r} exists already.",
-                         hint="import it under another name: client import FILE --as 'New name'")
+                         hint="import it under another name: client import FILE --as 'New name'",
+                         key="archive.client_exists", values={"client": slug}, hint_key="archive.client_exists_hint")
     copied: list[Path] = []
     try:
         with transaction(engine) as conn:

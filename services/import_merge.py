@@ -74,7 +74,10 @@ class Integrity:
 def check_modes(modes: dict[str, str]) -> None:
     for entity, mode in modes.items():
         if mode not in MODES:
-            raise InputError(f"{entity}: unknown import mode {mode!r}", hint=f"one of {list(MODES)}")
+            raise InputError(f"{entity}: unknown import mode {mode!r}", hint=f"one of {list(MODES)}",
+                             key="import.mode_unknown", values={"entity": entity, "mode": mode,
+                                                                "modes": ", ".join(MODES)},
+                             hint_key="import.mode_unknown_hint")
 
 
 def merge(entity: str, stored: pd.DataFrame | None, imported: pd.DataFrame, mode: str,

@@ -49,7 +49,8 @@ def model_by_id(model_id: str) -> MaturityModel:
     found = models().get(model_id)
     if found is None:
         raise InputError(f"Maturity model {model_id!r} is not in config/models.",
-                         hint="available: " + ", ".join(sorted(models())))
+                         hint="available: " + ", ".join(sorted(models())), key="model.unknown",
+                         values={"model": model_id, "models": ", ".join(sorted(models()))}, hint_key="model.unknown_hint")
     return found
 
 
@@ -91,17 +92,21 @@ def validate_vote(model: MaturityModel, question_id: str, value: float | None, n
         question = model.question(question_id)
     except KeyError:
         raise InputError(f"Question {question_id!r} is not in model {model.id}.",
-                         [Problem(f"question {question_id}", "unknown question id")]) from None
+                         [Problem(f"question {question_id}", "unknown question id", key="question.unknown_id")],
+                         key="question.unknown", values={"question": question_id, "model": model.id}) from None
     where = f"question {question_id}"
     if not_applicable:
         if not question.not_applicable_allowed:
             raise InputError("This question must be answered; 'not applicable' is not allowed.",
-                             [Problem(where, "not applicable is not allowed")])
+                             [Problem(where, "not applicable is not allowed", key="question.na_refused")],
+                             key="question.must_answer")
         return
     if value is None or question.option(float(value)) is None:
         raise InputError(f"{value!r} is not an answer option of {question_id}.",
-                         [Problem(where, f"{value!r} is not one of {list(question.values)}")],
-                         hint="choose one of the answer options")
+                         [Problem(where, f"{value!r} is not one of {list(question.values)}", key="question.not_option",
+                                  values=(("value", value), ("options", ", ".join(map(str, question.values)))))],
+                         hint="choose one of the answer options", key="question.not_an_option",
+                         values={"value": value, "question": question_id}, hint_key="question.not_an_option_hint")
 
 
 def vote(engine: Engine, participant: Participant, model: MaturityModel, question_id: str, value: float | None,
@@ -129,11 +134,14 @@ def set_consensus(engine: Engine, client_id: int, round_id: int, model: Maturity
 def set_target(engine: Engine, client_id: int, round_id: int, model: MaturityModel, domain_id: str, target: float,
                expected_version: int | None = None, actor: str = "") -> int:
     if domain_id not in {g.id for g in model.top_groups}:
-        raise InputError(f"{domain_id!r} is not a domain of {model.id}.", [Problem(f"target {domain_id}", "unknown")])
+        raise InputError(f"{domain_id!r} is not a domain of {model.id}.",
+                         [Problem(f"target {domain_id}", "unknown", key="target.domain_unknown")],
+                         key="target.not_a_domain", values={"domain": domain_id, "model": model.id})
     lo, hi = model.score_range  # domain scores, not answers: a SAMM practice sums to 0..3
     if not lo <= float(target) <= hi:
         raise InputError(f"Target {target} is outside the scale {lo}-{hi}.",
-                         [Problem(f"target {domain_id}", f"{target} not in [{lo}, {hi}]")])
+                         [Problem(f"target {domain_id}", f"{target} not in [{lo}, {hi}]")],
+                         key="target.outside", values={"target": target, "lo": lo, "hi": hi})
     return repo.set_target(engine, client_id, round_id, domain_id, target, expected_version=expected_version,
                            actor=actor)
 
@@ -158,7 +166,7 @@ def earlier_rounds(engine: Engine, client_id: int, round_id: int) -> list[Round]
     rounds = repo.list_rounds(engine, client_id)
     this = next((r for r in rounds if r.id == round_id), None)
     if this is None:
-        raise InputError(f"Assessment round {round_id} does not exist for this client.")
+        raise InputError(f"Assessment round {round_id} does not exist for this client.", key="round.unknown")
     return [r for r in rounds[rounds.index(this) + 1:] if r.model_id == this.model_id]
 
 

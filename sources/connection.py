@@ -97,8 +97,10 @@ def _relation(con: duckdb.DuckDBPyConnection, name: str, value) -> tuple[str, li
     if isinstance(value, (str, Path)):
         path = Path(value)
         if not path.is_file():
-            raise DataImportError(f"{name}: Parquet file not found", [Problem(str(path), "file not found")],
-                                  hint="save the dataset again")
+            raise DataImportError(f"{name}: Parquet file not found", [Problem(str(path), "file not found",
+                                                                                   key="file.not_found")],
+                                  hint="save the dataset again", key="dataset.parquet_missing", values={"table": name},
+                                  hint_key="dataset.parquet_missing_hint")
         return "read_parquet('" + str(path).replace("'", "''") + "')", parquet_columns(path)
     if isinstance(value, pd.DataFrame) and len(value.columns):
         con.register(f"_src_{name}", value)

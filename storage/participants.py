@@ -77,13 +77,13 @@ def add_participant(engine: Engine, client_id: int, round_id: int, name: str) ->
     """The facilitator registers a name (no code, no throttle, no cap)."""
     name = (name or "").strip()
     if not name:
-        raise InputError("A participant needs a name.")
+        raise InputError("A participant needs a name.", key="participant.name_missing")
     try:
         with transaction(engine) as conn:
             found = conn.execute(select(assessment_rounds.c.id).where(assessment_rounds.c.client_id == client_id,
                                                                       assessment_rounds.c.id == round_id)).first()
             if found is None:
-                raise InputError(f"Assessment round {round_id} does not exist for this client.")
+                raise InputError(f"Assessment round {round_id} does not exist for this client.", key="round.unknown")
             if any(_same_name(n, name) for n in conn.execute(select(participants.c.name)
                                                              .where(participants.c.round_id == round_id)).scalars()):
                 raise _name_taken(name)
@@ -100,7 +100,8 @@ def join_by_code(engine: Engine, code: str, name: str, *, address: str = "", lan
     throttle applies); ``max_participants`` defaults to the setting."""
     code, name = (code or "").strip().upper()[:32], (name or "").strip()
     if not name:
-        raise InputError(t("vote.name_missing", lang), hint=t("vote.name_missing_hint", lang))
+        raise InputError(t("vote.name_missing", lang), hint=t("vote.name_missing_hint", lang), key="vote.name_missing",
+                         hint_key="vote.name_missing_hint")
     cap = max_participants if max_participants is not None else load_settings().max_participants
     try:
         with serialised(engine, "join") as conn:
@@ -219,7 +220,7 @@ def cast_vote(engine: Engine, client_id: int, round_id: int, question_id: str, p
               value: float | None, not_applicable: bool = False, note: str = "") -> None:
     """Store (or replace) one participant's answer to one question; safe under concurrent votes."""
     if not not_applicable and value is None:
-        raise InputError("A vote needs a value or 'not applicable'.")
+        raise InputError("A vote needs a value or 'not applicable'.", key="vote.needs_value")
     with transaction(engine) as conn:
         owner = conn.execute(select(participants.c.id).join(assessment_rounds,
                                                              assessment_rounds.c.id == participants.c.round_id)
@@ -227,7 +228,8 @@ def cast_vote(engine: Engine, client_id: int, round_id: int, question_id: str, p
                                     participants.c.client_id == client_id, assessment_rounds.c.status == "open")
                              ).first()
         if owner is None:
-            raise PermissionDenied("This participant cannot vote in this round (unknown, or the round is closed).")
+            raise PermissionDenied("This participant cannot vote in this round (unknown, or the round is closed).",
+                                   key="vote.cannot_vote")
         at = now()
         stmt = _upsert(conn, votes).values(
             client_id=client_id, round_id=round_id, question_id=question_id, participant_id=participant_id,

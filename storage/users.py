@@ -59,10 +59,12 @@ def create_user(engine: Engine, username: str, role: Role | str, password: str |
                 actor: str = "", email: str | None = None) -> User:
     username = (username or "").strip()
     if not username or len(username) > 120 or any(c.isspace() for c in username):
-        raise InputError(f"User name {username!r} is not usable.", hint="1-120 characters, no blanks")
+        raise InputError(f"User name {username!r} is not usable.", hint="1-120 characters, no blanks",
+                         key="user.name_unusable", values={"user": username}, hint_key="user.name_unusable_hint")
     role = parse_role(role)
     if role is Role.PARTICIPANT:
-        raise InputError("Participants need no account.", hint="they join a workshop round with its join code")
+        raise InputError("Participants need no account.", hint="they join a workshop round with its join code",
+                         key="user.participant_account", hint_key="user.participant_account_hint")
     password_hash = hash_password(password, username) if password is not None else None
     try:
         with transaction(engine) as conn:
@@ -77,7 +79,8 @@ def create_user(engine: Engine, username: str, role: Role | str, password: str |
                                                      "oidc": bool(oidc_subject)})
     except IntegrityError:
         raise InputError(f"A user {username!r} (or that identity-provider subject) exists already.",
-                         hint="choose another user name") from None
+                         hint="choose another user name", key="user.exists", values={"user": username},
+                         hint_key="user.exists_hint") from None
     return get_user(engine, user_id)
 
 
@@ -130,7 +133,8 @@ def deactivate(engine: Engine, username: str, actor: str = "") -> None:
             admins = conn.execute(select(func.count()).select_from(users).where(
                 users.c.role == Role.ADMIN.value, users.c.active.is_(True))).scalar_one()
             if admins <= 1:
-                raise InputError("The last active admin cannot be deactivated.", hint="add another admin first")
+                raise InputError("The last active admin cannot be deactivated.", hint="add another admin first",
+                                 key="user.last_admin", hint_key="user.last_admin_hint")
         conn.execute(update(users).where(users.c.id == user.id).values(active=False))
         audit.record(conn, client_id=None, actor=actor, action="user.deactivate", entity="user",
                      entity_key=user.username, before={"active": user.active}, after={"active": False})
@@ -163,7 +167,7 @@ def authenticate(engine: Engine, username: str, password: str, now: datetime | N
         right = False
     if not right:
         _failed(engine, row, keys, now)
-        raise PermissionDenied(WRONG)
+        raise PermissionDenied(WRONG, key="auth.wrong_credentials")
     new_hash = fresh_hash(password) if needs_rehash(row["password_hash"]) else None
     with serialised(engine, *keys) as conn:
         conn.execute(delete(rate_events).where(rate_events.c.key == keys[0], rate_events.c.id <= reserved[0]))
@@ -190,7 +194,9 @@ def _reserve(engine: Engine, username: str, keys: list[str], now: datetime) -> t
                 (len(counts) > 1 and counts[1] >= MAX_ADDRESS_FAILURES):
             raise PermissionDenied("Too many failed sign-ins: this account is locked for a while.",
                                    hint=f"try again in {int(LOCK_FOR.total_seconds() // 60)} minutes "
-                                        "or ask an admin to set a new password")
+                                        "or ask an admin to set a new password", key="signin.locked",
+                                   values={"minutes": int(LOCK_FOR.total_seconds() // 60)},
+                                   hint_key="signin.locked_hint")
         ids = [conn.execute(insert(rate_events).values(key=key, at=now).returning(rate_events.c.id)).scalar_one()
                for key in keys]
         return (dict(row) if row is not None else None), ids
@@ -227,7 +233,8 @@ def oidc_user(engine: Engine, subject: str, email: str | None = None, name: str 
     policy says so) by e-mail, then auto-provisioned (if the policy says so); else PermissionDenied."""
     policy = policy or shipped().oidc
     if not subject:
-        raise PermissionDenied("The identity provider sent no subject.", hint="check the [auth] settings")
+        raise PermissionDenied("The identity provider sent no subject.", hint="check the [auth] settings",
+                               key="oidc.no_subject", hint_key="oidc.no_subject_hint")
     with reading(engine) as conn:
         row = conn.execute(select(users).where(users.c.oidc_subject == subject)).mappings().first()
         linking = row is None and policy.link_by_email and bool(email)
@@ -242,24 +249,29 @@ def oidc_user(engine: Engine, subject: str, email: str | None = None, name: str 
                          entity_key=user.username, after={"oidc": True})
     if user is not None:
         if not user.active:
-            raise PermissionDenied(f"The account {user.username!r} is deactivated.", hint="ask an admin")
+            raise PermissionDenied(f"The account {user.username!r} is deactivated.", hint="ask an admin",
+                                   key="denied.inactive", values={"user": user.username},
+                                   hint_key="denied.inactive_hint")
         return get_user(engine, user.id)
     role = policy.role_for(list(groups)) if policy.auto_provision else None
     if role is None:
         raise PermissionDenied(f"No account for {email or name or subject!r} in the cockpit yet.",
-                               hint="ask an admin to add you")
+                               hint="ask an admin to add you", key="oidc.no_account",
+                               values={"who": email or name or subject}, hint_key="oidc.ask_admin")
     try:
         return create_user(engine, email or subject, role, oidc_subject=subject, display_name=name or email or "",
                            email=email, actor="oidc")
     except InputError:  # the name is taken by another account, or not usable as a user name
         raise PermissionDenied(f"Could not create an account for {email or subject!r}.",
-                               hint="ask an admin to add you") from None
+                               hint="ask an admin to add you", key="oidc.create_failed",
+                               values={"who": email or subject}, hint_key="oidc.ask_admin") from None
 
 
 def _existing(engine: Engine, username: str) -> User:
     user = get_user(engine, username)
     if user is None:
-        raise InputError(f"No user {username!r}.", hint="python cli.py user list shows the users")
+        raise InputError(f"No user {username!r}.", hint="python cli.py user list shows the users",
+                         key="user.unknown", values={"user": username}, hint_key="user.unknown_hint")
     return user
 
 
@@ -269,7 +281,9 @@ def _assign(conn: Connection, user_id: int, client_ids) -> list[int]:
         found = set(conn.execute(select(clients_table.c.id).where(clients_table.c.id.in_(ids))).scalars())
         missing = [c for c in ids if c not in found]
         if missing:
-            raise InputError(f"Unknown client id(s) {missing}.", hint="python cli.py client list shows the clients")
+            raise InputError(f"Unknown client id(s) {missing}.", hint="python cli.py client list shows the clients",
+                             key="client.ids_unknown", values={"ids": ", ".join(map(str, missing))},
+                             hint_key="client.list_hint")
         conn.execute(insert(links), [{"user_id": user_id, "client_id": c} for c in ids])
     return ids
 

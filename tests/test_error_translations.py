@@ -12,7 +12,7 @@ import pytest
 
 from auth.guard import Principal, require
 from auth.roles import ACTIONS, Role, shipped
-from core.errors import InputError, PermissionDenied, Problem
+from core.errors import CockpitError, InputError, PermissionDenied, Problem
 from core.i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,28 +85,71 @@ def test_a_problem_is_translated_with_its_values_and_an_untranslated_one_keeps_i
 
 
 
-# Modules whose errors reach the pages; each error they raise names its translation (a ratchet:
-# add a module here once its errors are keyed). The validation's row problems carry their own.
-KEYED = ["storage/clients.py", "services/import_session.py", "services/dataset_versions.py", "storage/datasets.py",
-         "storage/scorecards.py", "scorecards/evaluation.py", "services/scorecard_view.py", "usecases/scorecard.py"]
-OWN_ERRORS = re.compile(r"(Error|Denied)$")
+# Every module of the product names the translation of each of our errors it raises (issue 14.7),
+# except these, each with its reason. "to do": keyed by its owner in a later change.
+EXEMPT = {
+    **{f"cli/{p.name}": "command line only: the English message is the text" for p in (ROOT / "cli").glob("*.py")},
+    "cli.py": "command line only",
+    "data/dataset.py": "to do (data/, H1 this session)",
+    "data/manifest.py": "to do (data/, H1 this session)",
+    "data/reading.py": "to do (data/, H1 this session)",
+    "kpis/engine.py": "to do (kpis/, H2 this session)",
+    "analytics/channels.py": "to do (analytics/, H4 this session)",
+    "analytics/features.py": "to do (analytics/, H4 this session)",
+    "analytics/propensity.py": "to do (analytics/, H4 this session)",
+    "services/alert_feed.py": "to do (H4 this session)",
+    "services/reporting.py": "to do (H3 this session)",
+    "services/report_sections.py": "to do (H3 this session)",
+    "usecases/reports.py": "to do (H3 this session)",
+    "definitions/registry.py": "to do (not among H5's files this session)",
+    "lifecycle/clv.py": "to do (not among H5's files this session)",
+}
 
 
-def _unkeyed(path: Path) -> list[str]:
+def _own_error_names() -> set[str]:
+    """``CockpitError`` and its subclasses: those of core.errors and any a product module derives."""
+    names = {"CockpitError", *(c.__name__ for c in _subclasses(CockpitError))}
+    classes = [node for path in _product_modules() for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+               if isinstance(node, ast.ClassDef)]
+    grown = True
+    while grown:
+        grown = False
+        for node in classes:
+            bases = {b.attr if isinstance(b, ast.Attribute) else getattr(b, "id", "") for b in node.bases}
+            if node.name not in names and bases & names:
+                names.add(node.name)
+                grown = True
+    return names
+
+
+def _subclasses(cls) -> list[type]:
+    return [c for sub in cls.__subclasses__() for c in (sub, *_subclasses(sub))]
+
+
+def _product_modules() -> list[Path]:
+    return [p for p in sorted(ROOT.rglob("*.py")) if not p.relative_to(ROOT).as_posix().startswith(SKIP)]
+
+
+def _unkeyed(path: Path, own: set[str] | None = None) -> list[str]:
+    """``file:line`` of every ``raise SomeOwnError(...)`` without ``key=`` (builtin and library
+    errors - FileNotFoundError, yaml.YAMLError - are not ours to translate)."""
+    own = _own_error_names() if own is None else own
     out = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
             call = node.exc
             name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
-            if OWN_ERRORS.search(name) and name not in ("ValueError", "KeyError", "TypeError") \
-                    and not any(k.arg == "key" for k in call.keywords):
+            if name in own and not any(k.arg == "key" for k in call.keywords):
                 out.append(f"{path.name}:{node.lineno}")
     return out
 
 
-@pytest.mark.parametrize("module", KEYED)
-def test_every_error_of_a_page_module_has_a_translation_key(module):
-    assert _unkeyed(ROOT / module) == []
+def test_every_error_of_the_product_has_a_translation_key():
+    own = _own_error_names()
+    assert {"InputError", "ConfigError", "PermissionDenied", "DataImportError"} <= own
+    unkeyed = {path.relative_to(ROOT).as_posix(): found for path in _product_modules()
+               if path.relative_to(ROOT).as_posix() not in EXEMPT and (found := _unkeyed(path, own))}
+    assert unkeyed == {}, "raise these with key= (and hint_key= for a hint), or list the module in EXEMPT with why"
 
 
 def test_the_unkeyed_check_would_catch_an_english_only_error(tmp_path):
@@ -114,3 +157,24 @@ def test_the_unkeyed_check_would_catch_an_english_only_error(tmp_path):
     bad.write_text("def f():\n    raise InputError('A client needs a name.')\n\n\ndef g():\n"
                    "    raise InputError('x', key='client.name_missing')\n")
     assert _unkeyed(bad) == ["m.py:2"]
+
+
+def test_errors_keyed_this_session_read_german_with_their_located_parts(tmp_path):
+    from auth.passwords import check_policy
+    from core.yamlio import parse_yaml
+    from services.archive import read_archive
+
+    with pytest.raises(InputError) as policy:
+        check_policy("kurz", "anna")
+    assert policy.value.text("de") == "Das Passwort erfüllt die Regeln nicht."
+    assert [p.text("de") for p in policy.value.problems][0].startswith("braucht mindestens ")
+    assert policy.value.describe().startswith("The password does not meet the policy.")  # the command line
+    fake = tmp_path / "kunde.zip"
+    fake.write_bytes(b"PK not a zip")
+    with pytest.raises(InputError) as archive:
+        read_archive(fake)
+    assert archive.value.text("de") == "kunde.zip ist kein Mandantenarchiv (keine ZIP-Datei)."
+    with pytest.raises(Exception) as broken:
+        parse_yaml("a: [1, 2", "modell.yaml")
+    assert broken.value.text("de") == "modell.yaml ist kein gültiges YAML."
+    assert "line" in broken.value.problems[0].where  # the located part is kept

@@ -104,14 +104,16 @@ def cli_session(client: str | None = None, *, user: str | None = None) -> Sessio
     if user:
         account = get_user(engine, user)
         if account is None or not account.active:
-            raise PermissionDenied(f"No active account {user!r}.", hint="cli.py user list shows the accounts")
+            raise PermissionDenied(f"No active account {user!r}.", hint="cli.py user list shows the accounts",
+                                   key="user.not_active", values={"user": user}, hint_key="user.unknown_hint")
         principal = account.principal()
     session = Session(engine, settings, principal, team_mode=bool(user))
     if client is None:
         return session
     found = get_client(engine, slugify(client))
     if found is None:
-        raise InputError(f"client {client!r} not found", hint="cli.py client list shows the clients")
+        raise InputError(f"client {client!r} not found", hint="cli.py client list shows the clients",
+                         key="client.unknown", values={"client": client}, hint_key="client.list_hint")
     return session.with_client(found)
 
 

@@ -29,13 +29,13 @@ def alert_markers(feed) -> dict[str, str]:
 
 def forecast_cells(ahead: pd.DataFrame, names: dict, lang: str) -> dict[str, str]:
     """Per KPI the scorecard table's forecast of the next period against the target, with its light
-    ("🟡 2026-Q1: 7,9 % · Soll 8,0 % · gelb"); ``ahead``: ``usecases.analysis.scorecard_forecast``."""
+    ("🟡 2026-Q1: 7,9 % · gelb", shown beside the target); ``ahead``: ``usecases.analysis.scorecard_forecast``."""
     out = {}
     for kpi_id, r in next_period(ahead).iterrows():  # one row per KPI: formatting at the edge
         unit = names[kpi_id].unit if kpi_id in names else "score"
         out[kpi_id] = t("scorecard.forecast.cell", lang, icon=STATUS_ICONS.get(r["status"], ""),
                         period=r["period"], value=value_text(r["value"], unit, lang),
-                        target=value_text(r["target"], unit, lang), status=status_text(r["status"], lang))
+                        status=status_text(r["status"], lang))
     return out
 
 
@@ -120,8 +120,8 @@ def kpi_table(kpis: list[KpiResult], names: dict, lang: str, key: str, objective
             "forecast": (forecasts or {}).get(k.kpi, ""),
             "alert": (alerts or {}).get(k.kpi, ""),
         })
-    frame = pd.DataFrame(rows, columns=["objective", "kpi", "status", "actual", "target", "achievement", "trend",
-                                        "history", "forecast", "alert"])
+    frame = pd.DataFrame(rows, columns=["objective", "kpi", "status", "actual", "target", "forecast", "achievement",
+                                        "trend", "history", "alert"])
     fills = {status_text(s, lang): f"background-color: {c}33" for s, c in STATUS_COLOURS.items()}
     styled = frame.style.map(lambda v: fills.get(v, ""), subset=["status"])
     st.dataframe(styled, hide_index=True, width="stretch", key=key, column_config={
@@ -134,7 +134,7 @@ def kpi_table(kpis: list[KpiResult], names: dict, lang: str, key: str, objective
                                                        format="%.0f %%", width=100),
         "trend": st.column_config.TextColumn(t("scorecard.trend", lang), width=95),
         "history": st.column_config.LineChartColumn(t("views.scorecard.history", lang), width=120),
-        "forecast": st.column_config.TextColumn(t("scorecard.forecast.column", lang), width=230,
+        "forecast": st.column_config.TextColumn(t("scorecard.forecast.column", lang), width=170,
                                                 help=t("scorecard.forecast.help", lang)) if forecasts else None,
         "alert": st.column_config.TextColumn(t("alerts.marker", lang), width=220, help=t("alerts.marker_help", lang))
         if alerts else None,

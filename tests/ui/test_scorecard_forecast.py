@@ -44,8 +44,11 @@ def test_the_kpi_table_shows_the_next_quarter_against_the_target(demo_env, kpi_i
     view, k, rows, _fit, light = _expected(kpi_id)
     unit = view.labels[kpi_id].unit
     cell = _cells(at)[view.labels[kpi_id].name.de]
-    assert cell == (f"{ICONS[light[0]]} {rows['period'].iloc[0]}: {value_text(rows['value'].iloc[0], unit, 'de')}"
-                    f" · Soll {value_text(k.target, unit, 'de')} · {WORDS[light[0]]}")
+    assert cell == f"{ICONS[light[0]]} {rows['period'].iloc[0]}: {value_text(rows['value'].iloc[0], unit, 'de')} · " \
+                   f"{WORDS[light[0]]}"
+    frame = next(d.value for d in at.dataframe if view.labels[kpi_id].name.de in set(d.value.get("kpi", [])))
+    assert list(frame.columns).index("forecast") == list(frame.columns).index("target") + 1  # beside the target
+    assert frame.set_index("kpi")["target"][view.labels[kpi_id].name.de] == value_text(k.target, unit, "de")
 
 
 def test_the_trend_chart_continues_with_the_forecast_and_its_band(demo_env):

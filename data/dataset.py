@@ -50,8 +50,11 @@ class ImportResult:
                             (f"value {r.value!r}: " if not pd.isna(r.value) else "") + str(r.reason))
                     for r in table.head(limit).itertuples(index=False)]
         more = f" (first {limit} shown)" if len(table) > limit else ""
-        raise DataImportError(f"{self.manifest.source or 'import'}: {len(table)} problem(s) in the data{more}",
-                              problems, hint="fix the rows named above, or import with --accept-partial")
+        source = self.manifest.source or "import"
+        raise DataImportError(f"{source}: {len(table)} problem(s) in the data{more}",
+                              problems, hint="fix the rows named above, or import with --accept-partial",
+                              key="import.invalid", values={"source": source, "count": len(table)},
+                              hint_key="import.invalid_hint")
 
 
 def read_dataset(path: str | Path | Manifest, *, max_bytes: int = DEFAULT_MAX_BYTES,

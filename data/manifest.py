@@ -100,7 +100,8 @@ def load_manifest(path: str | Path) -> Manifest:
         raw = load_yaml(path)
     except Exception as exc:  # ConfigError from the loader -> an import error naming the file
         problems = getattr(exc, "problems", ()) or (Problem(path.name, str(exc)),)
-        raise DataImportError(f"{path.name}: cannot read the manifest", problems) from None
+        raise DataImportError(f"{path.name}: cannot read the manifest", problems, key="import.manifest.unreadable",
+                              values={"file": path.name}) from None
     return parse_manifest(raw, path.resolve().parent, path.name)
 
 
@@ -110,7 +111,8 @@ def parse_manifest(raw: Any, base_dir: str | Path, source: str = "manifest.yaml"
         try:
             raw = parse_yaml(raw, source)
         except Exception as exc:
-            raise DataImportError(f"{source}: not valid YAML", getattr(exc, "problems", ())) from None
+            raise DataImportError(f"{source}: not valid YAML", getattr(exc, "problems", ()), key="import.manifest.not_yaml",
+                                  values={"file": source}) from None
     base = Path(base_dir).resolve()
     schema = load_schema()
     check = Checker(source)
@@ -130,7 +132,9 @@ def parse_manifest(raw: Any, base_dir: str | Path, source: str = "manifest.yaml"
     try:
         check.done(f"{source}: {len(check.problems.items)} problem(s) in the manifest")
     except Exception as exc:
-        raise DataImportError(str(exc), exc.problems, hint="fix the manifest and retry") from None
+        raise DataImportError(str(exc), exc.problems, hint="fix the manifest and retry", key="import.manifest.problems",
+                              values={"file": source, "count": len(exc.problems)},
+                              hint_key="import.manifest.fix_hint") from None
     return Manifest(out, base, source)
 
 
@@ -268,7 +272,8 @@ def manifest_for_directory(folder: str | Path) -> Manifest:
     """Identity mapping for a folder holding files named after the entities."""
     base = Path(folder).resolve()
     if not base.is_dir():
-        raise DataImportError(f"{folder}: not a folder", [Problem(str(folder), "not a folder")])
+        raise DataImportError(f"{folder}: not a folder", [Problem(str(folder), "not a folder")],
+                              key="import.manifest.not_folder", values={"folder": str(folder)})
     found: dict[str, EntityMapping] = {}
     for name in ENTITY_NAMES:
         for suffix in (".csv", ".tsv", ".txt", ".xlsx"):
@@ -277,10 +282,10 @@ def manifest_for_directory(folder: str | Path) -> Manifest:
                 found[name] = EntityMapping(name, candidate.name)
                 break
     if not found:
-        raise DataImportError(
-            f"{base.name}: no data files found",
-            [Problem(str(base), "no file named after an entity")],
-            hint=f"name files {', '.join(n + '.csv' for n in ENTITY_NAMES)} or pass a manifest .yaml")
+        names = ", ".join(n + ".csv" for n in ENTITY_NAMES)
+        raise DataImportError(f"{base.name}: no data files found", [Problem(str(base), "no file named after an entity")],
+                              hint=f"name files {names} or pass a manifest .yaml", key="import.manifest.no_files",
+                              values={"folder": base.name, "names": names}, hint_key="import.manifest.no_files_hint")
     return Manifest(found, base, base.name)
 
 
@@ -292,9 +297,11 @@ def resolve_manifest(path: str | Path) -> Manifest:
         return load_manifest(inner) if inner.is_file() else manifest_for_directory(path)
     if path.suffix.lower() in (".yaml", ".yml"):
         if not path.is_file():
-            raise DataImportError(f"{path}: file not found", [Problem(str(path), "file not found")])
+            raise DataImportError(f"{path}: file not found", [Problem(str(path), "file not found")],
+                                  key="import.manifest.not_found", values={"file": str(path)})
         return load_manifest(path)
     if path.is_file() and path.stem in ENTITY_NAMES and path.suffix.lower() in READABLE:
         return Manifest({path.stem: EntityMapping(path.stem, path.name)}, path.resolve().parent, path.name)
     raise DataImportError(f"{path}: expected a manifest .yaml, a folder, or a file named after an entity",
-                          [Problem(str(path), "not a manifest or folder")])
+                          [Problem(str(path), "not a manifest or folder")], key="import.manifest.what",
+                          values={"path": str(path)})

@@ -189,7 +189,11 @@ def _unpivot(raw: pd.DataFrame, mapping: EntityMapping, source: str, problems: l
 
 
 def empty_problems() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="Int64" if c == "row" else "string") for c in PROBLEM_COLUMNS})
+    """An empty failure table (a copy of one built once: building it costs more than copying)."""
+    return _EMPTY.copy()
+
+
+_EMPTY = pd.DataFrame({c: pd.Series(dtype="Int64" if c == "row" else "string") for c in PROBLEM_COLUMNS})
 
 
 def problem_frame(entity: str, file: str, rows, column: str, values, reason: str, field: str = "") -> pd.DataFrame:

@@ -105,7 +105,7 @@ def events_sql(entity: str, dims: Sequence[str], parts: Sequence[Part], join: bo
 
 
 def keyset_sql(entity: str, date_field: str | None, key: str, split: str | None, split_values: list,
-               dims: Sequence[str], parts: Sequence[Part], categories: dict[str, list], params: dict) -> str:
+               dims: Sequence[str], parts: Sequence[Part], categories: dict[str, int], params: dict) -> str:
     """The key-set table (see the module text) of ``parts`` over ``entity``'s rows with a key."""
     join = key == "customer_id" and any(d in CUSTOMER_DIMENSIONS for d in dims)
     values = split_values if split else [None]
@@ -123,17 +123,21 @@ def keyset_sql(entity: str, date_field: str | None, key: str, split: str | None,
     base_cols += [f"{dim_sql(d, join)} AS {quote('_d_' + d)}" for d in dims]
     base_cols += [f"t.{quote(f)} AS {quote(f)}" for f in fields]
     cats = {f: i for i, f in enumerate(categories)}
-    inner, tests = [], []
+    inner, tests, profile = [], [], []  # profile: (column, bits it needs)
     for j, part in enumerate(parts):
         cond = [condition(c, params) for c in part.where]
         n_cols = []
+        cap = int(max((v for _, v in part.having), default=0)) + 1 if part.per and part.agg is Agg.COUNT else 1
         for i, bit in enumerate(bits):
             where = " AND ".join([bit, *cond])
-            inner.append(f"count(*) FILTER (WHERE {where}) AS n{i}_{j}")
+            # capped: a sum of capped counts is on the same side of every threshold below the cap
+            inner.append(f"least(count(*) FILTER (WHERE {where}), {cap}) AS n{i}_{j}")
+            profile.append((f"n{i}_{j}", cap.bit_length()))
             n_cols.append(f"CASE WHEN (_set & {1 << i}) <> 0 THEN n{i}_{j} ELSE 0 END")
             if part.per and part.agg is Agg.COUNT_DISTINCT:
                 code = f"_cat{cats[part.field]}.i"
                 inner.append(f"bit_or(1::UBIGINT << {code}) FILTER (WHERE {where} AND {code} IS NOT NULL) AS m{i}_{j}")
+                profile.append((f"m{i}_{j}", max(int(categories[part.field]), 1)))
         rows = f"({' + '.join(n_cols)})"
         test = [f"{rows} > 0"]
         if part.per and part.agg is Agg.COUNT_DISTINCT:
@@ -143,7 +147,7 @@ def keyset_sql(entity: str, date_field: str | None, key: str, split: str | None,
         else:
             value = rows
         test += [f"{value} {_OPS[op]} {float(v)!r}" for op, v in part.having] if part.per else []
-        tests.append(f"count(*) FILTER (WHERE {' AND '.join(test)}) AS {quote('k_' + part_key(part))}")
+        tests.append(f"coalesce(sum(_w) FILTER (WHERE {' AND '.join(test)}), 0) AS {quote('k_' + part_key(part))}")
     cat_joins = "".join(
         f" LEFT JOIN (SELECT v, CAST(row_number() OVER (ORDER BY v) - 1 AS INTEGER) AS i FROM"
         f" (SELECT DISTINCT {quote(f)} AS v FROM {quote(entity)} WHERE {quote(f)} IS NOT NULL)) _cat{cats[f]}"
@@ -162,11 +166,32 @@ def keyset_sql(entity: str, date_field: str | None, key: str, split: str | None,
         grouped = (f"SELECT _k, _p, {', '.join(dim_keys + inner)} FROM ({base}) b{cat_joins}"
                    f" GROUP BY _k, _p") if dims else (
                    f"SELECT _k, _p, {', '.join(inner)} FROM ({base}) b{cat_joins} GROUP BY _k, _p")
+        profiles = _profiles(grouped, [quote('_d_' + d) for d in dims], profile)
         selects.append(
             f"SELECT CAST(_set AS INTEGER) AS _set, {one} AS _one, {', '.join(out_dims + [''])}"
-            f"{code} AS _g, _p, {', '.join(tests)} FROM ({grouped}) g,"
+            f"{code} AS _g, _p, {', '.join(tests)} FROM ({profiles}) g,"
             f" (SELECT range AS _set FROM range(1, {1 << len(bits)})) s GROUP BY ALL")
     return " UNION ALL ".join(selects)
+
+
+def _profiles(grouped: str, dims: list[str], profile: list[tuple[str, int]]) -> str:
+    """Keys alike in dimensions, period and (capped) counts and value masks per split value, counted
+    once (``_w``): the counts and masks are packed into 64-bit words to group by, then unpacked."""
+    words: list[list[tuple[str, int, int]]] = [[]]  # per word: (column, shift, bits)
+    used = 0
+    for col, width in profile:
+        if used + width > 64:
+            words.append([])
+            used = 0
+        words[-1].append((col, used, width))
+        used += width
+    packed = [" | ".join(f"(coalesce(CAST({c} AS UBIGINT), 0::UBIGINT) << {shift})" for c, shift, _ in w) + f" AS _w{k}"
+              for k, w in enumerate(words) if w]
+    unpacked = [f"((_w{k} >> {shift}) & {(1 << width) - 1}::UBIGINT) AS {c}"
+                for k, w in enumerate(words) for c, shift, width in w]
+    grouped_by = ", ".join(dims + ["_p"] + [f"_w{k}" for k in range(len(packed))])
+    counted = f"SELECT {grouped_by}, count(*) AS _w FROM (SELECT {', '.join(dims + ['_p'] + packed)} FROM ({grouped}) g0) g1 GROUP BY ALL"
+    return f"SELECT {', '.join(dims + ['_p', '_w'] + unpacked)} FROM ({counted}) g2"
 
 
 def _literal(value, i: int) -> str:
@@ -224,7 +249,7 @@ def build_sides(query, kpis: Sequence[KpiDefinition], write) -> dict:
                     n = query.con.sql(f"SELECT count(DISTINCT {quote(p.field)}) FROM {quote(entity)}").fetchall()[0][0]
                     if n > 63:
                         break
-                    categories[p.field] = []
+                    categories[p.field] = n
             else:
                 sql = keyset_sql(entity, date_field, key, split, split_values, dims, parts, categories, params)
                 info.update(date_field=date_field, key=key, split=split, split_values=split_values, dims=dims)

@@ -57,8 +57,10 @@ def read_fast(path: Path, options: ReadOptions) -> pd.DataFrame | None:
     index = sheet if isinstance(sheet, int) else names.index(sheet)
     try:
         head = sniff_head(path, index)
-        body = reader.load_sheet(index, header_row=None, skip_rows=head.header_row + 1, schema_sample_rows=None,
-                                 dtype_coercion="strict")
+        # header_row counts sheet rows from 0 (the names are ours, from sniff_head); every row is sampled
+        # for the column types: with fastexcel's default of 1000, a later text in a number column
+        # would become null and a later number in a text column "10000000000000000"
+        body = reader.load_sheet(index, header_row=head.header_row, schema_sample_rows=None, dtype_coercion="strict")
         columns = [c.absolute_index for c in body.selected_columns]
         batch = body.to_arrow()
         return _frame(path, head, columns, batch)

@@ -145,6 +145,15 @@ def test_sheets_the_fast_path_declines_still_read_the_old_way(tmp_path):
     _same(durations, fast=False)
 
 
+def test_a_late_odd_cell_is_not_lost_to_fastexcels_type_sampling(tmp_path):
+    """fastexcel guesses a column's type from 1000 rows by default and then turns a later text in a
+    number column into null and a later number in a text column into "10000000000000000"."""
+    rows = [["kunde", "umsatz"]] + [[f"K{i}", float(i)] for i in range(1500)]
+    rows[1201][1], rows[1301][0] = "n/a", 1e16
+    frame = _same(_book(tmp_path / "spaet.xlsx", rows), fast=False)
+    assert frame.loc[1202, "umsatz"] == "n/a" and frame.loc[1302, "kunde"] == "1e+16"
+
+
 # --- the sweep ---------------------------------------------------------------------------
 
 def _to_ms(value):  # Excel keeps milliseconds

@@ -1,10 +1,13 @@
 """Sample report content a CRM manager could check by hand (three domains, four KPIs)."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 
 import pandas as pd
 
+from core.settings import Settings
 from reports.columns import ChartKind, Kind
 from reports.content import Figure, MaturitySection, ReportContent, ScorecardSection
 
@@ -62,3 +65,20 @@ def sample_content(lang: str = "de", text: str | None = None, raw_rows: int = 0)
         lifecycle=(Figure("Trichter", funnel, ChartKind.BAR),),
         data_quality=Figure("Vollständigkeit", quality, kinds={"completeness": Kind.PERCENT}),
         raw=raw)
+
+
+@contextmanager
+def demo_installation(root: Path, customers: int = 300):
+    """A SQLite installation in ``root`` with the demo client (``customers`` customers) imported:
+    settings, engine, client, dataset info; the engine is forgotten afterwards."""
+    from services.importing import load_demo_client
+    from storage.db import connect, forget
+
+    settings = Settings(data_dir=root, database_url=f"sqlite:///{root / 'cockpit.db'}", demo=False,
+                        team_mode=False, max_upload_mb=200)
+    engine = connect(settings.database_url)
+    client, info = load_demo_client(engine, settings.dataset_dir, customers=customers)
+    try:
+        yield settings, engine, client, info
+    finally:
+        forget(settings.database_url)

@@ -15,11 +15,11 @@ import pytest
 from analytics.channels import plan
 from analytics.forecast import forecast_table
 from core.i18n import name_for
-from core.settings import Settings
 from kpis.engine import compute
 from scorecards.rules import traffic_lights
 from services.analytics import source
 from services.scorecard_view import kpi_labels, load_card
+from tests.reports.samples import demo_installation
 
 PERIOD = "2025-Q4"
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -27,17 +27,10 @@ needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="po
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    from services.importing import load_demo_client
-    from storage.db import connect, forget
     from usecases.session import local_session
 
-    root = tmp_path_factory.mktemp("outlook")
-    settings = Settings(data_dir=root, database_url=f"sqlite:///{root / 'cockpit.db'}", demo=False,
-                        team_mode=False, max_upload_mb=200)
-    engine = connect(settings.database_url)
-    client, info = load_demo_client(engine, settings.dataset_dir, customers=300)
-    yield local_session(engine, settings, client), settings, engine, client, info
-    forget(settings.database_url)
+    with demo_installation(tmp_path_factory.mktemp("outlook")) as (settings, engine, client, info):
+        yield local_session(engine, settings, client), settings, engine, client, info
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,6 @@ import pytest
 
 from core.errors import InputError
 from core.query import Filters
-from core.settings import Settings
 
 PERIOD = "2025-Q4"
 CREATED = datetime(2026, 1, 15, 8, 0)
@@ -26,17 +25,11 @@ RISKY = {"name": '=HYPERLINK("http://evil.example","klick")', "segment": "+Groß
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     from services.demo_assessment import seed_demo_rounds
-    from services.importing import load_demo_client
-    from storage.db import connect, forget
+    from tests.reports.samples import demo_installation
 
-    root = tmp_path_factory.mktemp("reporting")
-    settings = Settings(data_dir=root, database_url=f"sqlite:///{root / 'cockpit.db'}", demo=False,
-                        team_mode=False, max_upload_mb=200)
-    engine = connect(settings.database_url)
-    client, info = load_demo_client(engine, settings.dataset_dir, customers=300)
-    seed_demo_rounds(engine, client.id)
-    yield settings, engine, client, info
-    forget(settings.database_url)
+    with demo_installation(tmp_path_factory.mktemp("reporting")) as (settings, engine, client, info):
+        seed_demo_rounds(engine, client.id)
+        yield settings, engine, client, info
 
 
 @pytest.fixture(scope="module")

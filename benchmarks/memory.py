@@ -14,6 +14,7 @@ from benchmarks.prepare import BenchData
 from benchmarks.results import Row
 
 TARGET_MB = 2048
+IMPORT_TARGET_MB = 1536  # issue 15: the import of 10M contacts under 1.5 GB
 PEAK = ("def peak_mb():\n"
         "    import resource\n"
         "    try:\n"
@@ -60,4 +61,4 @@ def measure(data: BenchData, data_dir: Path) -> list[Row]:
     return [Row("memory", data.label, "peak memory (VmHWM): full KPI catalogue, cold", "engine", kpi_mb,
                 {}, "< 2 GB", kpi_mb < TARGET_MB, unit="MB"),
             Row("memory", data.label, "peak memory (VmHWM): import of the contacts CSV (read_dataset)",
-                "importer", import_mb, {}, "< 2 GB", import_mb < TARGET_MB, unit="MB")]
+                "importer", import_mb, {}, "< 1.5 GB", import_mb < IMPORT_TARGET_MB, unit="MB")]

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from data.readbase import ReadOptions
 from data.workbook import read_xlsx, read_xlsx_cells
 from data.workbook_fast import read_fast
+from tests.fuzz import test_fuzz_export_shapes as export_shapes
 
 
 def _same(path: Path, options: ReadOptions = ReadOptions(), *, fast: bool = True) -> pd.DataFrame:
@@ -205,3 +206,14 @@ def test_every_drawn_sheet_reads_the_same_either_way(tmp_path, sheet):
                  left=sheet["left"])
     plain = "mixed" not in sheet["kinds"] and all(h.strip() and "_x" not in h for h in sheet["header"])
     _same(path, fast=plain)  # a full text header is the header; homogeneous columns are read typed
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=export_shapes.export())
+def test_the_fuzzed_crm_exports_read_the_same_either_way(tmp_path, case):
+    """The export shapes of tests/fuzz/test_fuzz_export_shapes.py (German dates, decimal commas,
+    yes/no as X, a total row, a duplicated header), written as typed .xlsx cells."""
+    entity, rows, options = case
+    path = tmp_path / f"{entity}.xlsx"
+    export_shapes._write_xlsx(path, entity, rows, options)
+    _same(path, fast=False)

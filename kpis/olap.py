@@ -181,7 +181,7 @@ def group(table: Coded, keep: np.ndarray, dims: Sequence[tuple[str, str]], gran:
 
 def sums(groups: Groups, values: np.ndarray) -> np.ndarray:
     """Per group the sum of the selected rows' values (no NULLs: ``Coded.zeroed``)."""
-    return np.bincount(groups.index, weights=values, minlength=groups.count)
+    return np.bincount(groups.index, weights=values, minlength=groups.count).astype("float64", copy=False)
 
 
 def selection(table: Coded, flt, sliced, gran: str | None, start, end, dated: bool, memo: dict

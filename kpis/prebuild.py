@@ -22,6 +22,7 @@ from kpis.cubes import EXACT_SHAPES, MANIFEST, additive, cube_name, cube_sql, ex
 from kpis.definitions import Kind, KpiDefinition
 from kpis.engine import compute_from_raw
 from kpis.sidebuild import build_sides
+from lifecycle import preagg
 from sources.source import StoredDataset
 from sources.store import stored_dataset
 from storage.datasets import DatasetInfo
@@ -73,6 +74,7 @@ def build_aggregates(files: Mapping[str, Path], out: Path, catalogue: Catalogue 
             measures: dict[str, str] = {}
             cubed = [p for k in members for p in k.parts if additive(p)
                      and (not p.exists or p.exists.entity in query.columns)]
+            cubed += preagg.cube_parts(entity, date_field, source.schema)  # the lifecycle views' measures
             for part in cubed:
                 measures.update(measures_sql(part, params))
             exists = tuple(p.exists for p in cubed if p.exists)
@@ -81,8 +83,13 @@ def build_aggregates(files: Mapping[str, Path], out: Path, catalogue: Catalogue 
             pq.write_table(table, out / f"{name}.parquet", compression="zstd")
             manifest["cubes"][name] = {"entity": entity, "date_field": date_field, "dims": dims,
                                        "measures": sorted(measures), "rows": table.num_rows}
-        manifest["sides"] = build_sides(query, kpis, lambda name, table: pq.write_table(
-            table, out / f"{name}.parquet", compression="zstd"))
+        def write(name, table):
+            pq.write_table(table, out / f"{name}.parquet", compression="zstd")
+
+        manifest["sides"] = build_sides(query, kpis, write)
+        lifecycle = preagg.build(query, write)
+        if lifecycle is not None:
+            manifest["lifecycle"] = lifecycle
     exact = [k for k in kpis if k.entity in files]  # a KPI without a ``by`` field: unsliced, as in compute
     for by, gran in EXACT_SHAPES:
         try:

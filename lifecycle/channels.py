@@ -17,6 +17,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.query import Filters, Granularity, period_sql
+from lifecycle import preagg
 from lifecycle.source import Binder, Source, SourceLike, as_source, fetch, quote, scope
 
 SALES_COLUMNS = ["period", "channel", "revenue", "products_sold", "orders"]
@@ -28,6 +29,9 @@ def channel_sales(source: SourceLike, filters: Filters | None = None,
                   granularity: Granularity | str = Granularity.MONTH) -> pd.DataFrame:
     """Tidy: one row per period and channel with revenue, products sold and order count."""
     src, filters = as_source(source), filters or Filters()
+    stored = preagg.sales(src, filters, Granularity(granularity).value)
+    if stored is not None:
+        return stored[SALES_COLUMNS]
     bind = Binder()
     sql = f"""
     SELECT {period_sql('order_date', Granularity(granularity))} AS period, channel,
@@ -79,10 +83,11 @@ def _economics_sql(src: Source, filters: Filters, by_segment: bool, bind: Binder
 
 def _economics(source: SourceLike, filters: Filters | None, by_segment: bool) -> pd.DataFrame:
     src, filters = as_source(source), filters or Filters()
-    bind = Binder()
-    sql = _economics_sql(src, filters, by_segment, bind)
-    raw = fetch(src, sql, bind)
     keys = ["segment", "channel"] if by_segment else ["channel"]
+    raw = preagg.economics(src, filters, keys)  # from the pre-aggregates when they can answer
+    if raw is None:
+        bind = Binder()
+        raw = fetch(src, _economics_sql(src, filters, by_segment, bind), bind)
     out = pd.DataFrame({k: raw[k].astype("string") for k in keys})
     for col in ("contacts", "cost", "responses", "conversions", "revenue"):
         out[col] = raw[col].astype("float64")

@@ -89,6 +89,8 @@ def _plan(columns: dict[str, str], mapping: EntityMapping, entity: EntitySchema,
           header: list[str]) -> dict[str, tuple[object, object]]:
     """source column -> (field, pyarrow type) of the columns typed while parsing: each mapped to one
     field only, without a value translation and not kept as it is."""
+    full = [r for r in sample if len(r) == len(header)]
+    by_column = dict(zip(header, zip(*full))) if full else {}
     used: dict[str, int] = {}
     for src in columns.values():
         used[src] = used.get(src, 0) + 1
@@ -103,12 +105,12 @@ def _plan(columns: dict[str, str], mapping: EntityMapping, entity: EntitySchema,
             plan[src] = (f, pa.float64())
         elif f.type is FieldType.BOOLEAN:
             plan[src] = (f, pa.bool_())
-        elif _few_distinct([r[header.index(src)] for r in sample if len(r) == len(header)]):
+        elif _few_distinct(by_column.get(src, ())):
             plan[src] = (f, DICTIONARY)
     return plan
 
 
-def _few_distinct(values: list[str]) -> bool:
+def _few_distinct(values) -> bool:
     filled = [v for v in values if v]
     return len(set(filled)) <= FEW_DISTINCT * len(filled)
 
@@ -148,8 +150,7 @@ def _typed(table: pa.Table, plan: dict, mapping: EntityMapping, index: pd.RangeI
                     return None
                 values = whole
         elif kind == pa.bool_():
-            values = pd.Series(pd.array(column.to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get)),
-                               index=index, dtype="boolean")
+            values = pd.Series(pd.BooleanDtype().__from_arrow__(column), index=index)
         else:
             codes, uniques = _codes(column)
             if f.type in (FieldType.DATE,):

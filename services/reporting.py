@@ -25,6 +25,7 @@ from assessment.loader import load_model
 from assessment.scoring import score
 from assessment.sheets import read_answers
 from core.errors import InputError
+from core.i18n import t
 from core.query import Filters, Period
 from core.settings import Settings
 from data.dataset import read_dataset
@@ -172,7 +173,10 @@ def outlook_from_files(frames, card, actuals: pd.DataFrame, last: str, lang: str
 
 
 def unavailable_text(exc: InputError, lang: str) -> str:
-    """Why a section is missing, in the report's language: the error and its hint."""
+    """Why the channel plan is missing, in the report's language: the located error and its hint
+    (a live source), else that it needs customers and campaign contacts, with the error's detail."""
+    if not exc.key:
+        return t("report.plan.unavailable", lang, detail=exc.message)
     return " ".join(x for x in (exc.text(lang), exc.hint_text(lang)) if x)
 
 

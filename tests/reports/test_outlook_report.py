@@ -195,3 +195,16 @@ def _frames(folder):
     from data.dataset import read_dataset
 
     return read_dataset(folder).frames
+
+
+def test_a_dataset_without_campaign_contacts_says_why_it_has_no_plan(tmp_path):
+    """The sheet says in German what the plan needs (the analytics error carries English detail only)."""
+    from cli import main
+    from tests.analytics.synthetic import response_drop, write_canonical
+
+    frames = {k: v for k, v in response_drop("email").items() if k != "campaign_contacts"}
+    write_canonical(frames, tmp_path / "export")
+    out = tmp_path / "report.xlsx"
+    assert main(["report", "--data", str(tmp_path / "export"), "--out", str(out)]) == 0
+    sheet = openpyxl.load_workbook(out)["Kanalplan"]
+    assert sheet["A2"].value.startswith("Kein Kanalplan: er braucht Kunden und Kampagnenkontakte mit Kanal")

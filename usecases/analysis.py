@@ -23,7 +23,7 @@ from usecases.session import Session, require
 
 _KPIS = cache("kpi_table")
 _VIEWS = cache("lifecycle_view")
-_FORECASTS = cache("kpi_forecast")
+_FORECASTS = cache("kpi_forecast", maxsize=256)  # a card has ~20 KPIs: several clients and report quarters
 
 
 @dataclass(frozen=True)

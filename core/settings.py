@@ -11,6 +11,7 @@
 | COCKPIT_ARGON2_CONCURRENCY | 2 | password checks at once (each takes 64 MiB); more wait their turn |
 | COCKPIT_MAX_PARTICIPANTS | 60 | names per workshop round that may join with its code |
 | COCKPIT_MAX_XLSX_UNPACKED_MB | 300 | an .xlsx whose parts unpack to more is refused before reading (memory ~4-5x this) |
+| COCKPIT_LOCALE | de-DE | number, currency and date formats of the German pages: de-DE, de-AT, de-CH (English pages: en) |
 | COCKPIT_PUBLIC_URL | (empty) | the address participants' phones reach the app at (`http://192.168.1.20:8501`), for the join link and QR code; empty: the address the facilitator's browser uses |
 """
 from __future__ import annotations
@@ -38,6 +39,7 @@ class Settings:
     max_participants: int = 60
     max_xlsx_unpacked_mb: int = 300
     public_url: str = ""  # scheme://host[:port][/path], no trailing slash; "" = the browser's address
+    locale: str = "de-DE"  # core.formatting.LOCALES
 
     @property
     def dataset_dir(self) -> Path:
@@ -111,4 +113,23 @@ def load_settings() -> Settings:
         max_participants=_count("COCKPIT_MAX_PARTICIPANTS", 60),
         max_xlsx_unpacked_mb=_count("COCKPIT_MAX_XLSX_UNPACKED_MB", 300),
         public_url=_public_url("COCKPIT_PUBLIC_URL"),
+        locale=locale_setting(),
     )
+
+
+LOCALES = ("de-DE", "de-AT", "de-CH", "en")
+
+
+def locale_setting() -> str:
+    """``COCKPIT_LOCALE`` (default de-DE), one of ``LOCALES``; ``de_CH`` and ``de-ch`` are accepted."""
+    raw = (os.environ.get("COCKPIT_LOCALE") or "").strip()
+    if not raw:
+        return LOCALES[0]
+    found = next((name for name in LOCALES if name.lower() == raw.replace("_", "-").lower()), None)
+    if found is None:
+        raise ConfigError(f"COCKPIT_LOCALE={raw!r} is not one of {', '.join(LOCALES)}.",
+                          [Problem("COCKPIT_LOCALE", f"found {raw!r}")], hint="e.g. COCKPIT_LOCALE=de-CH",
+                          key="settings.locale_unknown", hint_key="settings.example",
+                          values={"value": raw, "locales": ", ".join(LOCALES), "name": "COCKPIT_LOCALE",
+                                  "default": "de-CH"})
+    return found

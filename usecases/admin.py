@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 import definitions
+from core import formatting
 from auth.guard import visible_clients
 from core.settings import Settings
 from services import audit_view
@@ -56,6 +57,13 @@ def audit_log(session: Session, lang: str = "de", limit: int = 200) -> pd.DataFr
 def storage_info(session: Session) -> StorageInfo:
     require(session, "settings.edit", client=False)
     return StorageInfo(session.engine.url.render_as_string(hide_password=True), str(session.settings.data_dir))
+
+
+def set_locale(session: Session, locale: str | None) -> str:
+    """The number, currency and date formats of the German pages for this server process, until
+    a restart (then ``COCKPIT_LOCALE`` again); ``None``: back to the setting."""
+    require(session, "settings.edit", client=False)
+    return formatting.use_locale(locale)
 
 
 def open_installation(settings: Settings) -> Engine:

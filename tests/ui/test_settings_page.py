@@ -27,3 +27,18 @@ def test_empty_name_is_a_clear_error(empty_env):
     at.button[0].click().run()
     assert any("Ein Mandant braucht einen Namen." in e.value for e in at.error)  # German page, German error
     assert not any("needs a name" in e.value for e in at.error)
+
+
+def test_the_number_format_is_chosen_on_the_settings_page(empty_env):
+    from core import formatting
+
+    try:
+        at = open_page("settings_page.py", lang="de")
+        box = at.selectbox(key="settings_locale")
+        assert box.value == "de-DE" and "Deutsch (Schweiz): 1'234.5 · 11.7% · € 1'234.50" in box.options
+        box.select("de-CH").run()
+        assert not at.exception
+        assert any("1'234'567.5 · 11.7%" in s.value for s in at.success)
+        assert formatting.number(1234.5, "de", 1) == "1'234.5"  # every German page from now on
+    finally:
+        formatting.use_locale(None)

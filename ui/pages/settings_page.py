@@ -1,12 +1,15 @@
-"""Settings: clients, where the data lives, and the audit log of the current client. Each part is
-a use case with its own permission (``client.create``, ``settings.edit``, ``audit.view``); a part
-the role lacks says so instead of showing a control that would be refused."""
+"""Settings: clients, where the data lives, the number and date formats of the German pages, and
+the audit log of the current client. Each part is a use case with its own permission
+(``client.create``, ``settings.edit``, ``audit.view``); a part the role lacks says so instead of
+showing a control that would be refused."""
 from __future__ import annotations
 
 import streamlit as st
 
 from core.errors import CockpitError
+from core.formatting import current_locale, number, percent
 from core.i18n import t
+from core.settings import LOCALES
 from ui.state import context
 from ui.widgets import denied, show_error
 from usecases import admin
@@ -36,6 +39,13 @@ else:
     where = admin.storage_info(session)
     st.markdown(f"- {t('settings.database', lang)}: `{where.database}`\n- {t('settings.data_dir', lang)}: "
                 f"`{where.data_dir}`")
+    current = current_locale()
+    chosen = st.selectbox(t("settings.locale", lang), LOCALES, index=LOCALES.index(current), key="settings_locale",
+                          format_func=lambda name: t(f"settings.locale.{name}", lang),
+                          help=t("settings.locale_help", lang))
+    if chosen != current:
+        admin.set_locale(session, chosen)
+        st.success(t("settings.locale_set", lang, example=f"{number(1234567.5, 'de', 1)} · {percent(0.117, 'de')}"))
 
 if ctx.client is not None:
     st.subheader(t("settings.audit", lang, client=ctx.client.name))

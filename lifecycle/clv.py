@@ -11,6 +11,7 @@ import pandas as pd
 
 from core.errors import InputError
 from core.query import Filters
+from lifecycle import preagg
 from lifecycle.source import Binder, SourceLike, as_source, fetch, quote, scope
 
 GROUPS = ("acquisition_channel", "segment", "region")
@@ -22,6 +23,9 @@ def lifetime_value(source: SourceLike, filters: Filters | None = None, by: str =
     if by not in GROUPS:
         raise InputError(f"cannot group customer lifetime value by {by!r}", hint=f"use one of {list(GROUPS)}")
     src, filters = as_source(source), filters or Filters()
+    stored = preagg.lifetime_value(src, filters, by)
+    if stored is not None:
+        return stored
     bind = Binder()
     customers = scope(src, "customers", filters, bind, alias="c")
     until = f"order_date < {bind(filters.end)}" if filters.end is not None else "TRUE"

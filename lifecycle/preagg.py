@@ -22,6 +22,7 @@ from kpis import olap
 from kpis.aggregates import Aggregates, find_aggregates
 from kpis.cubes import cube_name, measure_names
 from kpis.definitions import Agg, Condition, Part
+from sources.connection import quote
 from sources.source import Source
 
 _ROWS = Part("rows", Agg.COUNT)
@@ -45,12 +46,18 @@ def cube_parts(entity: str, date_field: str | None, schema) -> tuple[Part, ...]:
 
 
 def build(query, write) -> dict | None:
-    """The campaign cost shares (``write(name, arrow_table)``); the manifest entry, or None without
-    campaigns and contacts."""
-    if not {"campaigns", "campaign_contacts"} <= set(query.columns):
-        return None
-    write(SHARES, query.con.sql(SHARES_SQL).to_arrow_table())
-    return {"shares": SHARES}
+    """The campaign cost shares and the customer values (``write(name, arrow_table)``); their
+    manifest entry, or None when the entities are missing."""
+    out = {}
+    if {"campaigns", "campaign_contacts"} <= set(query.columns):
+        write(SHARES, query.con.sql(SHARES_SQL).to_arrow_table())
+        out["shares"] = SHARES
+    if {"customers", "orders"} <= set(query.columns):
+        dims = [d for d in ("acquisition_channel", "segment", "region", "lifecycle_stage")
+                if d in query.columns["customers"]]
+        write(VALUES, query.con.sql(values_sql(dims)).to_arrow_table())
+        out["values"] = {"dims": dims}
+    return out or None
 
 
 def _cube(agg: Aggregates, source: Source, entity: str, filters: Filters, by: list[str]):
@@ -91,10 +98,15 @@ def _stored(source: Source, filters: Filters) -> Aggregates | None:
     return agg if agg is not None and _aligned(filters) and "lifecycle" in agg.manifest else None
 
 
+def _shares_ok(agg: Aggregates) -> bool:
+    return "shares" in agg.manifest["lifecycle"]
+
+
 def economics(source: Source, filters: Filters, keys: list[str]) -> pd.DataFrame | None:
     """contacts, cost, responses, conversions and revenue per ``keys`` ([segment,] channel), as
     ``lifecycle.channels._economics_sql`` returns them; None: read the raw rows."""
     agg = _stored(source, filters)
+    agg = agg if agg is not None and _shares_ok(agg) else None
     contacts = agg and _cube(agg, source, "campaign_contacts", filters, keys)
     orders = agg and _cube(agg, source, "orders", filters, keys)
     if not contacts or not orders:
@@ -151,3 +163,60 @@ def sales(source: Source, filters: Filters, gran: str) -> pd.DataFrame | None:
         out["products_sold"] = out["products_sold"].where(known > 0)
     out["orders"] = rows.astype("int64")
     return out.sort_values(["period", "channel"], na_position="last", kind="stable").reset_index(drop=True)
+
+
+VALUES = "lifecycle__customer_value"
+
+
+def values_sql(dims: list[str]) -> str:
+    """Per customer its acquisition month, dimensions and historic revenue: of all orders, of the
+    dated ones, and the month of its last dated order (a value before an end after it is the latter)."""
+    month = "year(order_date) * 12 + month(order_date) - 1"
+    cols = ", ".join(f"c.{quote(d)} AS {quote(d)}" for d in dims)
+    return f"""
+    SELECT date_trunc('month', c.created_at) AS _month, {cols},
+           coalesce(v.total, 0) AS _all, coalesce(v.dated, 0) AS _dated, v.last AS _last
+    FROM customers c LEFT JOIN (
+        SELECT customer_id, sum(COALESCE(revenue, 0)) AS total,
+               coalesce(sum(COALESCE(revenue, 0)) FILTER (WHERE order_date IS NOT NULL), 0) AS dated,
+               max({month}) AS last
+        FROM orders WHERE customer_id IS NOT NULL GROUP BY 1) v ON v.customer_id = c.customer_id
+    WHERE c.customer_id IS NOT NULL ORDER BY _all"""
+
+
+def lifetime_value(source: Source, filters: Filters, by: str) -> pd.DataFrame | None:
+    """customers, total, mean and median of the customers' historic revenue per ``by`` value
+    (``lifecycle.clv``); None when an end date falls before some customer's last order."""
+    agg = _stored(source, filters)
+    entry = agg and agg.manifest["lifecycle"].get("values")
+    if not entry or by not in entry["dims"]:
+        return None
+    flt = []
+    for dim, values in filters.dimensions:
+        col = source.dimensions.column("customers", dim)
+        if col is None:
+            continue
+        if col not in entry["dims"]:
+            return None
+        flt.append((col, values))
+    table = olap.coded(agg.folder / f"{VALUES}.parquet", entry["dims"])
+    keep = olap.mask(table, flt, filters.start, filters.end, dated=False)
+    value = table.values["_all"]
+    if filters.end is not None:
+        last = table.values["_last"][keep]
+        if np.any(last[~np.isnan(last)] >= olap.month_number(filters.end)):
+            return None
+        value = table.values["_dated"]
+    groups = olap.group(table, keep, [(by, by)], None, whole=False)
+    v = value[keep]
+    sorted_by_value = filters.end is None  # the table is stored sorted by the value of all orders
+    order = np.argsort(v, kind="stable") if not sorted_by_value else np.arange(len(v))
+    regrouped = olap.Groups(groups.index[order], groups.count, groups.keys, groups.numbers)
+    n = np.bincount(groups.index, minlength=groups.count)
+    total = olap.sums(groups, v)
+    out = pd.DataFrame({by: pd.array(groups.keys[by].astype(object), dtype="string")})
+    out["customers"] = n.astype("int64")
+    out["total"] = total
+    out["mean"] = total / np.where(n > 0, n, 1)
+    out["median"] = olap.medians(regrouped, v[order])
+    return out.sort_values(by, na_position="last", kind="stable").reset_index(drop=True)

@@ -107,9 +107,13 @@ def aggregate_rows(data: BenchData, ids: list[str], repeat: int, cold: pd.DataFr
     manifest = build_aggregates(data.paths(data.stored), data.stored / FOLDER)
     built = time.perf_counter() - start
     cube_rows = sum(c["rows"] for c in manifest["cubes"].values())
-    log(f"[{data.label}] aggregates built in {built:.2f} s ({cube_rows} cube rows)")
+    side_rows = sum(c["rows"] for c in manifest.get("sides", {}).values())
+    size_mb = sum(p.stat().st_size for p in (data.stored / FOLDER).iterdir()) / 1e6
+    log(f"[{data.label}] aggregates built in {built:.2f} s ({cube_rows} cube rows, {side_rows} side-table rows,"
+        f" {size_mb:.1f} MB)")
     stored, raw = StoredDataset(data.paths(data.stored), data.stored / FOLDER), data.paths(data.raw)
-    rows = [Row("kpi", data.label, f"pre-aggregation at import ({cube_rows} cube rows + exact tables)",
+    rows = [Row("kpi", data.label, f"pre-aggregation at import ({cube_rows} cube rows, {side_rows} side-table rows"
+                f" + exact tables, {size_mb:.1f} MB on disk)",
                 "build_aggregates", built, {}, "", None)]
     for name, q in questions().items():
         fast = compute(stored, **q)

@@ -67,9 +67,17 @@ def metadata(repeat: int, notes: list[str] | None = None) -> dict:
 
     return {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
             "time": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "machine": f"{platform.machine()}, {_cores()} cores", "python": platform.python_version(),
+            "machine": f"{platform.machine()}, {_cores()} cores, load average {_load()}",
+            "python": platform.python_version(),
             "versions": f"pandas {pandas.__version__}, DuckDB {duckdb.__version__}, pyarrow {pyarrow.__version__}",
             "repeat": repeat, "notes": notes or []}
+
+
+def _load() -> str:
+    """The 1/5/15-minute load average when the results are written (a shared machine is noisy)."""
+    import os
+
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
 
 
 def _cores() -> int:

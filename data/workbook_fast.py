@@ -56,7 +56,7 @@ def read_fast(path: Path, options: ReadOptions) -> pd.DataFrame | None:
         return None  # the old path words the refusal
     index = sheet if isinstance(sheet, int) else names.index(sheet)
     try:
-        head = sniff_head(path, index)
+        head = sniff_head(path, index, names[index])
         # header_row counts sheet rows from 0 (the names are ours, from sniff_head); every row is sampled
         # for the column types: with fastexcel's default of 1000, a later text in a number column
         # would become null and a later number in a text column "10000000000000000"
@@ -164,7 +164,7 @@ def _date_part(stamps: pa.Array) -> pa.Array:
 
 # --- the header from the sheet's first rows ------------------------------------------------
 
-def sniff_head(path: Path, index: int) -> Head:
+def sniff_head(path: Path, index: int, name: str) -> Head:
     """Where the header is (the first of the first ``SNIFF_LINES`` rows holding at least 80 % of
     the fullest row's cells, as the old path decides) and its texts, read from the sheet XML."""
     from defusedxml.ElementTree import fromstring, iterparse
@@ -175,7 +175,10 @@ def sniff_head(path: Path, index: int) -> Head:
         if pr is not None and pr.get("date1904", "false").lower() in ("1", "true"):
             raise _Unsure("1904 dates")
         sheets = book.find(f"{_MAIN}sheets")
-        rel_id = list(sheets)[index].get(f"{_REL}id")
+        entry = list(sheets)[index]
+        if entry.get("name") != name:
+            raise _Unsure("the workbook lists its sheets otherwise than fastexcel")
+        rel_id = entry.get(f"{_REL}id")
         rels = fromstring(zf.read("xl/_rels/workbook.xml.rels"))
         targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{_PKG_REL}Relationship")}
         strings_part = next((_part(r.get("Target")) for r in rels.iter(f"{_PKG_REL}Relationship")
@@ -214,7 +217,7 @@ def _head(rows: dict[int, list[tuple[int, str, str | None]]], strings: list[str]
         header[col] = value(kind, v)
         if "_x" in (header[col] or ""):
             raise _Unsure("an escaped character (_xHHHH_) in the header")
-    last = max((c for cells in rows.values() for c, _k, _v in cells), default=0)
+    last = max((c for cells in rows.values() for c, kind, _v in cells if kind != "empty"), default=0)
     return Head(header_row, header, last)
 
 

@@ -117,6 +117,19 @@ def test_title_rows_leading_columns_and_a_second_sheet_read_the_same(tmp_path):
     _same(path, ReadOptions(sheet=1))
 
 
+def test_formatted_empty_cells_beside_the_data_read_the_same(tmp_path):
+    path = tmp_path / "formatiert.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet()
+    bold = book.add_format({"bold": True, "bg_color": "#FFFF00"})
+    ws.write_row(0, 0, ["kunde", "umsatz"])
+    ws.write_row(1, 0, ["K1", 12.5])
+    for r in range(0, 3):
+        ws.write_blank(r, 5, None, bold)  # styled, no value: not part of the sheet's data
+    book.close()
+    assert list(_same(path).columns) == ["kunde", "umsatz"]
+
+
 def test_merged_and_ragged_rows_read_the_same(tmp_path):
     path = tmp_path / "verbunden.xlsx"
     wb = openpyxl.Workbook()

@@ -151,27 +151,34 @@ def _typed(table: pa.Table, plan: dict, mapping: EntityMapping, index: pd.RangeI
                 values = whole
         elif kind == pa.bool_():
             values = pd.Series(pd.BooleanDtype().__from_arrow__(column), index=index)
-        else:
-            codes, uniques = _codes(column)
-            if f.type in (FieldType.DATE,):
-                typed, bad, _ = type_codes(codes, uniques, f.type, mapping, None)
-                if bad.any():
-                    return None
-            else:
-                typed = pd.api.extensions.take(clean_text(uniques).array, codes, allow_fill=True)
+        elif f.type is FieldType.DATE:
+            codes, uniques, _ = _codes(column)
+            typed, bad, _ = type_codes(codes, uniques, f.type, mapping, None)
+            if bad.any():
+                return None
             values = pd.Series(typed, index=index)
+        else:  # text of few distinct values: each distinct text trimmed once, then looked up in Arrow
+            _, uniques, chunks = _codes(column, codes=False)
+            cleaned = clean_text(uniques).array.__arrow_array__().combine_chunks()  # a chunked take is slow
+            decoded = pa.chunked_array([pc.take(cleaned, c.indices) for c in chunks], type=cleaned.type)
+            values = pd.Series(pd.arrays.ArrowStringArray(decoded), index=index)
         out[src] = values
     return out
 
 
-def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, pd.Series]:
-    """(code per row, -1 for empty; the distinct texts) of a dictionary-encoded column."""
-    if column.num_chunks == 0:
-        return np.zeros(0, dtype=np.int64), pd.Series([], dtype=pd.StringDtype())
-    array = column.unify_dictionaries().combine_chunks() if column.num_chunks > 1 else column.chunk(0)
-    codes = pc.fill_null(array.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-    return codes, pd.Series(array.dictionary.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get),
-                            dtype=pd.StringDtype())
+def _codes(column: pa.ChunkedArray, codes: bool = True) -> tuple[np.ndarray | None, pd.Series, list]:
+    """(code per row, -1 for empty; the distinct texts; the chunks sharing them) of a
+    dictionary-encoded column (the chunks' dictionaries unified, no chunk copied)."""
+    chunks = column.unify_dictionaries().chunks
+    if not chunks:
+        return np.zeros(0, dtype=np.int32), pd.Series([], dtype=pd.StringDtype()), []
+    uniques = pd.Series(chunks[0].dictionary.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get),
+                        dtype=pd.StringDtype())
+    if not codes:
+        return None, uniques, chunks
+    parts = [(pc.fill_null(c.indices, -1) if c.null_count else c.indices).to_numpy(zero_copy_only=False)
+             for c in chunks]
+    return np.concatenate(parts), uniques, chunks
 
 
 def head_rows(path: Path, layout: CsvLayout, size: int = 64 * 1024) -> list[list[str]]:

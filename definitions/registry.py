@@ -45,12 +45,16 @@ class Definitions:
 
     def scorecard(self, scorecard_id: str) -> Scorecard:
         if scorecard_id not in self.scorecards:
-            raise InputError(f"no scorecard {scorecard_id!r}", hint=f"one of {sorted(self.scorecards)}")
+            raise InputError(f"no scorecard {scorecard_id!r}", hint=f"one of {sorted(self.scorecards)}",
+                             key="definitions.no_scorecard", hint_key="definitions.one_of",
+                             values={"id": scorecard_id, "choices": ", ".join(sorted(self.scorecards))})
         return self.scorecards[scorecard_id]
 
     def model(self, model_id: str) -> MaturityModel:
         if model_id not in self.models:
-            raise InputError(f"no maturity model {model_id!r}", hint=f"one of {sorted(self.models)}")
+            raise InputError(f"no maturity model {model_id!r}", hint=f"one of {sorted(self.models)}",
+                             key="definitions.no_model", hint_key="definitions.one_of",
+                             values={"id": model_id, "choices": ", ".join(sorted(self.models))})
         return self.models[model_id]
 
 
@@ -72,7 +76,9 @@ def load_definitions(config_dir: Path = CONFIG_DIR) -> Definitions:
         files = len({p.where.split(":", 1)[0] for p in problems})
         raise ConfigError(f"{config_dir}: {len(problems)} problem{'s' if len(problems) != 1 else ''} in "
                           f"{files} definition file{'s' if files != 1 else ''}", problems,
-                          hint="each line names the file and the path inside it")
+                          hint="each line names the file and the path inside it",
+                          key="definitions.problems", hint_key="definitions.problems_hint",
+                          values={"folder": str(config_dir), "problems": len(problems), "files": files})
     return defs
 
 

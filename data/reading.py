@@ -139,6 +139,7 @@ def _read_csv(path: Path, options: ReadOptions, encoding: str | None = None) -> 
     UTF-8 nor cp1252 throughout is refused at its first offending byte, never re-decoded."""
     layout = csv_layout(path, options, encoding)
     encoding, header_idx = layout.encoding, layout.header_idx
+    nul = first_nul(path)  # before the parse: the mapped file's pages count to the peak memory
     frame = _read_csv_arrow(path, layout)
     if frame is None and encoding.replace("_", "-").lower() in ("utf-8", "utf8", "utf-8-sig"):
         bad = first_bad_utf8(path)  # pyarrow checks every cell: find where the file stops being UTF-8
@@ -149,7 +150,8 @@ def _read_csv(path: Path, options: ReadOptions, encoding: str | None = None) -> 
     if frame is None:
         frame = _read_csv_pandas(path, encoding, layout.delimiter, header_idx, layout.header)
     frame.index = pd.RangeIndex(header_idx + 2, header_idx + 2 + len(frame), name="row")
-    refuse_nul(path, frame, header_idx + 1)
+    if nul is not None:
+        refuse_nul(path, frame, header_idx + 1)
     return frame
 
 

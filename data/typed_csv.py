@@ -62,19 +62,21 @@ def read_entity(path: Path, mapping: EntityMapping, entity: EntitySchema, option
     types = {h: pa.string() for h in header}
     types.update({src: kind for src, (_, kind) in plan.items()})
     words = entity.outcome_words if entity.outcome_words is not None else outcome_words()
+    if first_nul(path) is not None:  # before the parse: the mapped file's pages count to the peak memory
+        return None
     try:
         table = arrow_csv(path, layout, types, lambda row: "error", decimal_point=decimal,
                           true_values=_variants(words.true_words), false_values=_variants(words.false_words))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
         return None
-    if first_nul(path) is not None:
-        return None
     index = pd.RangeIndex(layout.header_idx + 2, layout.header_idx + 2 + table.num_rows, name="row")
-    typed = _typed(table, plan, mapping, index)
-    if typed is None:
-        return None
     raw = arrow_frame(table.select([h for h in header if h not in plan]))
     raw.index = index
+    columns = {src: table.column(src) for src in plan}
+    del table  # each typed column's Arrow buffers go as soon as it is converted
+    typed = _typed(columns, plan, mapping, index)
+    if typed is None:
+        return None
     raw = drop_blank_columns(raw)
     mapped, problems = apply_mapping(raw, mapping, entity, mapping.file, typed)
     if not problems.empty:
@@ -134,12 +136,13 @@ def _variants(words: tuple[str, ...]) -> list[str]:
     return out
 
 
-def _typed(table: pa.Table, plan: dict, mapping: EntityMapping, index: pd.RangeIndex) -> dict[str, pd.Series] | None:
-    """The planned columns as the fields' final values; None when one of them holds a value the
-    text way would refuse (``NaN``, a fraction in a whole-number field, a date that is none)."""
+def _typed(columns: dict[str, pa.ChunkedArray], plan: dict, mapping: EntityMapping,
+           index: pd.RangeIndex) -> dict[str, pd.Series] | None:
+    """The planned columns (taken out of ``columns``) as the fields' final values; None when one
+    holds a value the text way would refuse (``NaN``, a fraction in a whole-number field, a non-date)."""
     out = {}
     for src, (f, kind) in plan.items():
-        column = table.column(src)
+        column = columns.pop(src)
         if kind == pa.float64():
             if pc.any(pc.is_nan(column)).as_py():
                 return None

@@ -14,6 +14,7 @@ import yaml
 
 from core.errors import DataImportError, Problem
 from core.yamlio import Checker, load_yaml, parse_yaml
+from data.manifest_checks import check_empty, check_field, value_key
 from data.manifest_source import LiveTable, check_sources, entity_source
 from data.reading import DELIMITERS, SUFFIXES, ReadOptions
 from data.schema import ENTITY_NAMES, EntitySchema, load_schema
@@ -111,8 +112,8 @@ def parse_manifest(raw: Any, base_dir: str | Path, source: str = "manifest.yaml"
         try:
             raw = parse_yaml(raw, source)
         except Exception as exc:
-            raise DataImportError(f"{source}: not valid YAML", getattr(exc, "problems", ()), key="import.manifest.not_yaml",
-                                  values={"file": source}) from None
+            raise DataImportError(f"{source}: not valid YAML", getattr(exc, "problems", ()),
+                                  key="import.manifest.not_yaml", values={"file": source}) from None
     base = Path(base_dir).resolve()
     schema = load_schema()
     check = Checker(source)
@@ -166,18 +167,18 @@ def _entity(check: Checker, name: str, spec: dict, schema: EntitySchema, base: P
         check.add(f"{name}.date_format", f"{date_format!r} is not a strftime format", 'e.g. "%d.%m.%Y"')
     columns = {}
     for fld, src in check.mapping(spec.get("columns", {}) or {}, f"{name}.columns").items():
-        _field(check, f"{name}.columns.{fld}", str(fld), fields)
+        check_field(check, f"{name}.columns.{fld}", str(fld), fields)
         if not isinstance(src, (str, int)) or isinstance(src, bool):
             check.add(f"{name}.columns.{fld}", f"expected a source column name, found {src!r}")
         columns[str(fld)] = str(src)
     values = {}
     for fld, table in check.mapping(spec.get("values", {}) or {}, f"{name}.values").items():
-        _field(check, f"{name}.values.{fld}", str(fld), fields)
-        values[str(fld)] = {_key(k): v for k, v in check.mapping(table, f"{name}.values.{fld}").items()}
-    empty = _empty(check, spec.get("empty", {}) or {}, name, fields, values)
+        check_field(check, f"{name}.values.{fld}", str(fld), fields)
+        values[str(fld)] = {value_key(k): v for k, v in check.mapping(table, f"{name}.values.{fld}").items()}
+    empty = check_empty(check, spec.get("empty", {}) or {}, name, fields, values)
     constants = {}
     for fld, value in check.mapping(spec.get("constants", {}) or {}, f"{name}.constants").items():
-        _field(check, f"{name}.constants.{fld}", str(fld), fields)
+        check_field(check, f"{name}.constants.{fld}", str(fld), fields)
         if isinstance(value, (dict, list)):
             check.add(f"{name}.constants.{fld}", "expected a single value")
         constants[str(fld)] = value
@@ -193,24 +194,6 @@ def _entity(check: Checker, name: str, spec: dict, schema: EntitySchema, base: P
         return None
     return EntityMapping(name, file or "", sheet, delimiter, encoding, decimal, thousands, date_format, columns, values,
                          constants, keep, unpivot, empty, source)
-
-
-def _empty(check: Checker, spec: Any, name: str, fields: set[str], values: dict) -> dict[str, tuple[str, ...]]:
-    """``empty: {field: [source values]}``: those values become empty cells (like ``value: null``)."""
-    out: dict[str, tuple[str, ...]] = {}
-    for fld, listed in check.mapping(spec, f"{name}.empty").items():
-        path = f"{name}.empty.{fld}"
-        _field(check, path, str(fld), fields)
-        items = [listed] if isinstance(listed, (str, int, float)) else listed
-        if not isinstance(items, list) or any(isinstance(v, (dict, list)) or v is None for v in items):
-            check.add(path, f"expected a list of source values, found {listed!r}", 'e.g. ["Offen", "In Arbeit"]')
-            continue
-        keys = tuple(_key(v) for v in items)
-        both = sorted({k.strip().lower() for k in keys} & {str(k).strip().lower() for k in values.get(str(fld), {})})
-        if both:
-            check.add(path, f"{both} also translated under values.{fld}", "list a value in one place only")
-        out[str(fld)] = keys
-    return out
 
 
 def _check_file(check: Checker, path: str, file: str, base: Path) -> None:
@@ -238,7 +221,7 @@ def _unpivot(check: Checker, raw: Any, name: str, fields: set[str]) -> Unpivot |
     value = check.str(spec, "value", p)
     for key, ref in (("into", into), ("value", value)):
         if ref is not None:
-            _field(check, f"{p}.{key}", ref, fields)
+            check_field(check, f"{p}.{key}", ref, fields)
     if into is not None and into == value:
         check.add(f"{p}.value", "must differ from into")
     if into is None or value is None or not cols:
@@ -256,18 +239,6 @@ def _choice(check: Checker, spec: dict, name: str, key: str, choices: tuple[str,
     return value
 
 
-def _field(check: Checker, path: str, fld: str, fields: set[str]) -> None:
-    if fld not in fields:
-        check.add(path, f"unknown field {fld!r}", f"one of {sorted(fields)}")
-
-
-def _key(value: Any) -> str:
-    """A value-translation key as text (YAML may read yes/no/01 as bool or int)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 def manifest_for_directory(folder: str | Path) -> Manifest:
     """Identity mapping for a folder holding files named after the entities."""
     base = Path(folder).resolve()
@@ -283,7 +254,8 @@ def manifest_for_directory(folder: str | Path) -> Manifest:
                 break
     if not found:
         names = ", ".join(n + ".csv" for n in ENTITY_NAMES)
-        raise DataImportError(f"{base.name}: no data files found", [Problem(str(base), "no file named after an entity")],
+        raise DataImportError(f"{base.name}: no data files found",
+                              [Problem(str(base), "no file named after an entity")],
                               hint=f"name files {names} or pass a manifest .yaml", key="import.manifest.no_files",
                               values={"folder": base.name, "names": names}, hint_key="import.manifest.no_files_hint")
     return Manifest(found, base, base.name)

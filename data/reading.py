@@ -38,8 +38,8 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> pd.Dat
         raise fail(path, "macro-enabled workbooks (.xlsm) are refused", hint="save the sheet as .xlsx or .csv",
                    key="import.read.macro", hint_key="import.read.save_plain")
     if suffix == ".xls":
-        raise fail(path, "old Excel format .xls is not supported", hint="save it as .xlsx or .csv", key="import.read.xls",
-                   hint_key="import.read.save_plain")
+        raise fail(path, "old Excel format .xls is not supported", hint="save it as .xlsx or .csv",
+                   key="import.read.xls", hint_key="import.read.save_plain")
     if suffix not in SUFFIXES:
         raise fail(path, f"unsupported file type {suffix or '(none)'}; expected one of {list(SUFFIXES)}",
                    key="import.read.suffix", values={"suffix": suffix or "-", "expected": ", ".join(SUFFIXES)})
@@ -203,8 +203,9 @@ def refuse_nul(path: Path, frame: pd.DataFrame, header_line: int = 1, limit: int
         found += [(r, i, column) for r in hits[:limit]]
     problems += [Problem(f"{name}: row {r}, column {c!r}", "NUL character (\\x00) in the value",
                          key="import.read.nul_value") for r, _, c in sorted(found)]
-    problems = problems[:limit] or [Problem(f"{name}: line {line_at(path, at)}", f"NUL character (\\x00) at offset {at}",
-                                            key="import.read.nul_at", values=(("offset", at),))]
+    problems = problems[:limit] or [Problem(f"{name}: line {line_at(path, at)}",
+                                            f"NUL character (\\x00) at offset {at}", key="import.read.nul_at",
+                                            values=(("offset", at),))]
     raise DataImportError(f"{name}: NUL characters (\\x00) in the file, first at {problems[0].where}",
                           problems, hint="the export is damaged or not plain text: remove the NUL characters "
                           "or export the file again", key="import.read.nul", values={"file": name,

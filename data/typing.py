@@ -274,7 +274,8 @@ def _type_rows(column: pd.Series, ftype: FieldType, mapping: EntityMapping, word
 def _first_rows(column: pd.Series, pattern: str, prep, limit: int = 5000) -> pd.Series:
     """The first ``limit`` prepared values in row order that contain ``pattern`` (as ``_in_row_order``;
     the preparations never add or remove a ``/``, ``.`` or ``,``, so the raw text is searched)."""
-    hits = np.flatnonzero(column.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool))[:limit]
+    found = column.str.contains(pattern, regex=len(pattern) > 1)  # '/' needs no regular expression
+    hits = np.flatnonzero(found.fillna(False).to_numpy(dtype=bool))[:limit]
     return prep(column.iloc[hits]).reset_index(drop=True)
 
 

@@ -76,7 +76,8 @@ def test_missing_empty_too_big_utf16_and_nul_files_read_german(tmp_path):
     assert big.text("de") == "Die Datei hat 0.0 MB, mehr als die Grenze von 0 MB"
     (tmp_path / "utf16.csv").write_bytes("a;b\n1;2\n".encode("utf-16"))
     utf16 = _refused(tmp_path / "utf16.csv")
-    assert utf16.problems[0].where == "utf16.csv: line 1" and utf16.problems[0].text("de") == "Die Datei ist UTF-16-kodiert"
+    assert utf16.problems[0].where == "utf16.csv: line 1"
+    assert utf16.problems[0].text("de") == "Die Datei ist UTF-16-kodiert"
     (tmp_path / "nul.csv").write_bytes(b"a;b\n1;x\x00y\n")
     nul = _refused(tmp_path / "nul.csv")
     assert nul.text("de") == "„nul.csv“: NUL-Zeichen (\\x00) in der Datei, zuerst bei nul.csv: row 2, column 'b'"

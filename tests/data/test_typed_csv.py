@@ -124,3 +124,21 @@ def test_numbers_yes_no_words_and_dates_type_the_same_either_way(rows, decimal):
     with tempfile.TemporaryDirectory() as tmp:
         lines = ["channel;responded;cost;contacted_at"] + [f"web;{b};{n};{d}" for n, b, d in rows]
         _assert_same(_contacts(Path(tmp), lines, decimal=decimal))
+
+
+def test_translations_kept_columns_constants_and_a_date_format_read_the_same_typed(tmp_path):
+    lines = ["Kanal;Reaktion;Konv;Kunde;Datum;Kosten;Notiz",
+             "E-Mail;ja;Offen;K1;02/01/2024;1,5;erste",
+             "Telefon;nein;ja;K2;03/01/2024;2;",
+             "E-Mail;nein;nein;K3;04/01/2024;;dritte"]
+    columns = {"channel": "Kanal", "responded": "Reaktion", "converted": "Konv", "customer_id": "Kunde",
+               "contacted_at": "Datum", "cost": "Kosten"}
+    manifest = _contacts(tmp_path, lines, columns=columns, values={"channel": {"E-Mail": "email", "Telefon": "phone"}},
+                         empty={"converted": ("Offen",)}, keep=("Notiz",), constants={"campaign_id": "KAM-9"},
+                         date_format="%d/%m/%Y")
+    quick = _quick(manifest)
+    assert quick is not None and quick[0]["channel"].tolist() == ["email", "phone", "email"]
+    _assert_same(manifest)
+    frame = quick[1]
+    assert frame["contacted_at"].dt.month.tolist() == [1, 1, 1] and frame["Notiz"].tolist()[0] == "erste"
+    assert frame["campaign_id"].eq("KAM-9").all() and frame["converted"].isna().tolist() == [True, False, False]

@@ -97,7 +97,7 @@ def test_the_forecast_sheet_holds_what_analytics_forecast_gives(demo, workbooks)
     assert len(expected) >= 8 and shown["Kennzahl"].tolist() == expected["kpi"].tolist()
     assert shown["Periode"].tolist() == expected["period"].tolist()
     assert shown["Periode"].iloc[0] == "2026-Q1"
-    for column, field in (("Prognose", "value"), ("Untergrenze (80 %)", "lower"), ("Obergrenze (80 %)", "upper"),
+    for column, field in (("Prognose", "value"), ("untere 80-%-Grenze", "lower"), ("obere 80-%-Grenze", "upper"),
                           ("Ziel", "target"), ("MASE Verfahren", "mase"), ("MASE saisonal-naiv", "naive")):
         assert shown[column].astype(float).tolist() == pytest.approx(expected[field].tolist(), nan_ok=True), column
     words = {"ets": "Exponentielle Glättung (ETS)", "seasonal_naive": "saisonal-naiv („wie vor einem Jahr“)"}
@@ -140,7 +140,7 @@ def test_the_channel_plan_sheet_holds_the_plan_per_segment(demo, workbooks):
                           ("Bestellungen der Gruppe", "value_orders"), ("Wert je Abschluss", "value_per_conversion"),
                           ("Kosten je Kontakt", "cost_per_contact"),
                           ("erwarteter Wert je Kontakt", "expected_value_per_contact"),
-                          ("Untergrenze (95 %)", "lower"), ("Obergrenze (95 %)", "upper"),
+                          ("untere 95-%-Grenze", "lower"), ("obere 95-%-Grenze", "upper"),
                           ("Kosten bei null Wert", "break_even_cost")):
         assert per_channel[column].astype(float).tolist() == pytest.approx(p[field].tolist(), nan_ok=True), column
     assert (per_channel["empfohlen"] == "ja").tolist() == p["recommended"].tolist()

@@ -7,7 +7,7 @@ Three kinds, each for one KPI, period and slice (overall, or one channel / segme
 - ``turned_red``: red now and not red the period before (instead of ``red``);
 - ``trend_break``: the latest period lies outside a robust band of the slice's own history,
   median +/- k * 1.4826 * MAD of the previous ``window`` periods (at least ``min_history``),
-  and only on the bad side of the KPI's direction (a jump in response rate is not an alert);
+  for a rate at least k times its chance scatter on the period's count, and only on the bad side of the KPI's direction (a jump in response rate is not an alert);
 - ``turns_red``: amber now, and the forecast crosses the amber limit within
   ``forecast_periods`` periods of the scorecard ("wird in 2 Perioden rot").
 """
@@ -30,6 +30,7 @@ from scorecards.model import Scorecard
 MAD_SCALE = 1.4826          # makes the MAD comparable to a standard deviation for normal data
 RELATIVE_FLOOR = 0.01       # a flat history still has a band of 1 % of its median
 OVERALL = "overall"
+COLUMNS = ["kpi", "dim", "member", "period", "value", "denominator"]
 FORECAST_ORIGINS = 3        # backtest origins of a turns_red forecast (each one an ETS fit)
 
 
@@ -77,7 +78,7 @@ def _opt(x) -> float | None:
 
 
 def series(source, card: Scorecard, rules: Rules, period: str = "month") -> pd.DataFrame:
-    """Long table kpi, dim, member, period, value: overall and per slice a KPI supports and its
+    """Long table kpi, dim, member, period, value, denominator (what a rate counts): overall and per slice a KPI supports and its
     rules watch (``Rules.for_kpi``)."""
     ids = [k for k in card.computed_kpi_ids if rules.kpis is None or k in rules.kpis]
     frames = [compute(source, ids, period=period).assign(dim=OVERALL, member=OVERALL)] if ids else []
@@ -88,8 +89,8 @@ def series(source, card: Scorecard, rules: Rules, period: str = "month") -> pd.D
             part = compute(source, sliceable, by=[dim], period=period)
             frames.append(part.rename(columns={dim: "member"}).assign(dim=dim))
     if not frames:
-        return pd.DataFrame(columns=["kpi", "dim", "member", "period", "value"])
-    out = pd.concat(frames, ignore_index=True)[["kpi", "dim", "member", "period", "value"]]
+        return pd.DataFrame(columns=COLUMNS)
+    out = pd.concat(frames, ignore_index=True).reindex(columns=COLUMNS)
     out["member"] = out["member"].astype("string").fillna("(none)")
     # a dimension the data does not carry (every member empty) is the overall series again, not a slice
     absent = (out["dim"] != OVERALL) & out.groupby(["kpi", "dim"])["member"].transform(lambda m: (m == "(none)").all())
@@ -114,23 +115,36 @@ def _higher(card: Scorecard) -> dict[str, bool]:
 
 
 def trend_breaks(values: pd.DataFrame, higher: dict[str, bool], rules: Rules,
-                 period: str | None = None) -> pd.DataFrame:
-    """Rows of ``values`` (kpi, dim, member, period, value) whose latest period breaks the band."""
+                 period: str | None = None, ratios: frozenset = frozenset()) -> pd.DataFrame:
+    """Rows of ``values`` (kpi, dim, member, period, value, denominator) whose latest period breaks
+    the band. For a rate (``ratios``) the spread is at least its binomial scatter on the latest
+    period's count, sqrt(p(1-p)/n), with p the expected rate smoothed by one event ((p*n+1)/(n+2))
+    or the rate seen, whichever scatters more: three churned customers among 180 whose history
+    shows none are chance, not a break. A break is also worse than every period of the window: a
+    level the KPI already had there is no break of its trend."""
     keys = ["kpi", "dim", "member"]
     frame = values if period is None else values[values["period"] <= period]
     last = frame.groupby(keys)["period"].transform("max")
     latest, history = frame[frame["period"] == last], frame[frame["period"] < last]
     if rules.window is not None:
         history = history.groupby(keys, group_keys=False).tail(rules.window)
-    stats = history.groupby(keys)["value"].agg(expected="median", n="size").reset_index()
+    stats = history.groupby(keys)["value"].agg(expected="median", n="size", low="min", high="max").reset_index()
     history = history.merge(stats, on=keys)
     history["dev"] = (history["value"] - history["expected"]).abs()
     stats = stats.merge(history.groupby(keys)["dev"].median().rename("mad").reset_index(), on=keys)
     out = latest.merge(stats[stats["n"] >= rules.min_history], on=keys)
     spread = np.maximum(MAD_SCALE * out["mad"], RELATIVE_FLOOR * out["expected"].abs())
+    n = pd.to_numeric(out["denominator"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    rate = out["kpi"].isin(ratios).to_numpy() & (n > 0)
+    p = np.clip((out["expected"].to_numpy(dtype="float64") * n + 1) / (n + 2), 0, 1)
+    seen = np.clip(out["value"].to_numpy(dtype="float64"), 0, 1)
+    chance = np.sqrt(np.maximum(p * (1 - p), seen * (1 - seen)) / np.where(rate, n, 1))
+    spread = np.maximum(spread, np.where(rate, chance, 0))
     out["lower"], out["upper"] = out["expected"] - rules.k * spread, out["expected"] + rules.k * spread
     up = out["kpi"].map(higher).fillna(True).astype(bool)
-    bad = (up & (out["value"] < out["lower"])) | (~up & (out["value"] > out["upper"]))
+    # and worse than every period of the window: a level the KPI already had is no break of its trend
+    bad = (up & (out["value"] < out["lower"]) & (out["value"] < out["low"])) | \
+        (~up & (out["value"] > out["upper"]) & (out["value"] > out["high"]))
     return out[bad].assign(kind="trend_break")
 
 
@@ -171,7 +185,8 @@ def evaluate(values: pd.DataFrame, card_values: pd.DataFrame, card: Scorecard, r
     latest, newest = period or values["period"].max(), str(values["period"].max())
     values, card_values = settled(values, rules, newest), settled(card_values, rules, newest)
     groups = rules.groups(values["kpi"].unique())
-    breaks = pd.concat([trend_breaks(values[values["kpi"].isin(ids)], _higher(card), r, latest)
+    ratios = frozenset(d.id for d in resolve_kpis(sorted(set(values["kpi"]))) if d.unit.value == "ratio")
+    breaks = pd.concat([trend_breaks(values[values["kpi"].isin(ids)], _higher(card), r, latest, ratios)
                         for r, ids in groups.items()] or [values.assign(kind=[])], ignore_index=True)
     red = reds(card_values, card) if len(card_values) else card_values.assign(kind=[])
     found = pd.concat([breaks[breaks["period"] == latest], red[red["period"] == card_period(latest, card)]],

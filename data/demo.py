@@ -4,6 +4,8 @@ Three years of history (2023-2025) with seasonality and growth; channels with th
 response and conversion rates; segments and German regions; leads -> opportunities -> customers;
 orders with repeat purchases, cross-selling and win-backs after churn; service tickets with
 complaints, resolution times, first-contact resolution and satisfaction; NPS and CSAT surveys.
+Churn follows behaviour (``BEHAVIOUR``: discontent, tickets, complaints, scores, fading orders);
+customers are created up to the data's last day, a win-back follows its churn after a delay.
 ``generate`` returns canonical frames (dtypes per ``data.schema``); ``write_csv`` writes them.
 """
 from __future__ import annotations
@@ -15,7 +17,8 @@ import pandas as pd
 
 from data.demo_profile import (START, END, DAYS, SEASON, CHANNELS, SEGMENTS, CAMPAIGN_LABELS, SEASON_NAMES, REGIONS,
                                REGION_SHARE, CATALOGUE, ORDER_CHANNELS, TICKET_TYPES, OPEN_STAGES,
-                               RESPONSE_OPPORTUNITY_SHARE, draw_days, as_dates, make_ids, draw_from, as_text)
+                               RESPONSE_OPPORTUNITY_SHARE, BEHAVIOUR, draw_days, as_dates, make_ids, draw_from,
+                               as_text, any_product as _any_product)
 from data.schema import ENTITY_NAMES, load_schema
 
 
@@ -24,7 +27,7 @@ def generate(customers: int = 5000, seed: int = 7) -> dict[str, pd.DataFrame]:
     if customers < 1:
         raise ValueError("customers must be at least 1")
     rng = np.random.default_rng(seed)
-    cust = _customers(rng, customers)
+    cust = _customers(rng, customers, np.random.default_rng([seed, 2]))
     frames = {"customers": cust}
     frames["campaigns"], frames["campaign_contacts"] = _campaigns(rng, cust)
     frames["opportunities"] = _opportunities(rng, cust, frames["campaign_contacts"], np.random.default_rng([seed, 1]))
@@ -39,11 +42,15 @@ def _conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({f.name: frame[f.name].astype(f.type.pandas_dtype) for f in schema.fields})
 
 
-def _customers(rng: np.random.Generator, n: int) -> pd.DataFrame:
+def _customers(rng: np.random.Generator, n: int, mood: np.random.Generator) -> pd.DataFrame:
+    """Customers; ``mood`` draws the hidden discontent (standard normal) that scales the churn
+    hazard by exp(b * z) (mean-corrected, so the churn level stays) and drives tickets and scores."""
     seg = draw_from(rng, SEGMENTS, n, 0)
-    created = np.sort(draw_days(rng, n, 0, DAYS - 20, growth=0.35))
+    created = np.sort(draw_days(rng, n, 0, DAYS, growth=0.35))
     channel = draw_from(rng, CHANNELS, n, 3)
-    life = rng.exponential(2200.0, n) * np.array([1.0, 1.3, 1.8])[seg]  # corporate stays longer
+    unhappy = mood.normal(0.0, 1.0, n)
+    hazard = np.exp(BEHAVIOUR["churn"] * unhappy - BEHAVIOUR["churn"] ** 2 / 2)
+    life = rng.exponential(1500.0, n) * np.array([1.0, 1.3, 1.8])[seg] / hazard  # corporate stays longer
     churn_day = created + 60 + life.astype(int)
     churned = churn_day < DAYS - 1
     stage = np.where(churned, "churned", np.where(created > DAYS - 120, "new", "active"))
@@ -58,7 +65,7 @@ def _customers(rng: np.random.Generator, n: int) -> pd.DataFrame:
         "churned": pd.array(churned, dtype="boolean"),
         "churned_at": as_dates(np.where(churned, churn_day, 0)).where(churned),
         "_seg": seg, "_created": created, "_until": np.where(churned, churn_day, DAYS - 1),
-        "_churned": churned,
+        "_churned": churned, "_unhappy": unhappy,
     })
 
 
@@ -76,7 +83,9 @@ def _campaigns(rng: np.random.Generator, cust: pd.DataFrame) -> tuple[pd.DataFra
     ch = camp_channel[camp]
     offset = start[camp] + (rng.random(n_contacts) * length[camp]).astype(int)
     month = (START + offset.astype("timedelta64[D]")).astype("datetime64[M]").astype(int) % 12
-    p_resp = np.clip(params[ch, 1] * SEASON[month] * rng.uniform(0.8, 1.2, n_camp)[camp], 0, 1)
+    who = rng.integers(0, n_cust, n_contacts)
+    cool = np.exp(-BEHAVIOUR["response"] * cust["_unhappy"].to_numpy()[who] - BEHAVIOUR["response"] ** 2 / 2)
+    p_resp = np.clip(params[ch, 1] * SEASON[month] * rng.uniform(0.8, 1.2, n_camp)[camp] * cool, 0, 1)
     responded = rng.random(n_contacts) < p_resp
     converted = responded & (rng.random(n_contacts) < params[ch, 2])
     cost = np.round(params[ch, 0] * rng.uniform(0.85, 1.15, n_contacts), 2)
@@ -85,7 +94,7 @@ def _campaigns(rng: np.random.Generator, cust: pd.DataFrame) -> tuple[pd.DataFra
         "channel": as_text(names[ch]),
         "responded": pd.array(responded, dtype="boolean"),
         "campaign_id": as_text(camp_ids[camp]),
-        "customer_id": cust["customer_id"].to_numpy()[rng.integers(0, n_cust, n_contacts)],
+        "customer_id": cust["customer_id"].to_numpy()[who],
         "contacted_at": as_dates(offset),
         "converted": pd.array(converted, dtype="boolean"),
         "cost": cost,
@@ -149,21 +158,27 @@ def _orders(rng: np.random.Generator, cust: pd.DataFrame) -> pd.DataFrame:
     seg = cust["_seg"].to_numpy()
     created, until = cust["_created"].to_numpy(), cust["_until"].to_numpy()
     years = np.maximum(until - created, 1) / 365.0
-    per_year = np.array(list(SEGMENTS.values()))[seg, 3]
+    unhappy = cust["_unhappy"].to_numpy()
+    per_year = np.array(list(SEGMENTS.values()))[seg, 3] * np.exp(-BEHAVIOUR["orders"] * unhappy - BEHAVIOUR["orders"] ** 2 / 2)
     count = 1 + rng.poisson(np.clip(per_year * years * 0.9 / 0.8, 0.2, 40))
-    # win-back: a quarter of churned customers with time left order again after churning
-    churned = cust["_churned"].to_numpy() & (until < DAYS - 40)
+    # win-back: a quarter of churned customers order again, the first time a delay after the churn
+    # (orders past the data's end are not seen yet: the newest churners are still being won back)
+    churned = cust["_churned"].to_numpy()
     back = churned & (rng.random(len(cust)) < 0.25)
     back_count = np.where(back, 1 + rng.poisson(0.8, len(cust)), 0)
+    delay = 7 + rng.exponential(BEHAVIOUR["win_back_days"], len(cust)).astype(int)
     who = np.concatenate([np.repeat(np.arange(len(cust)), count), np.repeat(np.arange(len(cust)), back_count)])
     after = np.concatenate([np.zeros(count.sum(), bool), np.ones(back_count.sum(), bool)])
-    lo = np.where(after, until[who] + 7, created[who])
-    hi = np.where(after, DAYS - 1, until[who])
-    day = lo + (rng.random(len(who)) * np.maximum(hi - lo, 1)).astype(int)
-    day = np.minimum(day, DAYS - 1)
-    month = (START + day.astype("timedelta64[D]")).astype("datetime64[M]").astype(int) % 12
-    first = np.r_[True, who[1:] != who[:-1]] & ~after  # every customer keeps its first order
+    lead = after & np.r_[True, (who[1:] != who[:-1]) | (after[1:] != after[:-1])]  # a win-back's first order
+    lo = np.where(after, until[who] + delay[who], created[who])
+    hi = np.where(after, np.maximum(lo + 1, DAYS - 1), until[who])
+    day = lo + (np.where(lead, 0.0, rng.random(len(who))) * np.maximum(hi - lo, 1)).astype(int)
+    month = (START + np.minimum(day, DAYS - 1).astype("timedelta64[D]")).astype("datetime64[M]").astype(int) % 12
+    first = (np.r_[True, who[1:] != who[:-1]] & ~after) | lead  # every customer keeps its first order
     keep = first | (rng.random(len(who)) < SEASON[month] / SEASON.max())  # seasonality by thinning
+    fading = ~after & churned[who] & (day > until[who] - BEHAVIOUR["fade_days"])  # fewer orders before a churn
+    keep &= ~fading | first | (rng.random(len(who)) < BEHAVIOUR["fade_keep"])
+    keep &= day < DAYS
     who, after, day = who[keep], after[keep], day[keep]
     cats = list(CATALOGUE)
     home = rng.integers(0, len(cats), len(cust))
@@ -196,27 +211,27 @@ def _orders(rng: np.random.Generator, cust: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def _any_product(rng: np.random.Generator, cat: np.ndarray, cat_of: np.ndarray) -> np.ndarray:
-    """A random product of each row's category (vectorised over rows)."""
-    starts = np.searchsorted(cat_of, np.arange(cat_of.max() + 1))
-    sizes = np.bincount(cat_of)
-    return starts[cat] + (rng.random(len(cat)) * sizes[cat]).astype(int)
-
-
 def _tickets(rng: np.random.Generator, cust: pd.DataFrame) -> pd.DataFrame:
     n = int(len(cust) * 0.9)
-    who = rng.integers(0, len(cust), n)
+    unhappy = cust["_unhappy"].to_numpy()
+    weight = np.exp(BEHAVIOUR["tickets"] * unhappy) * (cust["_until"].to_numpy() - cust["_created"].to_numpy() + 30)
+    who = rng.choice(len(cust), n, p=weight / weight.sum())  # the discontent call more often
     created, until = cust["_created"].to_numpy()[who], cust["_until"].to_numpy()[who]
     day = created + (rng.random(n) * np.maximum(until - created, 1)).astype(int)
+    late = cust["_churned"].to_numpy()[who] & (rng.random(n) < BEHAVIOUR["late_share"])  # trouble before a churn
+    day = np.where(late, np.maximum(created, until - (rng.random(n) * BEHAVIOUR["late_days"]).astype(int)), day)
     secs = rng.integers(8 * 3600, 18 * 3600, n)
     kind = rng.choice(len(TICKET_TYPES), n, p=[t[1] for t in TICKET_TYPES])
+    complaint = rng.random(n) < np.clip(TICKET_TYPES[2][1] * np.exp(BEHAVIOUR["complaints"] * unhappy[who]), 0, 0.8)
+    kind = np.where(complaint, 2, np.where(kind == 2, rng.integers(0, 2, n), kind))  # and complain more
     base_hours = np.array([t[2] for t in TICKET_TYPES])[kind]
     fcr = rng.random(n) < np.array([t[3] for t in TICKET_TYPES])[kind]
     hours = np.where(fcr, rng.uniform(0.1, 2.0, n), rng.lognormal(np.log(base_hours), 0.7))
     opened = START.astype("datetime64[s]") + day.astype("timedelta64[D]") + secs.astype("timedelta64[s]")
     resolved = opened + (hours * 3600).astype("int64").astype("timedelta64[s]")
     unresolved = (resolved >= END.astype("datetime64[s]")) | (rng.random(n) < 0.03)
-    sat = np.clip(np.round(4.6 - 0.9 * (kind == 2) - 0.02 * hours + 0.4 * fcr + rng.normal(0, 0.7, n)), 1, 5)
+    sat = np.clip(np.round(4.6 - 0.9 * (kind == 2) - 0.02 * hours + 0.4 * fcr - BEHAVIOUR["satisfaction"] * unhappy[who]
+                           + rng.normal(0, 0.7, n)), 1, 5)
     answered = (rng.random(n) < 0.6) & ~unresolved
     order = np.argsort(opened, kind="stable")
     return pd.DataFrame({
@@ -241,7 +256,7 @@ def _surveys(rng: np.random.Generator, cust: pd.DataFrame, tickets: pd.DataFrame
     complained = np.zeros(len(cust), dtype=bool)
     complained[tickets["_who"].to_numpy()[tickets["_complaint"].to_numpy()]] = True
     complained = complained[who]
-    mood = rng.normal(8.1, 1.8, n) - 2.2 * complained - 1.5 * cust["_churned"].to_numpy()[who]
+    mood = rng.normal(8.1, 1.8, n) - 2.2 * complained - BEHAVIOUR["survey"] * cust["_unhappy"].to_numpy()[who]
     is_nps = rng.random(n) < 0.7
     score = np.where(is_nps, np.clip(np.round(mood), 0, 10), np.clip(np.round(1 + mood * 0.42), 1, 5))
     order = np.argsort(day, kind="stable")

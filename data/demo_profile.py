@@ -45,6 +45,18 @@ ORDER_CHANNELS = {"private": (("web", 0.55), ("store", 0.35), ("phone", 0.10)),
                   "corporate": (("field_service", 0.65), ("phone", 0.20), ("web", 0.15))}
 TICKET_TYPES = (("request", 0.50, 10.0, 0.78), ("incident", 0.28, 22.0, 0.52), ("complaint", 0.22, 40.0, 0.35))
 OPEN_STAGES = ("qualification", "proposal", "negotiation")
+#: how behaviour ties to churn: the hidden discontent z (standard normal) multiplies the churn
+#: hazard by exp(churn * z), the ticket rate by exp(tickets * z), the complaint share by
+#: exp(complaints * z), and lowers ticket satisfaction (1-5) and survey scores (0-10) by
+#: satisfaction * z and survey * z; a late_share of a churned customer's tickets fall in the
+#: late_days before the churn; in the last fade_days before a churn a customer keeps only a
+#: fade_keep share of their orders; a win-back's first order comes 7 + Exp(win_back_days) days after
+#: the churn
+#: the discontent also answer campaigns less (response rate times exp(-response * z)) and order less
+#: (orders per year times exp(-orders * z)); both mean-corrected, so the totals stay
+BEHAVIOUR = {"churn": 1.8, "tickets": 0.8, "complaints": 0.6, "satisfaction": 0.5, "survey": 1.5,
+             "response": 0.5, "orders": 0.3,
+             "late_share": 0.4, "late_days": 150, "fade_days": 240, "fade_keep": 0.25, "win_back_days": 45.0}
 RESPONSE_OPPORTUNITY_SHARE = 0.3  # of the opportunities, the share opened 0-29 days after a campaign response
 
 
@@ -75,3 +87,10 @@ def draw_from(rng: np.random.Generator, table: dict | tuple, n: int, share_index
 
 def as_text(values: np.ndarray) -> pd.Series:
     return pd.Series(pd.array(values.astype(str), dtype="string"))
+
+
+def any_product(rng: np.random.Generator, cat: np.ndarray, cat_of: np.ndarray) -> np.ndarray:
+    """A random product of each row's category (vectorised over rows)."""
+    starts = np.searchsorted(cat_of, np.arange(cat_of.max() + 1))
+    sizes = np.bincount(cat_of)
+    return starts[cat] + (rng.random(len(cat)) * sizes[cat]).astype(int)

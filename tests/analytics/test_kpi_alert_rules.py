@@ -136,3 +136,31 @@ def test_monitor_rules_uses_another_file_and_locates_its_problems(tmp_path, caps
     assert "bad.yaml: scorecards.crm_default.kpis.churn_rate.settle: expected a whole number" in err
     code, _, err = _monitor([*base, "--rules", str(tmp_path / "none.yaml")], capsys)
     assert code == 2 and "not found" in err
+
+
+def _history(values, latest, denominator=None):
+    periods = [f"2025-{m:02d}" for m in range(1, len(values) + 2)]
+    return pd.DataFrame({"kpi": "churn_rate", "dim": "segment", "member": "corporate", "period": periods,
+                         "value": [*values, latest], "denominator": denominator})
+
+
+def test_a_rate_s_band_is_at_least_its_chance_scatter_on_the_month_s_count():
+    from analytics.monitoring import trend_breaks
+
+    lower_better, rules = {"churn_rate": False}, Rules()
+    calm = [0.0] * 10 + [1 / 180]
+    # three churned customers of 180 after a history of (almost) none: chance for a rate ...
+    assert trend_breaks(_history(calm, 3 / 180, 180), lower_better, rules, ratios=frozenset({"churn_rate"})).empty
+    # ... but a break for a mean-like KPI without a count, and 30 of 180 are a break for the rate too
+    assert len(trend_breaks(_history(calm, 3 / 180, None), lower_better, rules)) == 1
+    assert len(trend_breaks(_history(calm, 30 / 180, 180), lower_better, rules,
+                                ratios=frozenset({"churn_rate"}))) == 1
+
+
+def test_a_level_the_window_already_had_is_no_break():
+    from analytics.monitoring import trend_breaks
+
+    once = [0.20, 0.21, 0.19, 0.20, 0.05, 0.20, 0.21, 0.20, 0.19, 0.20]   # one bad month in May
+    higher = {"churn_rate": True}
+    assert trend_breaks(_history(once, 0.08, None), higher, Rules()).empty
+    assert len(trend_breaks(_history(once, 0.04, None), higher, Rules())) == 1

@@ -96,6 +96,13 @@ class ForecastSection:
     rows: pd.DataFrame  # kpi, period, step (1 = the next period), unit, value, lower, upper, method, mase, naive_mase, target, status
     fitted: str = ""
 
+    def red_next(self) -> tuple[str, int] | None:
+        """The next period and how many KPIs its forecast puts on red (None without forecasts)."""
+        rows = self.rows[self.rows["step"] == 1] if "step" in self.rows else self.rows.iloc[0:0]
+        if not len(rows):
+            return None
+        return str(rows["period"].iloc[0]), int((rows["status"] == "red").sum())
+
 
 @dataclass(frozen=True, eq=False)
 class ChannelPlanSection:

@@ -244,6 +244,9 @@ def _key_figures(content: ReportContent) -> list[tuple[str, str]]:
             out.append((t("report.scorecard_status", lang), status_label(content.scorecard.overall_status, lang)))
     if content.alerts is not None:
         out.append((t("alerts.report.open", lang, period=content.alerts.period), str(content.alerts.open)))
+    red = content.forecasts.red_next() if content.forecasts is not None else None
+    if red is not None:
+        out.append((t("report.forecast.red_next", lang, period=red[0]), str(red[1])))
     return out
 
 

@@ -116,6 +116,9 @@ def _cover(book: WorkbookBuilder, content: ReportContent, title: str) -> None:
                 figures.append((t(f"report.kpis_{status}", lang), int(counts.get(status, 0)), K.INTEGER))
     if content.alerts is not None:
         figures.append((t("alerts.report.open", lang, period=content.alerts.period), content.alerts.open, K.INTEGER))
+    red = content.forecasts.red_next() if content.forecasts is not None else None
+    if red is not None:
+        figures.append((t("report.forecast.red_next", lang, period=red[0]), red[1], K.INTEGER))
     book.add_cover(t("report.sheet.cover", lang), title, lines, figures, content.provenance())
 
 

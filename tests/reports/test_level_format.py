@@ -7,6 +7,7 @@ from reports.pdf import _key_figures
 
 
 def test_pdf_key_figures_show_the_level_as_a_whole_number_in_german():
-    content = SimpleNamespace(lang="de", maturity=SimpleNamespace(index=2.46, level=1.0), scorecard=None, alerts=None)
+    content = SimpleNamespace(lang="de", maturity=SimpleNamespace(index=2.46, level=1.0), scorecard=None, alerts=None,
+                              forecasts=None)
     figures = dict(_key_figures(content)[:2])
     assert figures == {"CRM-Reifegradindex": "2,5", "Reifegradstufe": "1"}

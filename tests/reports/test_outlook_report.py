@@ -208,3 +208,11 @@ def test_a_dataset_without_campaign_contacts_says_why_it_has_no_plan(tmp_path):
     assert main(["report", "--data", str(tmp_path / "export"), "--out", str(out)]) == 0
     sheet = openpyxl.load_workbook(out)["Kanalplan"]
     assert sheet["A2"].value.startswith("Kein Kanalplan: er braucht Kunden und Kampagnenkontakte mit Kanal")
+
+
+def test_the_cover_counts_the_kpis_forecast_red_for_the_next_quarter(demo, workbooks):
+    cover = workbooks["de"]["Deckblatt"]
+    values = {cover.cell(r, 1).value: cover.cell(r, 2).value for r in range(1, cover.max_row + 1)}
+    expected = _expected_forecasts(demo)
+    first = expected[expected["period"] == "2026-Q1"]
+    assert values["Kennzahlen mit roter Prognose für 2026-Q1"] == int((first["status"] == "red").sum()) > 0

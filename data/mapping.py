@@ -3,8 +3,9 @@
 ``suggest_columns`` proposes source columns from the synonyms in ``config/entities.yaml``;
 ``apply_mapping`` renames, translates values, adds constants and defaults, unpivots wide
 layouts and types every field (numbers with decimal comma or point, German and ISO dates,
-yes/no words). Values that cannot be typed become problems (row, column, value, reason),
-never exceptions; the frame keeps the source line as its index.
+yes/no words). Values that cannot be typed become problems (row, column, value, reason - a key
+with its values and the English text, ``data.reasons``), never exceptions; the frame keeps the
+source line as its index.
 """
 from __future__ import annotations
 
@@ -15,13 +16,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from data import reasons as why
 from data.manifest import EntityMapping
-from data.schema import EntitySchema, FieldType
+from data.schema import EntitySchema
 from data.typing import (CODED, DATE_FORMATS, TYPE_WORD, clean_text, detect_number_format,  # noqa: F401 (re-exported)
                          fill_default, normalise_value, parse_booleans, parse_dates, parse_numbers, type_coded,
                          type_text)
 
-PROBLEM_COLUMNS = ["entity", "file", "row", "column", "field", "value", "reason"]
+PROBLEM_COLUMNS = ["entity", "file", "row", "column", "field", "value", "reason", "reason_key", "reason_values"]
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
@@ -75,12 +77,6 @@ def _translations(mapping: EntityMapping, name: str) -> dict[str, Any] | None:
     return {**mapping.values.get(name, {}), **{v: None for v in mapping.empty.get(name, ())}}
 
 
-def _invalid(ftype) -> str:
-    if ftype is FieldType.BOOLEAN:
-        return f"not a valid {TYPE_WORD[ftype]} (a value meaning neither, e.g. an open stage, goes under empty:)"
-    return f"not a valid {TYPE_WORD[ftype]}"
-
-
 # --- apply -------------------------------------------------------------------------------
 
 def resolve_columns(headers: list[str], mapping: EntityMapping, entity: EntitySchema) -> dict[str, str]:
@@ -116,9 +112,8 @@ def apply_mapping(raw: pd.DataFrame, mapping: EntityMapping, entity: EntitySchem
     missing = {fld: src for fld, src in columns.items()
                if src not in base.columns and src not in pretyped and fld not in unpivoted}
     for fld, src in missing.items():
-        problems.append(problem_frame(entity.name, source_name, [None], src, [None],
-                                      f"column {src!r} not found in the file (columns: {', '.join(headers[:30])})",
-                                      fld))
+        problems.append(problem_frame(entity.name, source_name, [None], src, [None], why.COLUMN_NOT_FOUND, fld,
+                                      {"column": src, "columns": ", ".join(map(str, headers[:30]))}))
     for f in entity.fields:
         if f.name in unpivoted:
             text = unpivoted[f.name]
@@ -134,15 +129,15 @@ def apply_mapping(raw: pd.DataFrame, mapping: EntityMapping, entity: EntitySchem
                 typed, bad, values = type_coded(base[columns[f.name]], f.type, mapping, entity.outcome_words)
                 if len(values):
                     problems.append(problem_frame(entity.name, source_name, base.index[bad], columns[f.name], values,
-                                                  _invalid(f.type), f.name))
+                                                  why.INVALID[f.type], f.name))
                 out[f.name] = fill_default(typed, f, mapping, entity.outcome_words)
                 continue
             text = clean_text(base[columns[f.name]])
         else:
             text = pd.Series(pd.NA, index=base.index, dtype="string")
             if f.required and f.name not in missing:
-                problems.append(problem_frame(entity.name, source_name, [None], f.name, [None],
-                                              f"required column {f.name!r} is missing", f.name))
+                problems.append(problem_frame(entity.name, source_name, [None], f.name, [None], why.REQUIRED_COLUMN,
+                                              f.name, {"field": f.name}))
         if (table := _translations(mapping, f.name)) is not None:
             text = _translate(text, table)
         typed = type_text(text, f.type, mapping, entity.outcome_words)
@@ -150,14 +145,14 @@ def apply_mapping(raw: pd.DataFrame, mapping: EntityMapping, entity: EntitySchem
         if bad.any():
             src = columns.get(f.name, f.name)
             problems.append(problem_frame(entity.name, source_name, text.index[bad], src, text[bad],
-                                          _invalid(f.type), f.name))
+                                          why.INVALID[f.type], f.name))
         out[f.name] = fill_default(typed, f, mapping, entity.outcome_words)
     for k in mapping.keep:
         if k in base.columns:
             out[k] = clean_text(base[k])
         else:
-            problems.append(problem_frame(entity.name, source_name, [None], k, [None],
-                                          f"kept column {k!r} not found in the file"))
+            problems.append(problem_frame(entity.name, source_name, [None], k, [None], why.KEPT_MISSING,
+                                          reason_values={"column": k}))
     frame = pd.DataFrame(out, index=base.index)
     frame.attrs["sources"] = {f.name: columns[f.name] for f in entity.fields
                               if f.name in columns and f.name not in missing}
@@ -170,7 +165,8 @@ def _unpivot(raw: pd.DataFrame, mapping: EntityMapping, source: str, problems: l
     present = [c for c in spec.columns if c in raw.columns]
     for c in spec.columns:
         if c not in raw.columns:
-            problems.append(problem_frame(entity, source, [None], c, [None], f"unpivot column {c!r} not found"))
+            problems.append(problem_frame(entity, source, [None], c, [None], why.UNPIVOT_MISSING,
+                                          reason_values={"column": c}))
     if not present:
         return raw.iloc[0:0], {spec.into: pd.Series(dtype="string"), spec.value: pd.Series(dtype="string")}
     parts, intos, values = [], [], []
@@ -196,10 +192,15 @@ def empty_problems() -> pd.DataFrame:
 _EMPTY = pd.DataFrame({c: pd.Series(dtype="Int64" if c == "row" else "string") for c in PROBLEM_COLUMNS})
 
 
-def problem_frame(entity: str, file: str, rows, column: str, values, reason: str, field: str = "") -> pd.DataFrame:
-    """Problems as rows: one per (row, value); ``rows=[None]`` for a problem of the whole column."""
+def problem_frame(entity: str, file: str, rows, column: str, values, key: str, field: str = "",
+                  reason_values: dict | None = None, english: str | None = None) -> pd.DataFrame:
+    """Problems as rows: one per (row, value); ``rows=[None]`` for a problem of the whole column.
+    The reason is ``key`` filled from ``reason_values`` (``data.reasons``), the same for every row of
+    the frame; ``english``: its English text where the translation table has none (a rule's message)."""
     rows = list(rows)
     n = len(rows)
+    reason_values = reason_values or {}
+    reason = english if english is not None else why.reason_text(key, reason_values, "en") or key
     return pd.DataFrame({
         "entity": pd.Series([entity] * n, dtype="string"),
         "file": pd.Series([file] * n, dtype="string"),
@@ -208,4 +209,6 @@ def problem_frame(entity: str, file: str, rows, column: str, values, reason: str
         "field": pd.Series([field] * n, dtype="string"),
         "value": pd.array(list(values), dtype="string"),
         "reason": pd.Series([reason] * n, dtype="string"),
+        "reason_key": pd.Series([key] * n, dtype="string"),
+        "reason_values": pd.Series([why.encode(reason_values)] * n, dtype="string"),
     })

@@ -72,6 +72,11 @@ class PlausibilityRule:
     def field(self) -> str:
         return self.columns[0]
 
+    @property
+    def key(self) -> str:
+        """The failure table's ``reason_key`` of this rule (``data.reasons``): ``rule.orders.quantity.not_negative``."""
+        return f"rule.{self.entity}.{'.'.join(self.columns)}.{self.check.value}"
+
 
 @dataclass(frozen=True)
 class EntitySchema:

@@ -2,7 +2,9 @@
 
 The ``ValidationReport`` lists one problem per row and column (pandera style): entity, file,
 row (the source line as the user sees it in Excel, header = line 1), column, field, value,
-reason. The plausibility rules are data (``config/entities.yaml``); ``rule_mask`` interprets one.
+reason (in English, and as ``reason_key``/``reason_values`` for the page: ``data.reasons``). The
+command line, the CSV report and the rejected rows read the English ``reason``. The plausibility
+rules are data (``config/entities.yaml``); ``rule_mask`` interprets one.
 """
 from __future__ import annotations
 
@@ -12,8 +14,11 @@ import numpy as np
 import pandas as pd
 
 from core.cells import neutralise_frame
+from data import reasons as why
 from data.mapping import PROBLEM_COLUMNS, empty_problems, parse_booleans, problem_frame
 from data.schema import EntitySchema, PlausibilityCheck, PlausibilityRule
+
+CSV_COLUMNS = [c for c in PROBLEM_COLUMNS if c not in ("reason_key", "reason_values")]
 
 
 def rule_mask(rule: PlausibilityRule, frame: pd.DataFrame) -> pd.Series:
@@ -70,8 +75,10 @@ class ValidationReport:
 
 
 def write_report_csv(report: "ValidationReport", path) -> None:
-    """The failure table as a UTF-8 CSV (with BOM, so Excel shows umlauts), formulas neutralised."""
-    neutralise_frame(report.to_frame()).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    """The failure table as a UTF-8 CSV (with BOM, so Excel shows umlauts), formulas neutralised; the
+    English ``reason`` only (the key and its values are for the page)."""
+    neutralise_frame(report.to_frame()[CSV_COLUMNS]).to_csv(path, index=False, encoding="utf-8-sig",
+                                                            lineterminator="\n")
 
 
 def merge_reports(reports: list[ValidationReport]) -> ValidationReport:
@@ -100,18 +107,19 @@ def check_rules(entity: EntitySchema, frame: pd.DataFrame, source: str,
         mask = rule_mask(rule, frame).to_numpy(dtype=bool)
         if mask.any():
             column, values = _located(frame, raw, rule.field, mask)
-            found.append(problem_frame(entity.name, source, frame.index[mask], column, values, rule.message.en,
-                                       rule.field))
+            found.append(problem_frame(entity.name, source, frame.index[mask], column, values, rule.key,
+                                       rule.field, english=rule.message.en))
     if entity.key and entity.key in frame:
         key = frame[entity.key]
         dup = (key.duplicated(keep="first") & key.notna()).to_numpy(dtype=bool)
         if dup.any():
             rows = pd.Series(frame.index.to_numpy(), index=range(len(frame)))
             first = rows.groupby(key.to_numpy(), sort=False).transform("min").to_numpy()
-            reasons = [f"duplicate {entity.key} (first in row {r})" for r in first[dup]]
             column, values = _located(frame, raw, entity.key, dup)
-            part = problem_frame(entity.name, source, frame.index[dup], column, values, "", entity.key)
-            part["reason"] = pd.array(reasons, dtype="string")
+            part = problem_frame(entity.name, source, frame.index[dup], column, values, why.DUPLICATE, entity.key)
+            reason, encoded = why.per_row(why.DUPLICATE, {"name": entity.key}, "row",
+                                           pd.Series(first[dup].astype("int64")))
+            part["reason"], part["reason_values"] = reason.to_numpy(), encoded.to_numpy()
             found.append(part)
     return pd.concat(found, ignore_index=True) if found else empty_problems()
 
@@ -129,7 +137,7 @@ def missing_values(entity: EntitySchema, frame: pd.DataFrame, parse: pd.DataFram
         if mask.any():
             column = frame.attrs.get("sources", {}).get(name, name)
             found.append(problem_frame(entity.name, source, frame.index[mask], column, [None] * int(mask.sum()),
-                                       f"required value {name!r} is empty", name))
+                                       why.REQUIRED_EMPTY, name, {"field": name}))
     return pd.concat(found, ignore_index=True) if found else empty_problems()
 
 

@@ -189,7 +189,7 @@ def report(result, lang: str) -> None:
         return
     table = result.report.to_frame()
     table["entity"] = table["entity"].map(lambda e: names.get(e, e))
-    table["reason"] = reasons_in(table["reason"], lang)
+    table["reason"] = reasons_in(table, lang).to_numpy()
     st.markdown(f"**{t('import_page.report', lang)}**")
     st.dataframe(table[["entity", "row", "column", "value", "reason"]]
                  .rename(columns=lambda c: t(f"import_page.col.{c}", lang)), hide_index=True, width="stretch",

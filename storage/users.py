@@ -1,4 +1,4 @@
-"""User accounts, their clients, sign-in with throttling, and identity-provider sign-in.
+"""User accounts, their clients and sign-in with throttling (identity-provider sign-in: ``storage.oidc_users``).
 
 Sign-in with a password (``authenticate``): after ``MAX_FAILURES`` failed attempts within
 ``WINDOW`` the account is locked for ``LOCK_FOR``; after ``MAX_ADDRESS_FAILURES`` from one
@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from auth.guard import Principal
 from auth.passwords import fresh_hash, hash_password, needs_rehash, verify_dummy, verify_password
-from auth.roles import OidcPolicy, Role, parse_role, shipped
+from auth.roles import Role, parse_role
 from core.errors import InputError, PermissionDenied
 from storage import audit
 from storage.db import now as utcnow
@@ -225,46 +225,6 @@ def rate_limited(engine: Engine, key: str, limit: int, window: timedelta, now: d
         conn.execute(delete(rate_events).where(rate_events.c.key == key, rate_events.c.at <= now - window))
         conn.execute(insert(rate_events).values(key=key, at=now))
         return _count(conn, key, now - window) > limit
-
-
-def oidc_user(engine: Engine, subject: str, email: str | None = None, name: str = "",
-              groups: list[str] | tuple[str, ...] = (), policy: OidcPolicy | None = None) -> User:
-    """The account for an identity-provider sign-in (``st.user``): by subject, then (if the
-    policy says so) by e-mail, then auto-provisioned (if the policy says so); else PermissionDenied."""
-    policy = policy or shipped().oidc
-    if not subject:
-        raise PermissionDenied("The identity provider sent no subject.", hint="check the [auth] settings",
-                               key="oidc.no_subject", hint_key="oidc.no_subject_hint")
-    with reading(engine) as conn:
-        row = conn.execute(select(users).where(users.c.oidc_subject == subject)).mappings().first()
-        linking = row is None and policy.link_by_email and bool(email)
-        if linking:
-            row = conn.execute(select(users).where(func.lower(users.c.email) == email.lower(),
-                                                   users.c.oidc_subject.is_(None))).mappings().first()
-        user = _user(conn, row) if row else None
-    if user is not None and linking and user.active:
-        with transaction(engine) as conn:
-            conn.execute(update(users).where(users.c.id == user.id).values(oidc_subject=subject))
-            audit.record(conn, client_id=None, actor=user.username, action="user.link", entity="user",
-                         entity_key=user.username, after={"oidc": True})
-    if user is not None:
-        if not user.active:
-            raise PermissionDenied(f"The account {user.username!r} is deactivated.", hint="ask an admin",
-                                   key="denied.inactive", values={"user": user.username},
-                                   hint_key="denied.inactive_hint")
-        return get_user(engine, user.id)
-    role = policy.role_for(list(groups)) if policy.auto_provision else None
-    if role is None:
-        raise PermissionDenied(f"No account for {email or name or subject!r} in the cockpit yet.",
-                               hint="ask an admin to add you", key="oidc.no_account",
-                               values={"who": email or name or subject}, hint_key="oidc.ask_admin")
-    try:
-        return create_user(engine, email or subject, role, oidc_subject=subject, display_name=name or email or "",
-                           email=email, actor="oidc")
-    except InputError:  # the name is taken by another account, or not usable as a user name
-        raise PermissionDenied(f"Could not create an account for {email or subject!r}.",
-                               hint="ask an admin to add you", key="oidc.create_failed",
-                               values={"who": email or subject}, hint_key="oidc.ask_admin") from None
 
 
 def _existing(engine: Engine, username: str) -> User:

@@ -15,7 +15,8 @@ from auth.guard import Principal
 from auth.roles import Role
 from storage import web_sessions
 from storage.db import now as utcnow
-from storage.users import get_user, oidc_user
+from storage.oidc_users import oidc_user
+from storage.users import get_user
 
 
 @dataclass(frozen=True)

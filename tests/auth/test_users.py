@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 from auth.roles import OidcPolicy, Role
 from core.errors import InputError, PermissionDenied
 from storage.clients import create_client
+from storage.oidc_users import oidc_user
 from storage.schema import rate_events
 from storage.users import (MAX_ADDRESS_FAILURES, assign_clients, authenticate, create_user, deactivate, get_user,
-                           list_users, oidc_user, rate_limited, set_password, user_audit, user_clients)
+                           list_users, rate_limited, set_password, user_audit, user_clients)
 
 pytestmark = pytest.mark.usefixtures("fast_hasher")
 

@@ -16,7 +16,7 @@ Who is signed in is decided on every run from what the browser sent with *this* 
   session (``usecases.identity.by_cookie``: not revoked, not idle, not too old), whose account is
   re-read; or
 - Streamlit's signed ``st.login`` cookie (``st.user``) names an identity-provider subject, whose
-  account is re-read (``storage.users.oidc_user``).
+  account is re-read (``storage.oidc_users.oidc_user``).
 
 Nothing in ``st.session_state`` signs anyone in: a client that reconnects to a known Streamlit
 session id without the cookie gets the sign-in page (tests/e2e/test_session_cookie.py). Because

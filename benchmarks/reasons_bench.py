@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
 
     t("import.title")  # the translation table is read once per process, not per import
     n = args.rows
-    frame = pd.DataFrame({"order_id": pd.Series([f"A{i // 2}" for i in range(n)], dtype="string"),
+    frame = pd.DataFrame({"order_id": pd.array([f"A{i // 2}" for i in range(n)], dtype="string"),
                           "quantity": np.where(np.arange(n) % 3 == 0, -1.0, 1.0), "revenue": np.ones(n)},
                          index=pd.RangeIndex(2, n + 2))
     orders = load_schema()["orders"]

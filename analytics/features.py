@@ -29,7 +29,7 @@ COMPLAINT_WORDS = ("complain", "beschwer", "reklam")
 SourceLike = Source | Mapping[str, pd.DataFrame | Path]
 COUNTS = ("orders", "orders_last_year", "revenue", "tickets", "complaints", "contacts", "responses")
 MONTH_DAYS = 30.4375
-HORIZON_DAYS = 180       # churn with dates: who, still a customer then, churns in the last 180 days
+HORIZON_DAYS = 180       # churn with dates, the default: who, still a customer then, churns in the last 180 days
 
 # (entity, date column, SQL aggregates over the events before the reference date r.ref)
 BEHAVIOUR = (
@@ -158,8 +158,8 @@ def per_month(features: pd.DataFrame, refs: pd.Series, created: pd.Series) -> pd
     return out.rename(columns={n: f"{n}_per_month" for n in COUNTS if n in out})
 
 
-def label_table(customers: pd.DataFrame, as_of: pd.Timestamp, target: str,
-                source: SourceLike, present: set[str]) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+def label_table(customers: pd.DataFrame, as_of: pd.Timestamp, target: str, source: SourceLike,
+                present: set[str], horizon_days: int = HORIZON_DAYS) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     """(customers kept, their label 0/1, their reference date) for ``churn`` or ``response``.
 
     churn: the customer's ``churned`` (empty counts as not churned); with churn dates a time
@@ -172,7 +172,7 @@ def label_table(customers: pd.DataFrame, as_of: pd.Timestamp, target: str,
         label = customers["churned"].astype("boolean").fillna(False).astype("int64")
         churned_at = pd.to_datetime(customers.get("churned_at", pd.Series(pd.NaT, index=customers.index)))
         if churned_at[label.eq(1)].notna().any():
-            return time_split(customers, label, churned_at, as_of)
+            return time_split(customers, label, churned_at, as_of, horizon_days)
         refs = pd.Series(as_of, index=customers.index).astype("datetime64[us]")
         return customers, label, refs
     if target != "response":
@@ -194,14 +194,17 @@ def label_table(customers: pd.DataFrame, as_of: pd.Timestamp, target: str,
             pd.to_datetime(kept["ref"]).astype("datetime64[us]"))
 
 
-def time_split(customers: pd.DataFrame, label: pd.Series, churned_at: pd.Series,
-               as_of: pd.Timestamp) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
-    """Churn with dates: everyone is seen at one cut-off ``HORIZON_DAYS`` before the data's last
-    day; the customers still there then (created before it, not churned before it) are kept and
-    the label is "churned after the cut-off". One common reference date, so no customer's window
+def time_split(customers: pd.DataFrame, label: pd.Series, churned_at: pd.Series, as_of: pd.Timestamp,
+               horizon_days: int = HORIZON_DAYS) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """Churn with dates: everyone is seen at one cut-off ``horizon_days`` before the data's last
+    day (``check_horizon``: positive and shorter than the data's span); the customers still there
+    then (created before it, not churned before it) are kept and the label is "churned after the
+    cut-off". One common reference date, so no customer's window
     ends at their own churn (a churned customer without a date cannot be placed and is left out)."""
-    cut = as_of - pd.Timedelta(days=HORIZON_DAYS)
     created = pd.to_datetime(customers.get("created_at", pd.Series(pd.NaT, index=customers.index)))
+    first = pd.concat([created, churned_at]).min()
+    check_horizon(horizon_days, (as_of - first).days if not pd.isna(first) else None)
+    cut = as_of - pd.Timedelta(days=horizon_days)
     placed = label.eq(0) | churned_at.notna()
     alive = placed & ~(created >= cut) & ~(churned_at < cut)
     kept = customers[alive]
@@ -209,10 +212,27 @@ def time_split(customers: pd.DataFrame, label: pd.Series, churned_at: pd.Series,
     return kept, label[alive], refs  # a kept churner churned after the cut-off
 
 
-def feature_table(source: SourceLike, target: str) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
-    """(customers with their segment fields, features, labels) for ``target``."""
+def check_horizon(days, span_days: int | None = None) -> int:
+    """The churn horizon in days: a whole number above 0 and, where the data's span (first creation
+    or churn to the last day) is known, shorter than it; else a located ``InputError``."""
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise InputError(f"horizon {days!r}: expected a whole number of days above 0",
+                         [Problem("horizon_days", str(days))], key="analytics.horizon.positive",
+                         values={"days": str(days)}, hint="e.g. 180", hint_key="analytics.horizon.hint")
+    if span_days is not None and days >= span_days:
+        raise InputError(f"horizon {days} days: the data spans only {span_days} days",
+                         [Problem("horizon_days", str(days))], key="analytics.horizon.span",
+                         values={"days": str(days), "span": str(span_days)},
+                         hint="choose a horizon shorter than the data's span", hint_key="analytics.horizon.span_hint")
+    return days
+
+
+def feature_table(source: SourceLike, target: str, horizon_days: int = HORIZON_DAYS
+                  ) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """(customers with their segment fields, features, labels) for ``target``; ``horizon_days``: the
+    churn time split's distance of the cut-off from the data's last day."""
     customers, as_of, present = read_customers(source)
-    customers, label, refs = label_table(customers, as_of, target, source, present)
+    customers, label, refs = label_table(customers, as_of, target, source, present, horizon_days)
     customers, features = build(source, customers, refs, present, target)
     return customers, features, label.to_numpy()
 

@@ -17,7 +17,7 @@ from sklearn.inspection import permutation_importance
 from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
-from analytics.features import CATEGORIES, SourceLike, current_table, feature_table
+from analytics.features import CATEGORIES, HORIZON_DAYS, SourceLike, check_horizon, current_table, feature_table
 from core.errors import InputError, Problem
 
 TARGETS = ("churn", "response")
@@ -51,11 +51,14 @@ def model(seed: int = 0) -> HistGradientBoostingClassifier:
                                           random_state=seed)
 
 
-def predict(source: SourceLike, target: str, folds: int = FOLDS, seed: int = 0) -> Propensity:
-    """Out-of-fold scores, quality, drivers and risk by segment for ``target``."""
+def predict(source: SourceLike, target: str, folds: int = FOLDS, seed: int = 0,
+            horizon_days: int = HORIZON_DAYS) -> Propensity:
+    """Out-of-fold scores, quality, drivers and risk by segment for ``target``; churn with dates is
+    learnt at a cut-off ``horizon_days`` before the data's last day (``analytics.features.time_split``)."""
     if target not in TARGETS:
         raise InputError(f"unknown target {target!r}", [Problem("target", target)], hint="churn or response")
-    customers, features, label = feature_table(source, target)
+    check_horizon(horizon_days)
+    customers, features, label = feature_table(source, target, horizon_days)
     positives = int(label.sum())
     if min(positives, len(label) - positives) < folds:
         raise InputError(f"{target}: too few customers of one kind to cross-validate",
@@ -67,7 +70,8 @@ def predict(source: SourceLike, target: str, folds: int = FOLDS, seed: int = 0) 
     quality = {"target": target, "auc": float(roc_auc_score(label, scores)),
                "brier": float(brier_score_loss(label, scores)), "base_rate": float(label.mean()),
                "brier_base": float(label.mean() * (1 - label.mean())), "customers": int(len(label)),
-               "positives": positives, "folds": folds, "features": int(features.shape[1]), "method": METHOD}
+               "positives": positives, "folds": folds, "features": int(features.shape[1]), "method": METHOD,
+               "horizon_days": horizon_days if target == "churn" else None}
     risk = {name: risk_by(table, name) for name in CATEGORIES if name in table and table[name].notna().any()}
     now = current_table(source, features) if target == "churn" else None
     current = None

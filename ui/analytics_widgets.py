@@ -27,13 +27,16 @@ def rates(frame: pd.DataFrame, first: str, score: str, lang: str) -> pd.DataFram
 
 def show(session, info, target: str, lang: str) -> None:
     """One target's tab: computed on request, then quality, drivers, calibration, risk by group, top list."""
+    horizon = int(st.number_input(t("analytics.horizon", lang), min_value=1, value=uc.HORIZON_DAYS, step=30,
+                                  help=t("analytics.horizon_help", lang), key="an_horizon")) \
+        if target == "churn" else uc.HORIZON_DAYS
     if not st.session_state.get(f"an_{target}") and not st.button(t("analytics.compute", lang), key=f"an_go_{target}"):
         st.caption(t("analytics.compute_hint", lang))
         return
     st.session_state[f"an_{target}"] = True
     try:
         with st.spinner(t("analytics.computing", lang)):
-            result = uc.propensity(session, info, target)
+            result = uc.propensity(session, info, target, horizon)
     except InputError as exc:
         show_error(exc, lang)
         return
@@ -44,6 +47,10 @@ def show(session, info, target: str, lang: str) -> None:
                    help=t("analytics.brier_help", lang, base=number(q["brier_base"], lang, 3)))
     cols[2].metric(t("analytics.customers", lang), number(q["customers"], lang))
     cols[3].metric(t(f"analytics.positives.{target}", lang), percent(q["base_rate"], lang))
+    st.markdown(t("analytics.quality_words", lang, share=percent(q["auc"], lang), auc=number(q["auc"], lang, 2),
+                  brier=number(q["brier"], lang, 3), base=number(q["brier_base"], lang, 3),
+                  compared=t("analytics.brier_better" if q["brier"] < q["brier_base"] else "analytics.brier_worse", lang),
+                  positive=t(f"analytics.one.{target}", lang)))
     if q["auc"] < 0.6:
         st.warning(t("analytics.weak", lang, auc=number(q["auc"], lang, 2)), icon="⚠️")
     left, right = st.columns(2)
@@ -63,7 +70,7 @@ def show(session, info, target: str, lang: str) -> None:
                       hide_index=True, width="stretch")
     st.subheader(t("analytics.top", lang))
     if result.current is not None:
-        st.caption(t("analytics.top_today", lang))
+        st.caption(t("analytics.top_today", lang, days=number(result.quality["horizon_days"], lang)))
     top = result.top(uc.TOP)
     shown = top.head(20).drop(columns="label").assign(score=[percent(v, lang) for v in top["score"].head(20)])
     shown = shown.assign(**{c: shown[c].map(lambda v: label(v, lang)) for c in shown.columns[2:]})

@@ -39,8 +39,10 @@ def resolve_kpis(kpi_ids: Iterable[str] | str, catalogue: Catalogue | None = Non
     unknown = [i for i in ids if i not in cat.ids]
     if unknown:
         raise InputError(f"unknown KPI id{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}",
-                         [Problem("--kpi", f"{i!r} is not in the catalogue") for i in unknown],
-                         hint="python cli.py kpi list shows the ids")
+                         [Problem("--kpi", f"{i!r} is not in the catalogue", key="kpi.not_in_catalogue",
+                                  values=(("kpi", i),)) for i in unknown],
+                         hint="python cli.py kpi list shows the ids", key="kpi.unknown_ids",
+                         hint_key="kpi.unknown_ids_hint", values={"ids": ", ".join(unknown)})
     return tuple(cat.get(i) for i in dict.fromkeys(ids))
 
 
@@ -141,14 +143,18 @@ def _check_dimensions(dims: Dimensions, kpis: list[KpiDefinition], by: tuple[str
     missing = [(k.id, c) for k in kpis for c in k.kept if c not in columns[k.entity]]
     if missing:
         raise InputError("kept columns missing from the data: " + ", ".join(c for _, c in missing),
-                         [Problem(f"{kpi_id}.kept", f"{c!r} is not a column of the data") for kpi_id, c in missing],
-                         hint="keep the column in the import mapping (keep: [...])")
+                         [Problem(f"{kpi_id}.kept", f"{c!r} is not a column of the data", key="kpi.kept_not_column",
+                                  values=(("column", c),)) for kpi_id, c in missing],
+                         hint="keep the column in the import mapping (keep: [...])", key="kpi.kept_missing",
+                         hint_key="kpi.kept_missing_hint", values={"columns": ", ".join(c for _, c in missing)})
     if kpis and unknown:
-        problems = [Problem(flag, f"{d!r} is no dimension of the requested KPIs") for flag, d in unknown]
+        problems = [Problem(flag, f"{d!r} is no dimension of the requested KPIs", key="kpi.no_dimension",
+                            values=(("field", d),)) for flag, d in unknown]
         names = ", ".join(d for _, d in unknown)
         raise InputError(f"unknown field{'s' if len(unknown) > 1 else ''}: {names}", problems,
                          hint="use a dimension listed in docs/kpis.md (python cli.py kpi list --format json) "
-                              "or a kept column")
+                              "or a kept column", key="kpi.unknown_fields", hint_key="kpi.unknown_fields_hint",
+                         values={"fields": names})
 
 
 def _scan(kpi: KpiDefinition, part: Part, by: tuple[str, ...], gran: str | None, filters: Filters,

@@ -21,7 +21,9 @@ COLUMNS = ["customers", "total", "mean", "median"]
 def lifetime_value(source: SourceLike, filters: Filters | None = None, by: str = "acquisition_channel") -> pd.DataFrame:
     """One row per value of ``by`` (acquisition_channel, segment or region)."""
     if by not in GROUPS:
-        raise InputError(f"cannot group customer lifetime value by {by!r}", hint=f"use one of {list(GROUPS)}")
+        raise InputError(f"cannot group customer lifetime value by {by!r}", hint=f"use one of {list(GROUPS)}",
+                         key="lifecycle.clv_group", hint_key="definitions.one_of",
+                         values={"id": by, "choices": ", ".join(GROUPS)})
     src, filters = as_source(source), filters or Filters()
     stored = preagg.lifetime_value(src, filters, by)
     if stored is not None:

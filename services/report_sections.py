@@ -183,4 +183,6 @@ def check_period(table: pd.DataFrame, period: Period) -> None:
     if period.label not in labels:
         covered = f"{labels[0]} … {labels[-1]}" if labels else "-"
         raise InputError(f"There is no data for period {period.label}.",
-                         hint=f"the dataset covers {covered} ({period.granularity.value}s)")
+                         hint=f"the dataset covers {covered} ({period.granularity.value}s)",
+                         key="report.no_period_data", hint_key="report.no_period_data_hint",
+                         values={"period": period.label, "covered": covered})

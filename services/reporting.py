@@ -85,7 +85,7 @@ def content_for_client(engine: Engine, settings: Settings, client_id: int, perio
     ``report_outlook``; or None)."""
     client = get_client(engine, int(client_id))
     if client is None:
-        raise InputError(f"Client {client_id} does not exist.")
+        raise InputError(f"Client {client_id} does not exist.", key="client.unknown", values={"client": client_id})
     p = Period.parse(period)
     rounds = repo.list_rounds(engine, client.id)
     rnd = repo.get_round(engine, client.id, round_id) if round_id is not None else workshop.latest_closed(rounds)
@@ -119,9 +119,11 @@ def content_from_files(data_path: str | Path | None = None, model_path: str | Pa
                        include_raw: bool = False, created_at: datetime | None = None) -> ReportContent:
     """The report from files: a dataset (manifest or folder), optionally a model with an answers sheet."""
     if data_path is None and model_path is None:
-        raise InputError("Nothing to report on.", hint="give --data PATH and/or --model M.yaml --answers A.csv")
+        raise InputError("Nothing to report on.", hint="give --data PATH and/or --model M.yaml --answers A.csv",
+                         key="report.nothing", hint_key="report.nothing_hint")
     if (model_path is None) != (answers_path is None):
-        raise InputError("--model and --answers go together.", hint="give both, or neither")
+        raise InputError("--model and --answers go together.", hint="give both, or neither",
+                         key="report.model_answers", hint_key="report.model_answers_hint")
     stamp: dict = {}
     maturity, index = None, None
     if model_path is not None:
@@ -142,7 +144,8 @@ def content_from_files(data_path: str | Path | None = None, model_path: str | Pa
         if period is None:
             period = sv.default_period(actuals, card.granularity.value)
             if period is None:
-                raise InputError(f"{data_path}: the dataset has no dated rows to report on.")
+                raise InputError(f"{data_path}: the dataset has no dated rows to report on.", key="report.no_dated_rows",
+                                 values={"path": str(data_path)})
         p = Period.parse(period)
         result = sv.evaluate_view(card, actuals, card_period(p, card).label, None, None)
         sections = data_sections(dataset.frames, p, lang, (card, result), external)

@@ -103,7 +103,8 @@ def build_report(session: Session, kind: str, period: str, lang: str, *, include
                  created_at: datetime | None = None) -> BuiltReport:
     """The Excel workbook or the board PDF as bytes, with every KPI by period for the CSV beside it."""
     if kind not in KINDS:
-        raise InputError(f"unknown report kind {kind!r}", hint=f"one of {list(KINDS)}")
+        raise InputError(f"unknown report kind {kind!r}", hint=f"one of {list(KINDS)}", key="report.unknown_kind",
+                         hint_key="definitions.one_of", values={"id": kind, "choices": ", ".join(KINDS)})
     content = report_content(session, period, lang, include_raw=include_raw and kind == "xlsx",
                              created_at=created_at)
     buffer = io.BytesIO()

@@ -64,6 +64,12 @@ def client_frames(customers: int = 300) -> dict[str, pd.DataFrame]:
     return out
 
 
+def as_of(customers: int = 300) -> pd.Timestamp:
+    """The latest timestamp of any date field in the demo data: what a live source over it shows as "as of"."""
+    return max(frame[c].max() for frame in generate(customers).values()
+               for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c]))
+
+
 def mapping(name: str) -> dict:
     """The manifest entry of ``name`` without its file: or source: key."""
     entry: dict = {"columns": dict(TABLES[name][1])}

@@ -127,9 +127,10 @@ def test_the_command_line_registers_and_runs_a_live_client(tmp_path, client_db):
     env = {"COCKPIT_DATA_DIR": str(tmp_path / "var"), "CRM_DB_URL": client_db.url, "COCKPIT_DEMO": "0",
            "DATABASE_URL": ""}
     live = crm_export.live_manifest(tmp_path / "live.yaml", client_db.schema)
+    as_of = crm_export.as_of()  # computed from the demo data, which moves when the generator changes
     out = _cli(["import", "--client", "Live", "--data", str(live)], env)
     assert out.returncode == 0, out.stderr
-    assert "dataset version 1 registered as a live source" in out.stdout and "as of 2025-12-30" in out.stdout
+    assert "dataset version 1 registered as a live source" in out.stdout and f"as of {as_of:%Y-%m-%d}" in out.stdout
     files = crm_export.write_files(client_db.frames, tmp_path / "files")
     assert _cli(["import", "--client", "Files", "--data", str(files)], env).returncode == 0
     cards = [_cli(["scorecard", "--client", c, "--period", "2025-Q3", "--format", "json"], env) for c in ("Live", "Files")]
@@ -138,13 +139,13 @@ def test_the_command_line_registers_and_runs_a_live_client(tmp_path, client_db):
     kpis = [_cli(["kpi", "compute", "--client", c, "--kpi", "revenue,win_rate", "--by", "channel"], env)
             for c in ("Live", "Files")]
     assert [r["kpi"] for r in json.loads(kpis[0].stdout)] == [r["kpi"] for r in json.loads(kpis[1].stdout)]
-    assert "as of 2025-12-30" in kpis[0].stderr
+    assert f"as of {as_of:%Y-%m-%d}" in kpis[0].stderr
 
     report = _cli(["report", "--client", "Live", "--period", "2025-Q3", "--out", str(tmp_path / "r.xlsx")], env)
     assert report.returncode == 0, report.stderr
     cells = [v for ws in openpyxl.load_workbook(tmp_path / "r.xlsx") for row in ws.iter_rows(values_only=True)
              for v in row if isinstance(v, str)]
-    assert f"Stand: 2025-12-30 17:43 (Live-Quelle {client_db.schema}.kunden)" in cells
+    assert f"Stand: {as_of:%Y-%m-%d %H:%M} (Live-Quelle {client_db.schema}.kunden)" in cells
 
     broken = live.read_text(encoding="utf-8").replace("umsatz_netto", "umsatz_brutto")
     (tmp_path / "bad.yaml").write_text(broken, encoding="utf-8")

@@ -75,7 +75,7 @@ def test_a_page_shows_on_the_live_client_what_it_shows_for_the_files(two_clients
         _same(a, b)
     stand = [c.value for c in live.caption if c.value.startswith("Stand: ")]
     if page in ("overview_page.py", "scorecard_page.py"):
-        assert stand == [f"Stand: 2025-12-30 17:43 (Live-Quelle {two_clients.schema}.kunden)"]
+        assert stand == [f"Stand: {crm_export.as_of():%Y-%m-%d %H:%M} (Live-Quelle {two_clients.schema}.kunden)"]
         assert not [c.value for c in files.caption if c.value.startswith("Stand: ")]
 
 

@@ -62,7 +62,9 @@ def plan(source: SourceLike, by: tuple[str, ...] = ("segment",), costs: Mapping[
     unknown = [b for b in by if b not in GROUPS]
     if unknown:
         raise InputError(f"cannot plan by {', '.join(unknown)}", [Problem("--by", b) for b in unknown],
-                         hint=f"one or more of {', '.join(GROUPS)}")
+                         hint=f"one or more of {', '.join(GROUPS)}", key="analytics.err.plan_by",
+                         hint_key="analytics.err.one_or_more",
+                         values={"by": ", ".join(unknown), "choices": ", ".join(GROUPS)})
     raw = _aggregate(source, by)
     out = raw[list(by)].copy()
     out["channel"] = raw["channel"]
@@ -135,7 +137,8 @@ def _aggregate(source: SourceLike, by: tuple[str, ...]) -> pd.DataFrame:
         missing = [e for e in ("customers", "campaign_contacts") if e not in present]
         if missing:
             raise InputError("the channel plan needs customers and campaign contacts",
-                             [Problem(e, "no such table") for e in missing])
+                             [Problem(e, "no such table", key="analytics.err.no_table") for e in missing],
+                             key="analytics.err.plan_tables")
         has_orders = "orders" in present
         groups = q.run("SELECT CAST(customer_id AS VARCHAR) AS customer_id, "
                        + ", ".join(f"CAST({c} AS VARCHAR) AS {c}" for c in by if c != "value_band")
@@ -176,8 +179,10 @@ def _aggregate(source: SourceLike, by: tuple[str, ...]) -> pd.DataFrame:
             FROM kc LEFT JOIN v ON {join} CROSS JOIN ({totals}) t""")
     if raw.empty:
         raise InputError("no campaign contact names a known customer and a channel",
-                         [Problem("campaign_contacts", "customer_id / channel empty or unknown in every row")],
-                         hint="map customer_id and channel of the contacts, and import the customers")
+                         [Problem("campaign_contacts", "customer_id / channel empty or unknown in every row",
+                                  key="analytics.err.contacts_unknown_rows")],
+                         hint="map customer_id and channel of the contacts, and import the customers",
+                         key="analytics.err.contacts_unknown", hint_key="analytics.err.contacts_unknown_hint")
     for c in (*by, "channel"):
         raw[c] = raw[c].astype("string")
     return raw

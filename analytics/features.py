@@ -72,14 +72,17 @@ def read_customers(source: SourceLike) -> tuple[pd.DataFrame, pd.Timestamp, set[
         local_only(q, "propensity")
         present = filled(q)
         if "customers" not in present:
-            raise InputError("propensity needs a customers table", [Problem("customers", "no such table")],
-                             hint="map the customer export as customers in the manifest")
+            raise InputError("propensity needs a customers table",
+                             [Problem("customers", "no such table", key="analytics.err.no_table")],
+                             hint="map the customer export as customers in the manifest",
+                             key="analytics.err.no_customers", hint_key="analytics.err.no_customers_hint")
         customers = q.run("SELECT * FROM customers")
         dated = [f"SELECT max(CAST({col} AS TIMESTAMP)) AS d FROM {name}" for name, col in DATES.items()
                  if name in present and col in q.columns[name]]
         last = q.run(" UNION ALL ".join(dated))["d"].max() if dated else pd.NaT
     if customers.empty:
-        raise InputError("the customers table has no rows", [Problem("customers", "0 rows")])
+        raise InputError("the customers table has no rows",
+                         [Problem("customers", "0 rows", key="analytics.err.zero_rows")], key="analytics.err.customers_empty")
     as_of = pd.Timestamp(last) if not pd.isna(last) else pd.Timestamp.now().normalize()
     customers["customer_id"] = customers["customer_id"].astype("string")
     return customers.drop_duplicates("customer_id", keep="last").reset_index(drop=True), as_of, present
@@ -167,8 +170,10 @@ def label_table(customers: pd.DataFrame, as_of: pd.Timestamp, target: str, sourc
     customer answered their last dated campaign contact; reference date that contact's date."""
     if target == "churn":
         if "churned" not in customers or customers["churned"].isna().all():
-            raise InputError("churn needs the customers' churned field", [Problem("customers.churned", "not mapped")],
-                             hint="map the churn column (yes/no) as churned")
+            raise InputError("churn needs the customers' churned field",
+                             [Problem("customers.churned", "not mapped", key="analytics.err.not_mapped")],
+                             hint="map the churn column (yes/no) as churned", key="analytics.err.no_churned",
+                             hint_key="analytics.err.no_churned_hint")
         label = customers["churned"].astype("boolean").fillna(False).astype("int64")
         churned_at = pd.to_datetime(customers.get("churned_at", pd.Series(pd.NaT, index=customers.index)))
         if churned_at[label.eq(1)].notna().any():
@@ -176,9 +181,12 @@ def label_table(customers: pd.DataFrame, as_of: pd.Timestamp, target: str, sourc
         refs = pd.Series(as_of, index=customers.index).astype("datetime64[us]")
         return customers, label, refs
     if target != "response":
-        raise InputError(f"unknown target {target!r}", [Problem("target", target)], hint="churn or response")
+        raise InputError(f"unknown target {target!r}", [Problem("target", target)], hint="churn or response",
+                         key="analytics.err.target", hint_key="analytics.err.target_hint", values={"target": target})
     if "campaign_contacts" not in present:
-        raise InputError("response needs campaign contacts", [Problem("campaign_contacts", "no such table")])
+        raise InputError("response needs campaign contacts",
+                         [Problem("campaign_contacts", "no such table", key="analytics.err.no_table")],
+                         key="analytics.err.no_contacts")
     src = as_source(source)
     with src.open(only={"campaign_contacts"}, typed=True) as q:
         last = q.run("""SELECT CAST(customer_id AS VARCHAR) AS customer_id, max(contacted_at) AS ref,
@@ -187,7 +195,8 @@ def label_table(customers: pd.DataFrame, as_of: pd.Timestamp, target: str, sourc
                           AND responded IS NOT NULL GROUP BY 1""")
     if last.empty:
         raise InputError("no campaign contact names a customer and a date",
-                         [Problem("campaign_contacts", "customer_id and contacted_at are empty in every row")])
+                         [Problem("campaign_contacts", "customer_id and contacted_at are empty in every row",
+                                  key="analytics.err.contacts_undated_rows")], key="analytics.err.contacts_undated")
     last["customer_id"] = last["customer_id"].astype("string")
     kept = customers.merge(last, on="customer_id", how="inner")
     return (kept.drop(columns=["ref", "label"]), kept["label"].astype("int64"),
@@ -268,6 +277,8 @@ def build(source: SourceLike, customers: pd.DataFrame, refs: pd.Series, present:
     acts = behaviour(source, frame, present)
     features = pd.concat([attrs.reset_index(drop=True), acts.reset_index(drop=True)], axis=1)
     if features.shape[1] == 0:
-        raise InputError("no feature to learn from", [Problem("customers", "no attribute, kept column or behaviour")],
-                         hint="map segment/region or keep: columns, or add orders, tickets, contacts")
+        raise InputError("no feature to learn from",
+                         [Problem("customers", "no attribute, kept column or behaviour", key="analytics.err.no_feature_row")],
+                         hint="map segment/region or keep: columns, or add orders, tickets, contacts",
+                         key="analytics.err.no_feature", hint_key="analytics.err.no_feature_hint")
     return customers, features

@@ -56,14 +56,17 @@ def predict(source: SourceLike, target: str, folds: int = FOLDS, seed: int = 0,
     """Out-of-fold scores, quality, drivers and risk by segment for ``target``; churn with dates is
     learnt at a cut-off ``horizon_days`` before the data's last day (``analytics.features.time_split``)."""
     if target not in TARGETS:
-        raise InputError(f"unknown target {target!r}", [Problem("target", target)], hint="churn or response")
+        raise InputError(f"unknown target {target!r}", [Problem("target", target)], hint="churn or response",
+                         key="analytics.err.target", hint_key="analytics.err.target_hint", values={"target": target})
     check_horizon(horizon_days)
     customers, features, label = feature_table(source, target, horizon_days)
     positives = int(label.sum())
     if min(positives, len(label) - positives) < folds:
         raise InputError(f"{target}: too few customers of one kind to cross-validate",
-                         [Problem(f"{target} label", f"{positives} yes, {len(label) - positives} no")],
-                         hint=f"at least {folds} of each are needed")
+                         [Problem(f"{target} label", f"{positives} yes, {len(label) - positives} no",
+                                  key="analytics.err.yes_no", values=(("yes", positives), ("no", len(label) - positives)))],
+                         hint=f"at least {folds} of each are needed", key="analytics.err.too_few",
+                         hint_key="analytics.err.too_few_hint", values={"target": target, "folds": folds})
     scores, drivers = out_of_fold(features, label, folds, seed)
     table = segment_fields(customers, pd.DataFrame({"customer_id": customers["customer_id"].astype("string"),
                                                     "score": scores, "label": label.astype("int64")}))

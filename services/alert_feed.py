@@ -66,7 +66,8 @@ def rules_file(path: str | Path) -> AlertRules:
     problems = [Problem(name + p.where[len("alerts.yaml"):] if p.where.startswith("alerts.yaml") else p.where,
                         p.message, p.hint) for p in out.all()]
     if problems:
-        raise ConfigError(f"{name}: the alert rules are not valid", problems)
+        raise ConfigError(f"{name}: the alert rules are not valid", problems, key="alerts.rules_invalid",
+                          values={"file": name})
     return rules
 
 

@@ -86,14 +86,10 @@ def test_a_problem_is_translated_with_its_values_and_an_untranslated_one_keeps_i
 
 
 # Every module of the product names the translation of each of our errors it raises (issue 14.7),
-# except these, each with its reason. "to do": keyed by its owner in a later change.
+# except these, each with its reason.
 EXEMPT = {
     **{f"cli/{p.name}": "command line only: the English message is the text" for p in (ROOT / "cli").glob("*.py")},
     "cli.py": "command line only",
-    "analytics/channels.py": "to do (analytics/, H4 this session)",
-    "analytics/features.py": "to do (analytics/, H4 this session)",
-    "analytics/propensity.py": "to do (analytics/, H4 this session)",
-    "services/alert_feed.py": "to do (H4 this session)",
 }
 
 

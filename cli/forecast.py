@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         if len(own) < 2:
             raise InputError(f"{kpi.id}: fewer than 2 {args.period}s with a value", [Problem("--kpi", kpi.id)])
         try:
-            rows, _ = forecast_table(own, args.period, args.horizon, args.last, ratio=kpi.is_ratio)
+            rows, _ = forecast_table(own, args.period, args.horizon, args.last, ratio=kpi.unit.value == "ratio")
         except ValueError as exc:
             raise InputError(f"--to {args.last}: {exc}", [Problem("--to", str(args.last))]) from None
         parts.append(rows.assign(kpi=kpi.id))

@@ -61,3 +61,20 @@ def test_csv_format(tmp_path, capsys):
 def test_bad_input_is_exit_2_and_located(tmp_path, capsys, extra, where):
     code, _, err = run(["--data", str(write_orders(tmp_path / "d", 30)), *extra], capsys)
     assert code == 2 and where in err
+
+
+def test_a_money_per_unit_kpi_is_not_clipped_to_a_rate(tmp_path, capsys):
+    """cost_per_response is a numerator/denominator KPI in euros: its forecast may exceed 1
+    (the command clipped every such KPI to 0..1, as if it were a percentage, and printed 1.0)."""
+    folder = tmp_path / "d"
+    folder.mkdir()
+    rows = ["campaign_id,customer_id,channel,contacted_at,responded,converted,cost"]
+    for m in range(24):
+        for c in range(10):
+            rows.append(f"K1,C{c},email,{2023 + m // 12}-{m % 12 + 1:02d}-{c + 1:02d},{'true' if c < 4 else 'false'},false,"
+                        f"{20 + m % 12}")
+    (folder / "campaign_contacts.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code, out, err = run(["--data", str(folder), "--kpi", "cost_per_response", "--horizon", "2"], capsys)
+    assert code == 0, err
+    values = [r["value"] for r in json.loads(out)]
+    assert min(values) > 40  # 10 contacts x 20-31 EUR for 4 responses: 50-78 EUR per response

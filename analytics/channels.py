@@ -92,7 +92,8 @@ def plan(source: SourceLike, by: tuple[str, ...] = ("segment",), costs: Mapping[
     out["upper"] = hi * value - out["cost_per_contact"]
     out["break_even_cost"] = out["conversions_per_contact"] * value
     out["recommended"] = _recommended(out, list(by), min_contacts)
-    out = out.sort_values([*by, "expected_value_per_contact"], ascending=[True] * len(by) + [False],
+    # the channel breaks ties (two channels of equal value, or both without one): the database groups in no order
+    out = out.sort_values([*by, "expected_value_per_contact", "channel"], ascending=[True] * len(by) + [False, True],
                           na_position="last").reset_index(drop=True)
     return ChannelPlan(by, out[[*by, *PLAN_COLUMNS]], summarise(out, list(by)))
 

@@ -198,7 +198,7 @@ def _frames(folder):
 
 
 def test_a_dataset_without_campaign_contacts_says_why_it_has_no_plan(tmp_path):
-    """The sheet says in German what the plan needs (the analytics error carries English detail only)."""
+    """The sheet says in German what the plan needs: the analytics error's own German text."""
     from cli import main
     from tests.analytics.synthetic import response_drop, write_canonical
 
@@ -207,7 +207,7 @@ def test_a_dataset_without_campaign_contacts_says_why_it_has_no_plan(tmp_path):
     out = tmp_path / "report.xlsx"
     assert main(["report", "--data", str(tmp_path / "export"), "--out", str(out)]) == 0
     sheet = openpyxl.load_workbook(out)["Kanalplan"]
-    assert sheet["A2"].value.startswith("Kein Kanalplan: er braucht Kunden und Kampagnenkontakte mit Kanal")
+    assert sheet["A2"].value.startswith("Der Kanalplan braucht Kunden und Kampagnenkontakte.")
 
 
 def test_the_cover_counts_the_kpis_forecast_red_for_the_next_quarter(demo, workbooks):
